@@ -1,0 +1,3 @@
+from portfolio_tui.cli import main
+
+raise SystemExit(main())

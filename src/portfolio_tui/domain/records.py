@@ -1,0 +1,52 @@
+"""Plain records the analytics work on. The store builds them; the domain never fetches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class SaleLine:
+    """One sales line, as the analytics see it. Money in integer cents."""
+
+    account_id: str
+    date: date
+    amount: int
+    margin: int | None = None
+    order_ref: str | None = None
+    family: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    """What one account did inside a window: the per-account aggregate behind ABC and RFM.
+
+    `orders` counts distinct order_refs, a line without order_ref counting as one order per
+    distinct date. `last_sale` is the date of the last sale inside the window.
+    """
+
+    account_id: str
+    name: str
+    revenue: int
+    margin: int
+    orders: int
+    last_sale: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """An account's descriptive fields, for grouping (matrix rows, coverage, funnel)."""
+
+    account_id: str
+    name: str
+    stage: str
+    fields: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StageMove:
+    account_id: str
+    from_stage: str | None
+    to_stage: str
+    on: date

@@ -1,0 +1,48 @@
+"""Every file location the app uses, in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "portfolio-tui"
+DB_ENV = "PORTFOLIO_DB"
+CONFIG_ENV = "PORTFOLIO_CONFIG"
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def default_db() -> Path:
+    """The rep's real database: `--db` wins, then $PORTFOLIO_DB, then the platform data dir."""
+    env = os.environ.get(DB_ENV)
+    return Path(env).expanduser() if env else data_dir() / "portfolio.db"
+
+
+def demo_db(real_db: Path | None = None) -> Path:
+    """The demo database lives next to the real one and never is the real one."""
+    real = real_db or default_db()
+    return real.with_name("demo.db")
+
+
+def config_file() -> Path:
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME)
+
+
+def log_file() -> Path:
+    return log_dir() / "portfolio.log"
+
+
+def backup_path(db: Path, reason: str, stamp: str) -> Path:
+    """Where a safety copy of `db` goes before a migration or a sync."""
+    return db.with_name(f"{db.stem}.{reason}-{stamp}.bak")
