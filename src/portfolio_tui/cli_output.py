@@ -1,0 +1,268 @@
+"""Text, CSV and JSON renderings of the service's views for the command line."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from typing import IO, Any
+
+from portfolio_tui.domain.money import cents_to_plain, format_money
+from portfolio_tui.domain.settings import Settings
+from portfolio_tui.views import AccountCard, Agenda, AgendaItem, ClientRow
+
+CLIENT_CSV_COLUMNS = (
+    "account_id",
+    "name",
+    "stage",
+    "revenue",
+    "margin",
+    "abc",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "rfm_segment",
+)
+
+
+def _money(cents: int | None, settings: Settings) -> str:
+    if cents is None:
+        return ""
+    return format_money(cents, settings.currency, decimal_comma=settings.decimal_comma)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int] = frozenset()) -> str:
+    """A plain fixed-width table; columns in `right` are right-aligned."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        parts = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --- report clients ---------------------------------------------------------------------------
+
+
+def client_row_values(row: ClientRow) -> dict[str, Any]:
+    rfm = row.rfm
+    return {
+        "account_id": row.account_id,
+        "name": row.name,
+        "stage": row.stage,
+        "revenue": row.revenue,
+        "margin": row.margin,
+        "abc": row.abc,
+        "recency_days": rfm.recency_days if rfm else None,
+        "frequency": rfm.frequency if rfm else None,
+        "monetary": rfm.monetary if rfm else None,
+        "r": rfm.r if rfm else None,
+        "f": rfm.f if rfm else None,
+        "m": rfm.m if rfm else None,
+        "rfm_segment": rfm.segment if rfm else None,
+    }
+
+
+MONEY_COLUMNS = ("revenue", "margin", "monetary")
+
+
+def client_rows_csv(rows: Sequence[ClientRow], out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CLIENT_CSV_COLUMNS)
+    for row in rows:
+        values = client_row_values(row)
+        writer.writerow(
+            [
+                ""
+                if values[c] is None
+                else cents_to_plain(values[c])
+                if c in MONEY_COLUMNS
+                else values[c]
+                for c in CLIENT_CSV_COLUMNS
+            ]
+        )
+
+
+def client_rows_json(rows: Sequence[ClientRow]) -> list[dict[str, Any]]:
+    """Money in cents (integers), as every JSON output of the CLI."""
+    return [client_row_values(r) for r in rows]
+
+
+def client_rows_table(rows: Sequence[ClientRow], settings: Settings) -> str:
+    body = [
+        (
+            r.name,
+            r.stage,
+            _money(r.revenue, settings) if r.revenue else "",
+            r.abc or "",
+            r.rfm.code if r.rfm else "",
+            r.rfm.segment if r.rfm else "",
+        )
+        for r in rows
+    ]
+    return table(("account", "stage", "revenue", "abc", "rfm", "segment"), body, right={2})
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+def _when(item: AgendaItem) -> str:
+    if item.due_on is None:
+        return ""
+    text = item.due_on.strftime("%a %d %b")
+    return f"{text} {item.due_at:%H:%M}" if item.due_at else text
+
+
+def _badge(item: AgendaItem) -> str:
+    return " ".join(x for x in (item.abc, item.rfm.code if item.rfm else None) if x)
+
+
+def agenda_text(agenda: Agenda) -> str:
+    out = [f"Today, {agenda.today:%A %d %B %Y}"]
+    for title, items in agenda.groups:
+        out.append("")
+        out.append(f"{title} ({len(items)})")
+        if not items:
+            out.append("  nothing")
+            continue
+        rows = [
+            (
+                (i.follow_up_id or "")[:8],
+                _when(i),
+                i.account_name,
+                i.stage,
+                _badge(i),
+                i.title,
+                "" if i.days_since_contact is None else f"{i.days_since_contact}d",
+            )
+            for i in items
+        ]
+        body = table(("id", "when", "account", "stage", "badges", "to do", "last"), rows, {6})
+        out.extend("  " + line for line in body.splitlines())
+    return "\n".join(out)
+
+
+def _item_json(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "follow_up_id": item.follow_up_id,
+        "account_id": item.account_id,
+        "account": item.account_name,
+        "stage": item.stage,
+        "abc": item.abc,
+        "rfm": item.rfm.code if item.rfm else None,
+        "rfm_segment": item.rfm.segment if item.rfm else None,
+        "title": item.title,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "days_since_contact": item.days_since_contact,
+        "recurring": item.recurring,
+    }
+
+
+def agenda_json(agenda: Agenda) -> dict[str, Any]:
+    return {
+        "today": agenda.today.isoformat(),
+        "overdue": [_item_json(i) for i in agenda.overdue],
+        "today_items": [_item_json(i) for i in agenda.due_today],
+        "upcoming": [_item_json(i) for i in agenda.upcoming],
+        "due_for_contact": [_item_json(i) for i in agenda.due_for_contact],
+    }
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+def account_card_text(card: AccountCard, settings: Settings, timeline_limit: int = 25) -> str:
+    a = card.account
+    rfm = card.rfm
+    badges = " · ".join(
+        x
+        for x in (
+            f"ABC {card.abc}" if card.abc else None,
+            f"RFM {rfm.code} {rfm.segment}" if rfm else None,
+        )
+        if x
+    )
+    lines = [f"{a.name}  [{a.stage}]" + (f"  {badges}" if badges else ""), f"id {a.account_id}"]
+    facts = [
+        ("legal id", a.legal_id),
+        ("sector", a.sector),
+        ("size", a.size_band),
+        ("city", ", ".join(x for x in (a.city, a.region) if x)),
+        ("source", a.source),
+        ("potential", _money(a.potential, settings) if a.potential else None),
+        ("accessibility", f"{a.accessibility}/5" if a.accessibility else None),
+        ("risk", a.risk_level),
+        ("NPS", f"{a.nps_score} ({card.nps_category})" if a.nps_score is not None else None),
+        ("tags", a.tags),
+        (
+            f"revenue {card.window_label}",
+            f"{_money(card.revenue_now, settings)} (before: "
+            f"{_money(card.revenue_before, settings)})",
+        ),
+        ("referred by", card.referred_by[1] if card.referred_by else None),
+        ("referrals", ", ".join(name for _, name in card.referrals)),
+    ]
+    c = card.contact
+    if c.interval is not None:
+        since = "never contacted" if c.days_since is None else f"last contact {c.days_since}d ago"
+        facts.append(("cadence", f"every {c.interval}d, {since}" + (" — DUE" if c.due else "")))
+    lines += [f"  {k:<14} {v}" for k, v in facts if v]
+    if a.notes:
+        lines += ["", "Notes", f"  {a.notes}"]
+    lines += ["", f"Contacts ({len(card.contacts)})"]
+    lines += [
+        "  " + " · ".join(x for x in (p.name, p.role, p.email, p.phone) if x) for p in card.contacts
+    ]
+    lines += ["", f"Open follow-ups ({len(card.open_follow_ups)})"]
+    for f in card.open_follow_ups:
+        when = f"{f.due_on:%a %d %b %Y}" + (f" {f.due_at:%H:%M}" if f.due_at else "")
+        lines.append(f"  {f.follow_up_id[:8]}  {when}  {f.title}")
+    if card.sales_by_family:
+        lines += ["", f"Sales by family ({card.window_label})"]
+        lines += [f"  {fam:<20} {_money(v, settings)}" for fam, v in card.sales_by_family]
+    lines += ["", f"Timeline ({len(card.timeline)})"]
+    for e in card.timeline[:timeline_limit]:
+        detail = f" — {e.detail}" if e.detail else ""
+        lines.append(f"  {e.at:%Y-%m-%d}  {e.kind:<7} {e.text}{detail}")
+    if len(card.timeline) > timeline_limit:
+        lines.append(f"  … {len(card.timeline) - timeline_limit} more")
+    return "\n".join(lines)
+
+
+# --- report kpis ------------------------------------------------------------------------------
+
+
+def kpis_text(kpis: Any, settings: Settings) -> str:
+    """The KPI report as text; works from `Kpis.to_dict()` so it follows the domain's shape."""
+    data = kpis.to_dict()
+    return render_dict(data)
+
+
+def render_dict(data: Any, indent: int = 0) -> str:
+    pad = "  " * indent
+    lines = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, dict | list):
+                lines.append(f"{pad}{key}:")
+                lines.append(render_dict(value, indent + 1))
+            else:
+                lines.append(f"{pad}{key}: {value}")
+    elif isinstance(data, list):
+        for value in data:
+            if isinstance(value, dict | list):
+                lines.append(render_dict(value, indent) + "\n")
+            else:
+                lines.append(f"{pad}- {value}")
+    else:
+        lines.append(f"{pad}{data}")
+    return "\n".join(lines)

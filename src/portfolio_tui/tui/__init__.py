@@ -1,0 +1,1 @@
+"""The Textual app: presentation only. Every read and write goes through `app.portfolio`."""

@@ -1,0 +1,170 @@
+"""What the Portfolio service hands to its faces (CLI and TUI): plain, read-only values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from portfolio_tui.domain.cadence import ContactStatus
+from portfolio_tui.domain.rfm import RfmScore
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    """One line of `report clients`: an account's figures and badges over a window."""
+
+    account_id: str
+    name: str
+    stage: str
+    revenue: int
+    margin: int
+    abc: str | None
+    rfm: RfmScore | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    account_id: str
+    account_name: str
+    stage: str
+    abc: str | None
+    rfm: RfmScore | None
+    title: str
+    due_on: date | None  # None for "due for contact" rows
+    due_at: datetime | None  # local time, when the follow-up has one
+    days_since_contact: int | None
+    follow_up_id: str | None = None
+    recurring: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    today: date
+    overdue: list[AgendaItem]
+    due_today: list[AgendaItem]
+    upcoming: list[AgendaItem]  # the next 7 days
+    due_for_contact: list[AgendaItem]
+
+    @property
+    def groups(self) -> list[tuple[str, list[AgendaItem]]]:
+        return [
+            ("Overdue", self.overdue),
+            ("Today", self.due_today),
+            ("Next 7 days", self.upcoming),
+            ("Due for contact", self.due_for_contact),
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRow:
+    account_id: str
+    name: str
+    stage: str
+    abc: str | None
+    rfm: RfmScore | None
+    revenue: int
+    last_contact: date | None
+    next_follow_up: date | None
+    next_follow_up_title: str | None
+    city: str | None
+    sector: str | None
+    tags: str
+    contacts: tuple[str, ...]
+
+    @property
+    def search_text(self) -> str:
+        """Lower-cased text the `/` filter matches against."""
+        parts = (self.name, self.city or "", self.sector or "", self.tags, *self.contacts)
+        return " ".join(parts).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime  # local time
+    kind: str  # call, meeting, email, visit, note, sale, stage
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    contact_id: str
+    name: str
+    role: str | None
+    email: str | None
+    phone: str | None
+    preferred_channel: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpView:
+    follow_up_id: str
+    title: str
+    due_on: date
+    due_at: datetime | None  # local
+    done_at: datetime | None  # local
+    outcome: str | None
+    recurrence: str | None
+    contact_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    """An account's own fields, detached from the database."""
+
+    account_id: str
+    name: str
+    stage: str
+    legal_id: str | None
+    sector: str | None
+    size_band: str | None
+    city: str | None
+    region: str | None
+    source: str | None
+    potential: int | None
+    accessibility: int | None
+    risk_level: str | None
+    nps_score: int | None
+    nps_date: date | None
+    tags: str
+    notes: str
+    custom_fields: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCard:
+    account: AccountView
+    abc: str | None
+    rfm: RfmScore | None
+    window_label: str
+    revenue_now: int
+    revenue_before: int
+    nps_category: str | None
+    contact: ContactStatus
+    referred_by: tuple[str, str] | None  # (account id, name)
+    referrals: list[tuple[str, str]]
+    timeline: list[TimelineEntry]
+    contacts: list[ContactView]
+    open_follow_ups: list[FollowUpView]
+    done_follow_ups: list[FollowUpView]
+    sales_by_family: list[tuple[str, int]]  # in the window, largest first
+    suggested_follow_up: str  # a date phrase from the cadence, e.g. "+14d"
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineCard:
+    account_id: str
+    name: str
+    stage: str
+    potential: int | None
+    accessibility: int | None
+    days_in_stage: int | None
+    next_follow_up: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """What `log_interaction` / `complete_follow_up` wrote."""
+
+    interaction_id: str
+    follow_up_id: str | None = None
