@@ -1,0 +1,348 @@
+"""Recurring follow-ups as RFC 5545 RRULE text ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO").
+
+Only the parts a follow-up needs are accepted: FREQ (DAILY, WEEKLY, MONTHLY or YEARLY; the time
+of day comes from the start), INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYYEARDAY,
+BYWEEKNO, BYSETPOS and WKST. Every value is range-checked here, because dateutil silently
+accepts rules such as BYMONTH=13 that never happen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+
+from dateutil import rrule as du
+
+_FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_UNIT = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_SINGLE = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly", "YEARLY": "yearly"}
+# name -> (smallest absolute value, largest absolute value, negatives allowed)
+_INT_LISTS = {
+    "BYMONTH": (1, 12, False),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYSETPOS": (1, 366, True),
+}
+_ORDER = (
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYMONTH",
+    "BYWEEKNO",
+    "BYYEARDAY",
+    "BYMONTHDAY",
+    "BYDAY",
+    "BYSETPOS",
+    "WKST",
+)
+_BYDAY = re.compile(r"([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL = re.compile(r"([0-9]{8})(?:T([0-9]{6})(Z?))?")
+# A rule that never happens (BYMONTH=2;BYMONTHDAY=30) makes dateutil walk to year 9999, which
+# takes seconds for a daily rule, because UNTIL only stops it at an occurrence. So the probe
+# for one occurrence starts in 9972 (a leap year like 1972): the 28 years to 9999 hold every
+# weekday/date combination, and reaching 9999 ends the search. INTERVAL is left out: whether
+# an interval ever meets the BY parts depends on the start (see _misses_every_day).
+_PROBE_START = datetime(9972, 1, 1)
+
+
+class RecurrenceError(ValueError):
+    """A recurrence rule that can't be used; `text` is the rule as given."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+        super().__init__(f"can't use the recurrence '{text}': {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    freq: str
+    interval: int = 1
+    count: int | None = None
+    until: date | datetime | None = None  # a naive datetime is wall time; UTC when aware
+    bymonth: tuple[int, ...] = ()
+    byweekno: tuple[int, ...] = ()
+    byyearday: tuple[int, ...] = ()
+    bymonthday: tuple[int, ...] = ()
+    byday: tuple[tuple[int | None, int], ...] = ()  # (nth or None, weekday 0=MO)
+    bysetpos: tuple[int, ...] = ()
+    wkst: int = 0
+
+    def text(self) -> str:
+        parts = [f"FREQ={self.freq}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        if self.count is not None:
+            parts.append(f"COUNT={self.count}")
+        if isinstance(self.until, datetime):
+            suffix = "Z" if self.until.tzinfo else ""
+            parts.append(f"UNTIL={self.until:%Y%m%dT%H%M%S}{suffix}")
+        elif self.until is not None:
+            parts.append(f"UNTIL={self.until:%Y%m%d}")
+        for name in ("BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY"):
+            values = getattr(self, name.lower())
+            if values:
+                parts.append(f"{name}={','.join(map(str, values))}")
+        if self.byday:
+            days = (f"{'' if n is None else n}{_DAYS[d]}" for n, d in self.byday)
+            parts.append(f"BYDAY={','.join(days)}")
+        if self.bysetpos:
+            parts.append(f"BYSETPOS={','.join(map(str, self.bysetpos))}")
+        if self.wkst != 0:
+            parts.append(f"WKST={_DAYS[self.wkst]}")
+        return ";".join(parts)
+
+    def build(self, dtstart: datetime, until: datetime | None) -> du.rrule:
+        return du.rrule(
+            _FREQS[self.freq],
+            dtstart=dtstart,
+            interval=self.interval,
+            count=self.count,
+            until=until,
+            bymonth=self.bymonth or None,
+            byweekno=self.byweekno or None,
+            byyearday=self.byyearday or None,
+            bymonthday=self.bymonthday or None,
+            byweekday=[du.weekdays[d](n) for n, d in self.byday] or None,
+            bysetpos=self.bysetpos or None,
+            wkst=self.wkst,
+        )
+
+
+def validate_rrule(text: str) -> str:
+    """The rule in canonical form, without "RRULE:": parts in a fixed order, upper case,
+    defaults (INTERVAL=1, WKST=MO) dropped, list values sorted and deduplicated."""
+    return _parse(text).text()
+
+
+def next_occurrence(rrule_text: str, after: datetime, dtstart: datetime) -> datetime | None:
+    """The first occurrence strictly after `after`, or None once COUNT or UNTIL is spent.
+
+    Occurrences keep `dtstart`'s wall-clock time in its zone (a 09:00 Paris meeting stays at
+    09:00 across daylight saving), so pass `dtstart` in the user's zone, not UTC. `after` and
+    `dtstart` must both be aware or both naive. An UNTIL without a time includes that whole day;
+    one without "Z" is wall time in `dtstart`'s zone.
+    """
+    rule = _parse(rrule_text)
+    if (after.tzinfo is None) != (dtstart.tzinfo is None):
+        raise TypeError("after and dtstart must both be aware or both be naive")
+    if _misses_every_day(rule, dtstart):
+        return None
+    return rule.build(dtstart, _until_for(rule.until, dtstart)).after(after, inc=False)
+
+
+def next_occurrence_date(rrule_text: str, after: date, start: date) -> date | None:
+    """`next_occurrence` for all-day follow-ups."""
+    found = next_occurrence(
+        rrule_text, datetime.combine(after, time()), datetime.combine(start, time())
+    )
+    return None if found is None else found.date()
+
+
+def describe_rrule(text: str) -> str:
+    """Short English text: "weekly", "every 2 weeks on Mon", "monthly on the 1st Mon",
+    "every weekday", "yearly in Jan, Jul, 5 times". Parts it can't put in words add "(custom)".
+    """
+    rule = _parse(text)
+    weekdays = {(None, d) for d in range(5)}
+    if rule.interval == 1 and rule.freq in ("DAILY", "WEEKLY") and set(rule.byday) == weekdays:
+        words = "every weekday"
+    else:
+        if rule.interval == 1:
+            words = _SINGLE[rule.freq]
+        else:
+            words = f"every {rule.interval} {_UNIT[rule.freq]}s"
+        if rule.bymonth:
+            words += " in " + ", ".join(_MONTH_NAMES[m - 1] for m in rule.bymonth)
+        if rule.byday:
+            words += " on " + ", ".join(_describe_day(n, d) for n, d in rule.byday)
+        if rule.bymonthday:
+            days = [("the last day" if n == -1 else f"the {_ordinal(n)}") for n in rule.bymonthday]
+            # with BYDAY too, both must match: "monthly on Fri the 13th"
+            words += (" " if rule.byday else " on ") + " and ".join(days)
+    yearly_spread = rule.freq == "YEARLY" and not rule.bymonth and (rule.byday or rule.bymonthday)
+    if rule.byweekno or rule.byyearday or rule.bysetpos or yearly_spread:
+        words += " (custom)"
+    if rule.count is not None:
+        words += ", once" if rule.count == 1 else f", {rule.count} times"
+    if rule.until is not None:
+        until_day = rule.until.date() if isinstance(rule.until, datetime) else rule.until
+        words += f", until {until_day.isoformat()}"
+    return words
+
+
+def _describe_day(n: int | None, day: int) -> str:
+    if n is None:
+        return _DAY_NAMES[day]
+    if n == -1:
+        return f"the last {_DAY_NAMES[day]}"
+    if n < 0:
+        return f"the {_ordinal(-n)} last {_DAY_NAMES[day]}"
+    return f"the {_ordinal(n)} {_DAY_NAMES[day]}"
+
+
+def _ordinal(n: int) -> str:
+    if n < 0:
+        return f"{_ordinal(-n)} last"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _misses_every_day(rule: _Rule, dtstart: datetime) -> bool:
+    # Every 7n days from dtstart lands on one weekday only; without this, a start on another
+    # day than BYDAY's sends dateutil on its slow walk to year 9999 (see _PROBE_START).
+    return (
+        rule.freq == "DAILY"
+        and rule.interval % 7 == 0
+        and bool(rule.byday)
+        and dtstart.weekday() not in {day for _, day in rule.byday}
+    )
+
+
+def _until_for(until: date | datetime | None, dtstart: datetime) -> datetime | None:
+    if until is None:
+        return None
+    if not isinstance(until, datetime):
+        return datetime.combine(until, time(23, 59, 59), tzinfo=dtstart.tzinfo)
+    if until.tzinfo is None:
+        return until.replace(tzinfo=dtstart.tzinfo)
+    if dtstart.tzinfo is None:
+        return until.replace(tzinfo=None)  # no zone to convert to: read it as wall time
+    return until
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> _Rule:
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[len("RRULE:") :]
+    if not body:
+        raise RecurrenceError(text, "it is empty")
+    if ":" in body or "\n" in body:
+        raise RecurrenceError(text, "give the rule alone, such as FREQ=WEEKLY;BYDAY=MO")
+    values: dict[str, str] = {}
+    for part in body.upper().split(";"):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not value:
+            raise RecurrenceError(text, f"expected NAME=VALUE, not '{part}'")
+        if name not in _ORDER:
+            if name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                raise RecurrenceError(text, f"{name} is not supported: the start sets the time")
+            raise RecurrenceError(text, f"unknown part {name}")
+        if name in values:
+            raise RecurrenceError(text, f"{name} is given twice")
+        values[name] = value
+    rule = _Rule(freq=_freq(values, text), **_options(values, text))
+    _check_combination(rule, text)
+    try:
+        happens = _happens(rule)
+    except ValueError as error:  # dateutil's own checks
+        raise RecurrenceError(text, str(error)) from None
+    if not happens:
+        raise RecurrenceError(text, "it never happens")
+    return rule
+
+
+def _check_combination(rule: _Rule, text: str) -> None:
+    # RFC 5545 3.3.10 forbids these; dateutil would quietly ignore or misread them.
+    if rule.byweekno and rule.freq != "YEARLY":
+        raise RecurrenceError(text, "BYWEEKNO only works with FREQ=YEARLY")
+    if rule.byyearday and rule.freq != "YEARLY":
+        raise RecurrenceError(text, "BYYEARDAY only works with FREQ=YEARLY")
+    if rule.bymonthday and rule.freq == "WEEKLY":
+        raise RecurrenceError(text, "BYMONTHDAY does not work with FREQ=WEEKLY")
+    if any(n is not None for n, _ in rule.byday) and rule.freq not in ("MONTHLY", "YEARLY"):
+        raise RecurrenceError(text, "BYDAY positions such as 1MO need MONTHLY or YEARLY")
+    if rule.bysetpos and not (
+        rule.bymonth or rule.byweekno or rule.byyearday or rule.bymonthday or rule.byday
+    ):
+        raise RecurrenceError(text, "BYSETPOS needs another BY part to pick from")
+
+
+def _freq(values: dict[str, str], text: str) -> str:
+    if "FREQ" not in values:
+        raise RecurrenceError(text, "FREQ is missing (e.g. FREQ=WEEKLY)")
+    freq = values["FREQ"]
+    if freq not in _FREQS:
+        raise RecurrenceError(text, f"FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY, not {freq}")
+    return freq
+
+
+def _options(values: dict[str, str], text: str) -> dict:
+    options: dict = {}
+    for name in ("INTERVAL", "COUNT"):
+        if name in values:
+            options[name.lower()] = _int(values[name], name, 1, 10_000, False, text)
+    if "COUNT" in values and "UNTIL" in values:
+        raise RecurrenceError(text, "COUNT and UNTIL can't both be given")
+    if "UNTIL" in values:
+        options["until"] = _until(values["UNTIL"], text)
+    for name, (low, high, negatives) in _INT_LISTS.items():
+        if name in values:
+            items = {_int(v, name, low, high, negatives, text) for v in values[name].split(",")}
+            options[name.lower()] = tuple(sorted(items))
+    if "BYDAY" in values:
+        days = {_day(v, text) for v in values["BYDAY"].split(",")}
+        options["byday"] = tuple(sorted(days, key=_day_key))
+    if "WKST" in values:
+        if values["WKST"] not in _DAYS:
+            raise RecurrenceError(text, f"WKST must be a day such as MO, not {values['WKST']}")
+        options["wkst"] = _DAYS.index(values["WKST"])
+    return options
+
+
+def _day_key(item: tuple[int | None, int]) -> tuple[int, int]:
+    n, day = item
+    return (day, 0 if n is None else n)
+
+
+def _int(value: str, name: str, low: int, high: int, negatives: bool, text: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise RecurrenceError(text, f"{name} must be a whole number, not '{value}'") from None
+    if not (low <= abs(number) <= high and (negatives or number > 0)):
+        span = f"{low} to {high}" + (f" or -{high} to -{low}" if negatives else "")
+        raise RecurrenceError(text, f"{name} must be {span}, not {number}")
+    return number
+
+
+def _day(value: str, text: str) -> tuple[int | None, int]:
+    match = _BYDAY.fullmatch(value.strip())
+    if match is None:
+        raise RecurrenceError(text, f"BYDAY takes days such as MO or 1MO, not '{value}'")
+    n = None if match[1] is None else int(match[1])
+    if n is not None and not 1 <= abs(n) <= 53:
+        raise RecurrenceError(text, f"BYDAY position must be 1 to 53 or -53 to -1, not {n}")
+    return n, _DAYS.index(match[2])
+
+
+def _until(value: str, text: str) -> date | datetime:
+    match = _UNTIL.fullmatch(value)
+    try:
+        if match is None:
+            raise ValueError
+        day = datetime.strptime(match[1], "%Y%m%d").date()
+        if match[2] is None:
+            return day
+        at = datetime.strptime(match[2], "%H%M%S").time()
+    except ValueError:
+        raise RecurrenceError(
+            text, f"UNTIL must be a date such as 20261231 or 20261231T170000Z, not '{value}'"
+        ) from None
+    return datetime.combine(day, at, tzinfo=UTC if match[3] else None)
+
+
+def _happens(rule: _Rule) -> bool:
+    probe = replace(rule, interval=1, count=None, until=None).build(_PROBE_START, None)
+    return next(iter(probe), None) is not None
