@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Session, SQLModel
 
 from portfolio_tui import paths
@@ -22,8 +24,11 @@ class DatabaseError(Exception):
 
 def _create_schema(conn: sqlite3.Connection) -> None:
     # Migration 1 is the schema as the models describe it; later migrations alter it.
-    engine = create_engine("sqlite://", creator=lambda: conn)
-    SQLModel.metadata.create_all(engine)
+    dialect = sqlite_dialect.dialect()
+    for table in SQLModel.metadata.sorted_tables:
+        conn.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
 
 
 # Index i holds migration number i + 1; `PRAGMA user_version` is the number applied last.
