@@ -71,24 +71,29 @@ def client_row_values(row: ClientRow) -> dict[str, Any]:
     }
 
 
-MONEY_COLUMNS = ("revenue", "margin", "monetary")
-
-
 def client_rows_csv(rows: Sequence[ClientRow], out: IO[str]) -> None:
+    """The contract of `report clients --format csv`: CLIENT_CSV_COLUMNS, money with a dot and
+    two decimals, empty cells where a value does not apply."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CLIENT_CSV_COLUMNS)
-    for row in rows:
-        values = client_row_values(row)
-        writer.writerow(
-            [
-                ""
-                if values[c] is None
-                else cents_to_plain(values[c])
-                if c in MONEY_COLUMNS
-                else values[c]
-                for c in CLIENT_CSV_COLUMNS
-            ]
+    plain = cents_to_plain
+    no_rfm = ("",) * 7
+    writer.writerows(
+        (
+            r.account_id,
+            r.name,
+            r.stage,
+            plain(r.revenue),
+            plain(r.margin),
+            r.abc or "",
+            *(
+                (s.recency_days, s.frequency, plain(s.monetary), s.r, s.f, s.m, s.segment)
+                if (s := r.rfm)
+                else no_rfm
+            ),
         )
+        for r in rows
+    )
 
 
 def client_rows_json(rows: Sequence[ClientRow]) -> list[dict[str, Any]]:

@@ -82,6 +82,9 @@ FOLLOW_UP_TITLES = (
 # Relative weight of each month in a year's sales: quiet August, busy before summer and year-end.
 SEASON = (0.8, 0.9, 1.1, 1.0, 1.0, 1.2, 0.9, 0.4, 1.1, 1.1, 1.2, 1.3)
 PROSPECT_STAGES = ("suspect", "cold", "warm", "hot")
+TABLES_CHILDREN_FIRST = (
+    "stagechange", "followup", "interaction", "sale", "product", "contact", "account",
+)  # fmt: skip
 FUNNEL = ("suspect", "cold", "warm", "hot", "client")
 
 ACCOUNT_COLUMNS = (
@@ -184,7 +187,9 @@ class _Generator:
                 catalogue.append((row[0], family, price))
         return catalogue
 
-    def generate(self, n_accounts: int, sales_per_client_year: float) -> DemoData:
+    def generate(
+        self, n_accounts: int, sales_per_client_year: float, chunk: int
+    ) -> Iterator[DemoData]:
         rng = self.rng
         catalogue = self.products()
         start = self.today - relativedelta(years=self.years)
@@ -244,7 +249,10 @@ class _Generator:
                 busy_until = self.today
             self.interactions(account_id, contacts, stage, busy_until)
             self.follow_ups(account_id, contacts, stage, i)
-        return self.data
+            if (i + 1) % chunk == 0:
+                yield self.data
+                self.data = DemoData()
+        yield self.data
 
     def contacts(self, account_id: str, company: str) -> list[str]:
         rng = self.rng
@@ -306,7 +314,7 @@ class _Generator:
 
     def interactions(self, account_id, contacts, stage, until: date):
         rng = self.rng
-        count = rng.choice((0, 1, 2, 3, 5, 8, 12)) if stage != "suspect" else rng.choice((0, 1))
+        count = rng.choice((0, 2, 4, 8, 12, 20, 30)) if stage != "suspect" else rng.choice((0, 1))
         for _ in range(count):
             kind = rng.choices(("call", "meeting", "email", "visit", "note"), (5, 2, 3, 1, 1))[0]
             back = int(rng.random() ** 1.5 * 365 * 2)
@@ -345,11 +353,11 @@ def generate(
     today: date,
     now: datetime,
     device_id: str,
-    sales_per_client_year: float = 12.0,
-) -> DemoData:
-    """The demo portfolio as rows. `now` (naive UTC) stamps created/updated times."""
-    if accounts < 1:
-        raise ValueError("accounts: must be at least 1")
-    if years < 1:
-        raise ValueError("years: must be at least 1")
-    return _Generator(seed, today, now, device_id, years).generate(accounts, sales_per_client_year)
+    sales_per_client_year: float = 48.0,
+    chunk: int = 500,
+) -> Iterator[DemoData]:
+    """The demo portfolio as rows, `chunk` accounts at a time so that a large portfolio is
+    never held in memory whole. `now` (naive UTC) stamps created/updated times."""
+    return _Generator(seed, today, now, device_id, years).generate(
+        accounts, sales_per_client_year, chunk
+    )

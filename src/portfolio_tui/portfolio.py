@@ -544,29 +544,32 @@ class Portfolio(FileExchange, SyncExchange):
     def client_report(
         self, as_of: date | None = None, window: str | None = None, by: str = "revenue"
     ) -> list[ClientRow]:
-        """Every live account with its figures and badges, best first."""
+        """Every live account with its figures and badges: the ABC ranking first (by value,
+        then name, then id), then the accounts without a positive value, by name."""
         w = self.window(as_of, window)
         abc = self.abc(w, by)
-        rfm = score_rfm(self.figures(w), w.as_of)
         figures = {f.account_id: f for f in self.figures(w)}
+        rfm = score_rfm(figures.values(), w.as_of)
         with self.db.raw() as conn:
-            accounts = queries.account_names_stages(conn)
+            accounts = {a[0]: a for a in queries.account_names_stages(conn)}
         rows = []
-        for account_id, name, stage in accounts:
+        for ranked in abc.ranked:
+            account_id, name, stage = accounts.pop(ranked.account_id)
+            f = figures[account_id]
+            rows.append(
+                ClientRow(
+                    account_id, name, stage, f.revenue, f.margin, ranked.abc_class,
+                    rfm.get(account_id),
+                )
+            )  # fmt: skip
+        for account_id, name, stage in sorted(accounts.values(), key=lambda a: (a[1].lower(), a[0])):
             f = figures.get(account_id)
             rows.append(
                 ClientRow(
-                    account_id,
-                    name,
-                    stage,
-                    f.revenue if f else 0,
-                    f.margin if f else 0,
-                    abc.class_of(account_id),
+                    account_id, name, stage, f.revenue if f else 0, f.margin if f else 0, None,
                     rfm.get(account_id),
                 )
-            )
-        key = (lambda r: r.revenue) if by == "revenue" else (lambda r: r.margin)
-        rows.sort(key=lambda r: (-key(r), r.name.lower(), r.account_id))
+            )  # fmt: skip
         return rows
 
     def kpi_report(
@@ -841,22 +844,24 @@ class Portfolio(FileExchange, SyncExchange):
 
         if not self.is_empty() and not force:
             raise UserError(f"{self.path} already holds accounts (use --force to replace them)")
-        try:
-            data = demo.generate(
-                accounts=accounts,
-                years=years,
-                seed=seed,
-                today=self.today(),
-                now=self._stored(self.now()),
-                device_id=self.device_id,
-            )
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        counts = {}
+        if accounts < 1 or years < 1:
+            raise UserError("accounts and years must be at least 1")
+        chunks = demo.generate(
+            accounts=accounts,
+            years=years,
+            seed=seed,
+            today=self.today(),
+            now=self._stored(self.now()),
+            device_id=self.device_id,
+        )
+        counts: dict[str, int] = {}
         with self._lock, self.db.raw() as conn, conn:
-            bulk.wipe(conn, [table for table, _, _ in reversed(list(data.tables()))])
-            for table, columns, rows in data.tables():
-                counts[table] = bulk.insert_rows(conn, table, columns, rows)
+            bulk.wipe(conn, demo.TABLES_CHILDREN_FIRST)
+            for data in chunks:
+                for table, columns, rows in data.tables():
+                    counts[table] = counts.get(table, 0) + bulk.insert_rows(
+                        conn, table, columns, rows
+                    )
         self._undo.clear()
         self.data_changed()
         return counts

@@ -103,9 +103,9 @@ class Sale(Synced, table=True):
             "amount",
             "margin",
             "order_ref",
+            "product_id",
             sqlite_where=text("deleted_at IS NULL"),
         ),
-        Index("ix_sale_date", "sold_on"),
     )
 
     account_id: str = Field(foreign_key="account.id")

@@ -294,10 +294,8 @@ def count_accounts(conn: sqlite3.Connection) -> int:
 
 
 def account_names_stages(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    return conn.execute(
-        "SELECT id, name, stage FROM account WHERE deleted_at IS NULL "
-        "ORDER BY name COLLATE NOCASE, id"
-    ).fetchall()
+    """(id, name, stage) of every live account, in no particular order."""
+    return conn.execute("SELECT id, name, stage FROM account WHERE deleted_at IS NULL").fetchall()
 
 
 def account_list_fields(conn: sqlite3.Connection) -> list[tuple]:
