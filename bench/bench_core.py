@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -78,9 +77,7 @@ rows = conn.execute({FIGURES_SQL!r}, ({START!r}, {AS_OF!r})).fetchall()
 
 
 def command_seconds(args: list[str], repeat: int) -> float:
-    return median_time(
-        lambda: subprocess.run(args, check=True, stdout=subprocess.DEVNULL), repeat
-    )
+    return median_time(lambda: subprocess.run(args, check=True, stdout=subprocess.DEVNULL), repeat)
 
 
 def peak_memory_mb(args: list[str]) -> float:
@@ -118,12 +115,18 @@ def main() -> int:
     report_cmd_s = command_seconds(report_cmd, repeat)
     memory = peak_memory_mb(report_cmd)
 
-    print(f"portfolio: {accounts:,} accounts, {sales:,} sales lines ({work.stat().st_size / 2**20:,.0f} MB)")
+    print(
+        f"portfolio: {accounts:,} accounts, {sales:,} sales lines ({work.stat().st_size / 2**20:,.0f} MB)"
+    )
     print()
     print("| measure | portfolio-tui | baseline | ratio | target |")
     print("|---|---|---|---|---|")
-    print(f"| `report clients` work (in process) | {ours:.3f} s | {bare:.3f} s bare GROUP BY | {ours / bare:.2f}x | ≤ 2x (goal 1.5x) |")
-    print(f"| `portfolio report clients --format csv` command | {report_cmd_s:.3f} s | {bare_cmd_s:.3f} s bare script | {report_cmd_s / bare_cmd_s:.2f}x | — |")
+    print(
+        f"| `report clients` work (in process) | {ours:.3f} s | {bare:.3f} s bare GROUP BY | {ours / bare:.2f}x | ≤ 2x (goal 1.5x) |"
+    )
+    print(
+        f"| `portfolio report clients --format csv` command | {report_cmd_s:.3f} s | {bare_cmd_s:.3f} s bare script | {report_cmd_s / bare_cmd_s:.2f}x | — |"
+    )
     print(f"| peak memory of `report clients` | {memory:.0f} MB | | | ≤ 300 MB |")
     if generation is not None:
         print(f"| demo generation ({accounts:,} accounts) | {generation:.1f} s | | | |")

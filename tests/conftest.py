@@ -76,3 +76,14 @@ def portfolio(demo_db_path: Path) -> Iterator[Portfolio]:
 def empty_portfolio(empty_db_path: Path) -> Iterator[Portfolio]:
     with open_portfolio(empty_db_path) as pf:
         yield pf
+
+
+def db_dump(path: Path) -> list[str]:
+    """Every statement needed to rebuild the database: equal dumps mean equal contents."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

@@ -21,33 +21,9 @@ from portfolio_tui.cli_output import (
     client_rows_table,
     kpis_text,
 )
-from portfolio_tui.errors import UserError
+from portfolio_tui.errors import USER_ERRORS, UserError
 
 EXIT_USER_ERROR = 2
-
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions that mean "the input was wrong", each printed as one line."""
-    from portfolio_tui.domain.account_fields import AccountFieldError
-    from portfolio_tui.domain.dates import DatePhraseError
-    from portfolio_tui.domain.money import MoneyError
-    from portfolio_tui.domain.recurrence import RecurrenceError
-    from portfolio_tui.domain.settings import SettingsError
-    from portfolio_tui.domain.stages import StageError
-    from portfolio_tui.domain.window import WindowError
-    from portfolio_tui.store.database import DatabaseError
-
-    return (
-        UserError,
-        DatabaseError,
-        AccountFieldError,
-        DatePhraseError,
-        MoneyError,
-        RecurrenceError,
-        SettingsError,
-        StageError,
-        WindowError,
-    )
 
 
 def _as_of(text: str) -> date:
@@ -222,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(pf, args) -> int:
-    counts = pf.load_demo(accounts=args.accounts, years=args.years, seed=args.seed, force=args.force)
+    counts = pf.load_demo(
+        accounts=args.accounts, years=args.years, seed=args.seed, force=args.force
+    )
     summary = ", ".join(f"{n} {table}" for table, n in counts.items())
     print(f"demo portfolio written to {pf.path}: {summary}")
     return 0
@@ -378,7 +356,6 @@ def _open_app(args: argparse.Namespace, db: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    errors = _user_errors()
     try:
         handler: Callable[..., int] | None = getattr(args, "handler", None)
         if handler is not None and not getattr(args, "needs_db", True):
@@ -388,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_app(args, db)
         with open_portfolio(db) as pf:
             return handler(pf, args)
-    except errors as exc:
+    except USER_ERRORS as exc:
         print(f"portfolio: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:

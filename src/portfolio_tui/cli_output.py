@@ -33,7 +33,9 @@ def _money(cents: int | None, settings: Settings) -> str:
     return format_money(cents, settings.currency, decimal_comma=settings.decimal_comma)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int] = frozenset()) -> str:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int] = frozenset()
+) -> str:
     """A plain fixed-width table; columns in `right` are right-aligned."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]

@@ -57,7 +57,7 @@ ROLES = (
 )  # fmt: skip
 PRODUCTS = {
     "Consommables": ("Cartouches", "Papier A4", "Étiquettes", "Gants nitrile"),
-    "Équipement": ("Imprimante pro", "Scanner", "Poste de travail", "Écran 27\""),
+    "Équipement": ("Imprimante pro", "Scanner", "Poste de travail", 'Écran 27"'),
     "Maintenance": ("Contrat annuel", "Intervention sur site", "Télémaintenance"),
     "Logiciels": ("Licence ERP", "Licence CRM", "Module paie"),
     "Formation": ("Formation utilisateurs", "Formation administrateur"),
@@ -234,12 +234,16 @@ class _Generator:
                 clients.append(account_id)
                 first = start + timedelta(days=int(rng.random() ** 2 * span_days * 0.9))
                 if stage == "lost":
-                    last = first + timedelta(days=rng.randint(60, max(61, (self.today - first).days - 200)))
+                    last = first + timedelta(
+                        days=rng.randint(60, max(61, (self.today - first).days - 200))
+                    )
                     last = min(last, self.today - timedelta(days=200))
                     last = max(last, first)
                 else:
                     last = self.today
-                self.stage_history(account_id, stage, first - timedelta(days=rng.randint(20, 200)), last)
+                self.stage_history(
+                    account_id, stage, first - timedelta(days=rng.randint(20, 200)), last
+                )
                 self.sales(account_id, weight, first, last, catalogue, sales_per_client_year)
                 busy_until = last
             else:
@@ -280,28 +284,30 @@ class _Generator:
         day = since
         previous = None
         for step in path:
-            self.data.stage_changes.append(
-                (*self.meta(), account_id, previous, step, self.at(day))
-            )
+            self.data.stage_changes.append((*self.meta(), account_id, previous, step, self.at(day)))
             previous = step
             day = min(day + timedelta(days=rng.randint(7, 60)), self.today)
         if stage == "lost" and lost_on is not None:
             when = min(lost_on + timedelta(days=rng.randint(90, 180)), self.today)
-            self.data.stage_changes.append((*self.meta(), account_id, "client", "lost", self.at(when)))
+            self.data.stage_changes.append(
+                (*self.meta(), account_id, "client", "lost", self.at(when))
+            )
 
     def sales(self, account_id, weight, first, last, catalogue, per_year):
         rng = self.rng
         days = max(1, (last - first).days)
         orders = max(1, int(per_year * days / 365 * (0.3 + weight**0.5) / 2.2 / 1.8))
         favourites = rng.sample(catalogue, rng.randint(2, 6))
-        order_no = 0
-        for _ in range(orders):
+        for order_no in range(1, orders + 1):
             while True:
                 day = first + timedelta(days=rng.randrange(days + 1))
                 if rng.random() < SEASON[day.month - 1] / 1.3:
                     break
-            order_no += 1
-            ref = f"CMD-{day.year}-{account_id[:6].upper()}-{order_no:04d}" if rng.random() < 0.9 else None
+            ref = (
+                f"CMD-{day.year}-{account_id[:6].upper()}-{order_no:04d}"
+                if rng.random() < 0.9
+                else None
+            )
             for _ in range(rng.choice((1, 1, 2, 2, 3))):
                 product_id, _family, price = rng.choice(favourites)
                 quantity = rng.choice((1, 1, 2, 3, 5, 10))

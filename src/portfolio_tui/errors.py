@@ -8,6 +8,10 @@ class UserError(Exception):
     """A request that can't be carried out as given; nothing was written."""
 
 
+class DatabaseError(UserError):
+    """A database file that can't be opened, or is newer than this program."""
+
+
 class NotFound(UserError):
     pass
 
@@ -28,3 +32,28 @@ class FieldError(UserError):
         self.field = field
         self.reason = reason
         self.location = location
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    from portfolio_tui.domain.account_fields import AccountFieldError
+    from portfolio_tui.domain.dates import DatePhraseError
+    from portfolio_tui.domain.money import MoneyError
+    from portfolio_tui.domain.recurrence import RecurrenceError
+    from portfolio_tui.domain.settings import SettingsError
+    from portfolio_tui.domain.stages import StageError
+    from portfolio_tui.domain.window import WindowError
+
+    return (
+        AccountFieldError,
+        DatePhraseError,
+        MoneyError,
+        RecurrenceError,
+        SettingsError,
+        StageError,
+        WindowError,
+    )
+
+
+# Every exception that means "the input was wrong": the CLI prints it as one line and exits 2,
+# the TUI shows it inline. The domain raises ValueError subclasses; the service UserError.
+USER_ERRORS: tuple[type[Exception], ...] = (UserError, *_input_errors())

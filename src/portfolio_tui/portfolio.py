@@ -309,7 +309,12 @@ class Portfolio(FileExchange, SyncExchange):
         return moment
 
     def _follow_up_row(
-        self, w: Writer, account: Account, title: str, when: When, contact_id: str | None = None,
+        self,
+        w: Writer,
+        account: Account,
+        title: str,
+        when: When,
+        contact_id: str | None = None,
         recurrence: str | None = None,
     ) -> FollowUp:
         due_at = when.at(self.tz)
@@ -425,8 +430,10 @@ class Portfolio(FileExchange, SyncExchange):
             return Logged(interaction.id, follow_up_id)
 
     def _next_occurrence(self, w: Writer, row: FollowUp, account: Account) -> str | None:
-        start = self._local(row.due_at) if row.due_at else datetime.combine(
-            row.due_on, time(0), self.tz
+        start = (
+            self._local(row.due_at)
+            if row.due_at
+            else datetime.combine(row.due_on, time(0), self.tz)
         )
         after = max(start, self.now())
         upcoming = next_occurrence(row.recurrence or "", after, start)
@@ -562,7 +569,9 @@ class Portfolio(FileExchange, SyncExchange):
                     rfm.get(account_id),
                 )
             )  # fmt: skip
-        for account_id, name, stage in sorted(accounts.values(), key=lambda a: (a[1].lower(), a[0])):
+        for account_id, name, stage in sorted(
+            accounts.values(), key=lambda a: (a[1].lower(), a[0])
+        ):
             f = figures.get(account_id)
             rows.append(
                 ClientRow(
@@ -637,7 +646,9 @@ class Portfolio(FileExchange, SyncExchange):
                 follow_up_id=row.id,
                 recurring=bool(row.recurrence),
             )
-            group = overdue if row.due_on < today else due_today if row.due_on == today else upcoming
+            group = (
+                overdue if row.due_on < today else due_today if row.due_on == today else upcoming
+            )
             group.append(item)
         due_for_contact = []
         for account_id, name, stage in accounts:
@@ -661,7 +672,11 @@ class Portfolio(FileExchange, SyncExchange):
                 )
         rank = {"A": 0, "B": 1, "C": 2}
         due_for_contact.sort(
-            key=lambda i: (rank.get(i.abc or "", 3), -(i.days_since_contact or 10**6), i.account_name)
+            key=lambda i: (
+                rank.get(i.abc or "", 3),
+                -(i.days_since_contact or 10**6),
+                i.account_name,
+            )
         )
         return Agenda(today, overdue, due_today, upcoming, due_for_contact)
 

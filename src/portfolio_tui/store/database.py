@@ -15,11 +15,8 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Session, SQLModel
 
 from portfolio_tui import paths
+from portfolio_tui.errors import DatabaseError
 from portfolio_tui.store import models
-
-
-class DatabaseError(Exception):
-    """A database file that can't be opened or is newer than this program."""
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:

@@ -21,7 +21,10 @@ from portfolio_tui.store.models import (
 
 # A sale without order_ref is one order per (account, day): key it by a string no
 # order_ref can take (they never contain NUL).
-_ORDER_KEY = "CASE WHEN s.order_ref IS NULL OR s.order_ref = '' THEN char(0) || s.sold_on ELSE s.order_ref END"
+_ORDER_KEY = (
+    "CASE WHEN s.order_ref IS NULL OR s.order_ref = '' "
+    "THEN char(0) || s.sold_on ELSE s.order_ref END"
+)
 
 FIGURES_SQL = f"""
 SELECT s.account_id, sum(s.amount), coalesce(sum(s.margin), 0),
@@ -188,7 +191,8 @@ def find_accounts(session: Session, ref: str) -> list[Account]:
             select(Account)
             .where(
                 live,
-                col(Account.name).ilike(pattern, escape="\\") | col(Account.id).like(pattern, escape="\\"),
+                col(Account.name).ilike(pattern, escape="\\")
+                | col(Account.id).like(pattern, escape="\\"),
             )
             .order_by(Account.name)
             .limit(20)
