@@ -116,11 +116,14 @@ class Portfolio(FileExchange, SyncExchange):
         return self.now().date()
 
     def _stored(self, moment: datetime) -> datetime:
-        """Aware → naive UTC, as the database keeps instants."""
-        return moment.astimezone(UTC).replace(tzinfo=None)
+        """An aware instant in UTC, as the models take them (SQLite keeps it as naive UTC)."""
+        return moment.astimezone(UTC)
 
     def _local(self, stored: datetime) -> datetime:
-        return stored.replace(tzinfo=UTC).astimezone(self.tz)
+        """A stored instant (aware from the ORM, naive UTC from raw SQL) in the local zone."""
+        if stored.tzinfo is None:
+            stored = stored.replace(tzinfo=UTC)
+        return stored.astimezone(self.tz)
 
     def parse_when(self, phrase: str) -> When:
         return parse_when(phrase, self.now())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -41,8 +41,11 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def sql_instant(moment: datetime) -> str:
+    """An instant in the text form SQLite holds: naive UTC with microseconds."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="microseconds")
 
 
 def account_figures(
@@ -111,7 +114,7 @@ def stage_moves(conn: sqlite3.Connection, end: datetime) -> list[StageMove]:
     rows = conn.execute(
         "SELECT account_id, from_stage, to_stage, at FROM stagechange "
         "WHERE deleted_at IS NULL AND at <= ? ORDER BY at",
-        (end.isoformat(sep=" "),),
+        (sql_instant(end),),
     )
     return [StageMove(a, f, t, datetime.fromisoformat(at).date()) for a, f, t, at in rows]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlmodel import Session
@@ -22,7 +22,10 @@ T = TypeVar("T", bound=Synced)
 
 
 def clock_stamp(at: datetime, device_id: str) -> str:
-    return f"{at.isoformat()}|{device_id}"
+    """"<naive UTC ISO>|<device>": stamps compare as strings in time order, then by device."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return f"{at.isoformat(timespec='microseconds')}|{device_id}"
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Writer:
     def __init__(self, session: Session, device_id: str, now: datetime, label: str) -> None:
         self.session = session
         self.device_id = device_id
-        self.now = now  # naive UTC, as stored
+        self.now = now  # aware UTC
         self.changeset = ChangeSet(label)
 
     def insert(self, row: T) -> T:

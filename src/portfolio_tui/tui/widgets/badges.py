@@ -6,9 +6,19 @@ from rich.text import Text
 
 from portfolio_tui.domain.rfm import RfmScore
 
-ABC_STYLES = {"A": "bold black on #3fb950", "B": "bold black on #d29922", "C": "bold white on #6e7681"}
+ABC_STYLES = {
+    "A": "bold black on #3fb950",
+    "B": "bold black on #d29922",
+    "C": "bold white on #6e7681",
+}
 # Score 1 (worst) to 5 (best).
-SCORE_STYLES = {1: "bold #f85149", 2: "bold #db6d28", 3: "bold #d29922", 4: "bold #7ee787", 5: "bold #3fb950"}
+SCORE_STYLES = {
+    1: "bold #f85149",
+    2: "bold #db6d28",
+    3: "bold #d29922",
+    4: "bold #7ee787",
+    5: "bold #3fb950",
+}
 SEGMENT_STYLES = {
     "Champions": "#3fb950",
     "Loyal": "#56d364",
