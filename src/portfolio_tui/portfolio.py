@@ -116,11 +116,11 @@ class Portfolio(FileExchange, SyncExchange):
         return self.now().date()
 
     def _stored(self, moment: datetime) -> datetime:
-        """An aware instant in UTC, as the models take them (SQLite keeps it as naive UTC)."""
-        return moment.astimezone(UTC)
+        """Aware → naive UTC, as the database keeps instants."""
+        return moment.astimezone(UTC).replace(tzinfo=None)
 
     def _local(self, stored: datetime) -> datetime:
-        """A stored instant (aware from the ORM, naive UTC from raw SQL) in the local zone."""
+        """A stored (naive UTC) instant in the local zone."""
         if stored.tzinfo is None:
             stored = stored.replace(tzinfo=UTC)
         return stored.astimezone(self.tz)

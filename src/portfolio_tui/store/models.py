@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -14,12 +14,18 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def instant(default=None, **kw) -> object:
+    """A naive-UTC instant column. The app works in aware local time and converts at the
+    service boundary (Portfolio._stored / _local); SQLite has no zones."""
+    return Field(default=default, sa_type=DateTime, **kw)
+
+
 class Synced(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True)
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
     device_id: str = ""
-    deleted_at: datetime | None = None
+    deleted_at: datetime | None = instant()
     # JSON {field: "<iso utc>|<device id>"}: when and where each field was last updated,
     # so a sync can take the latest value field by field (see store/writes.py).
     clocks: str = "{}"
@@ -64,7 +70,7 @@ class Interaction(Synced, table=True):
     account_id: str = Field(foreign_key="account.id")
     contact_id: str | None = Field(default=None, foreign_key="contact.id")
     kind: str  # call, meeting, email, visit, note
-    occurred_at: datetime
+    occurred_at: datetime = instant()
     duration_minutes: int | None = None
     summary: str = ""
     outcome: str | None = None
@@ -80,8 +86,8 @@ class FollowUp(Synced, table=True):
     contact_id: str | None = Field(default=None, foreign_key="contact.id")
     title: str
     due_on: date  # the local calendar day it is due
-    due_at: datetime | None = None  # the exact UTC instant, when a time was given
-    done_at: datetime | None = None
+    due_at: datetime | None = instant()  # the exact instant, when a time was given
+    done_at: datetime | None = instant()
     outcome: str | None = None
     recurrence: str | None = None  # RRULE text, expanded with dateutil.rrule
 
@@ -123,7 +129,7 @@ class StageChange(Synced, table=True):
     account_id: str = Field(foreign_key="account.id")
     from_stage: str | None = None
     to_stage: str
-    at: datetime
+    at: datetime = instant()
 
 
 class Meta(SQLModel, table=True):

@@ -48,7 +48,7 @@ class Writer:
     def __init__(self, session: Session, device_id: str, now: datetime, label: str) -> None:
         self.session = session
         self.device_id = device_id
-        self.now = now  # aware UTC
+        self.now = now  # naive UTC, as stored
         self.changeset = ChangeSet(label)
 
     def insert(self, row: T) -> T:
