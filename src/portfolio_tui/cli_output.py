@@ -6,6 +6,7 @@ import csv
 from collections.abc import Sequence
 from typing import IO, Any
 
+from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.money import cents_to_plain, format_money
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.views import AccountCard, Agenda, AgendaItem, ClientRow
@@ -248,28 +249,61 @@ def account_card_text(card: AccountCard, settings: Settings, timeline_limit: int
 # --- report kpis ------------------------------------------------------------------------------
 
 
-def kpis_text(kpis: Any, settings: Settings) -> str:
-    """The KPI report as text; works from `Kpis.to_dict()` so it follows the domain's shape."""
-    data = kpis.to_dict()
-    return render_dict(data)
+def _pct(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.1%}"
 
 
-def render_dict(data: Any, indent: int = 0) -> str:
-    pad = "  " * indent
-    lines = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if isinstance(value, dict | list):
-                lines.append(f"{pad}{key}:")
-                lines.append(render_dict(value, indent + 1))
-            else:
-                lines.append(f"{pad}{key}: {value}")
-    elif isinstance(data, list):
-        for value in data:
-            if isinstance(value, dict | list):
-                lines.append(render_dict(value, indent) + "\n")
-            else:
-                lines.append(f"{pad}- {value}")
-    else:
-        lines.append(f"{pad}{data}")
+def kpis_text(kpis: Kpis, settings: Settings) -> str:
+    def money(cents: int) -> str:
+        return _money(cents, settings)
+
+    now, before = kpis.period.label, kpis.previous_period.label
+    lines = [
+        f"Portfolio KPIs, {now} (to {kpis.as_of.isoformat()}) vs {before}",
+        "",
+        table(
+            ("", now, before),
+            [
+                ("revenue", money(kpis.revenue_now), money(kpis.revenue_before)),
+                ("active clients", kpis.active_now, kpis.active_before),
+            ],
+            right={1, 2},
+        ),
+        "",
+        f"new clients       {kpis.new_clients.count}  ({money(kpis.new_clients.revenue)} in {now})",
+        f"lost clients      {kpis.lost_clients.count}  "
+        f"({money(kpis.lost_clients.revenue)} in {before})",
+        f"retention         {_pct(kpis.retention_rate)}  "
+        f"({kpis.retained_clients} of {kpis.active_before} clients kept)",
+        f"net rev. retention {_pct(kpis.net_revenue_retention)}",
+        f"top-10 share      {_pct(kpis.top10_share)}   largest account {_pct(kpis.largest_share)}",
+    ]
+    if kpis.concentration_alert:
+        lines.append(
+            f"!! CONCENTRATION ALERT: the top 10 accounts make {_pct(kpis.top10_share)} of "
+            f"revenue (threshold {kpis.concentration_threshold:.0%})"
+        )
+    m = kpis.matrix
+    lines += ["", f"Revenue by {m.row_key} x product family ({now})"]
+    body = [
+        (row, *(money(c) if c else "" for c in cells), money(total))
+        for row, cells, total in zip(m.rows, m.cells, m.row_totals, strict=True)
+    ]
+    body.append(("total", *(money(c) for c in m.column_totals), money(m.total)))
+    right = set(range(1, len(m.columns) + 2))
+    lines += [
+        "  " + line for line in table((m.row_key, *m.columns, "total"), body, right).splitlines()
+    ]
+    lines += ["", "Coverage (active / all accounts)"]
+    lines += [
+        f"  {c.segment:<12} {c.active:>6} / {c.accounts:<6} {_pct(c.rate)}" for c in kpis.coverage
+    ]
+    funnel = kpis.funnel
+    lines += ["", "Funnel"]
+    lines.append("  " + "  ".join(f"{stage} {n}" for stage, n in funnel.stage_counts.items()))
+    lines += [
+        f"  {step.from_stage} → {step.to_stage}: {step.converted}/{step.entered} "
+        f"({_pct(step.rate)})"
+        for step in funnel.steps
+    ]
     return "\n".join(lines)
