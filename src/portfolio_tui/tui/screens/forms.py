@@ -1,0 +1,295 @@
+"""Every modal form of the routine. Each one saves through one Portfolio call and is dismissed
+with a one-line summary; see `widgets.form.FormModal` for validation, errors and escape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from portfolio_tui.domain.account_fields import CHANNELS, RISK_LEVELS, SOURCES
+from portfolio_tui.domain.money import cents_to_plain
+from portfolio_tui.portfolio import INTERACTION_KINDS, Portfolio
+from portfolio_tui.tui.widgets.date_input import DateInput, long_when
+from portfolio_tui.tui.widgets.form import FormError, FormModal
+from portfolio_tui.views import AccountView, AgendaItem
+
+MAX_DURATION_MINUTES = 24 * 60
+
+
+def _kind_select(kind: str = "call") -> Select[str]:
+    return Select(
+        [(k, k) for k in INTERACTION_KINDS],
+        value=kind,
+        allow_blank=False,
+        id="f-kind",
+        compact=True,
+    )
+
+
+def _contact_select(contacts: Sequence[str]) -> Select[str]:
+    return Select([(c, c) for c in contacts], prompt="(nobody in particular)", id="f-contact",
+                  compact=True)  # fmt: skip
+
+
+def _input(value: str = "", placeholder: str = "", name: str = "") -> Input:
+    return Input(value, placeholder=placeholder, id=f"f-{name}", compact=True)
+
+
+class _AccountForm(FormModal):
+    """A form about one account, named under the title."""
+
+    def __init__(self, account_id: str, account_name: str) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.account_name = account_name
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.app.portfolio  # type: ignore[attr-defined]
+
+    def subtitle(self) -> str:
+        return self.account_name
+
+
+class DoneForm(_AccountForm):
+    """Done with a follow-up: what came of it, and when to follow up next."""
+
+    TITLE = "Done"
+
+    def __init__(self, item: AgendaItem, suggested: str) -> None:
+        super().__init__(item.account_id, item.account_name)
+        assert item.follow_up_id is not None
+        self.item = item
+        self.suggested = suggested
+
+    def subtitle(self) -> str:
+        return f"{self.account_name} · {self.item.title}"
+
+    def fields(self) -> ComposeResult:
+        yield from self.row("Outcome", _input(placeholder="what came of it", name="outcome"))
+        yield from self.row("Kind", _kind_select())
+        next_when = DateInput(
+            self.suggested, allow_empty=True, empty_text="no next follow-up", id="f-next_due"
+        )
+        yield from self.row("Next follow-up", next_when)
+        yield from self.row("Next: what", _input(placeholder=self.item.title, name="next_title"))
+
+    def collect(self) -> dict[str, Any]:
+        return {
+            "outcome": self.text("outcome"),
+            "kind": self.choice("kind") or "call",
+            "next_due": self.phrase("next_due"),
+            "next_title": self.text("next_title") or None,
+        }
+
+    def save(self, values: dict[str, Any]) -> str:
+        assert self.item.follow_up_id is not None
+        self.portfolio.complete_follow_up(self.item.follow_up_id, **values)
+        summary = f"Done: {self.item.title} ({self.account_name})"
+        if values["next_due"]:
+            summary += f"; next {long_when(self.portfolio.parse_when(values['next_due']))}"
+        return summary
+
+
+class SnoozeForm(_AccountForm):
+    TITLE = "Snooze"
+
+    def __init__(self, item: AgendaItem, phrase: str = "+1d") -> None:
+        super().__init__(item.account_id, item.account_name)
+        self.item = item
+        self.initial = phrase
+
+    def subtitle(self) -> str:
+        return f"{self.account_name} · {self.item.title}"
+
+    def fields(self) -> ComposeResult:
+        yield from self.row("Until", DateInput(self.initial, id="f-until"))
+
+    def collect(self) -> dict[str, Any]:
+        return {"phrase": self.phrase("until")}
+
+    def save(self, values: dict[str, Any]) -> str:
+        assert self.item.follow_up_id is not None
+        day: date = self.portfolio.snooze(self.item.follow_up_id, values["phrase"])
+        return f"Snoozed: {self.item.title} ({self.account_name}) to {day:%a %d %b %Y}"
+
+
+class LogForm(_AccountForm):
+    """Log a call, meeting, email, visit or note, and optionally plan what comes next."""
+
+    TITLE = "Log an interaction"
+
+    def __init__(
+        self, account_id: str, account_name: str, kind: str = "call", contacts: Sequence[str] = ()
+    ) -> None:
+        super().__init__(account_id, account_name)
+        self.kind = kind
+        self.contacts = list(contacts)
+
+    def fields(self) -> ComposeResult:
+        yield from self.row("Kind", _kind_select(self.kind))
+        yield from self.row("Summary", _input(placeholder="what was said", name="summary"))
+        yield from self.row("When", DateInput("now", id="f-at"))
+        if self.contacts:
+            yield from self.row("With", _contact_select(self.contacts))
+        yield from self.row("Outcome", _input(placeholder="optional", name="outcome"))
+        yield from self.row("Minutes", _input(placeholder="optional", name="duration"))
+        follow_up = DateInput("", allow_empty=True, empty_text="no follow-up", id="f-follow_up")
+        yield from self.row("Follow up", follow_up)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#f-summary").focus()
+
+    def collect(self) -> dict[str, Any]:
+        duration_text = self.text("duration")
+        duration = None
+        if duration_text:
+            if not duration_text.isdigit() or int(duration_text) > MAX_DURATION_MINUTES:
+                raise FormError(
+                    "duration", f"{duration_text!r} is not minutes (0 to {MAX_DURATION_MINUTES})"
+                )
+            duration = int(duration_text)
+        return {
+            "kind": self.choice("kind") or "call",
+            "summary": self.required("summary"),
+            "at": self.phrase("at"),
+            "contact": self.choice("contact") if self.contacts else None,
+            "outcome": self.text("outcome") or None,
+            "duration_minutes": duration,
+            "follow_up": self.phrase("follow_up"),
+        }
+
+    def save(self, values: dict[str, Any]) -> str:
+        kind, summary = values.pop("kind"), values.pop("summary")
+        logged = self.portfolio.log_interaction(kind, self.account_id, summary, **values)
+        text = f"Logged {kind} with {self.account_name}"
+        return text + (" and planned a follow-up" if logged.follow_up_id else "")
+
+
+class FollowUpForm(_AccountForm):
+    TITLE = "New follow-up"
+
+    def __init__(
+        self, account_id: str, account_name: str, suggested: str, contacts: Sequence[str] = ()
+    ) -> None:
+        super().__init__(account_id, account_name)
+        self.suggested = suggested
+        self.contacts = list(contacts)
+
+    def fields(self) -> ComposeResult:
+        yield from self.row("What", _input("Follow up", name="title"))
+        yield from self.row("Due", DateInput(self.suggested, id="f-due"))
+        if self.contacts:
+            yield from self.row("With", _contact_select(self.contacts))
+        repeat = _input(placeholder="optional RRULE, e.g. FREQ=MONTHLY", name="recurrence")
+        yield from self.row("Repeat", repeat)
+
+    def collect(self) -> dict[str, Any]:
+        return {
+            "title": self.required("title"),
+            "due": self.phrase("due"),
+            "contact": self.choice("contact") if self.contacts else None,
+            "recurrence": self.text("recurrence") or None,
+        }
+
+    def save(self, values: dict[str, Any]) -> str:
+        self.portfolio.schedule_follow_up(self.account_id, **values)
+        when = long_when(self.portfolio.parse_when(values["due"]))
+        return f"Planned: {values['title']} ({self.account_name}) on {when}"
+
+
+# (field, label, hint) in the order the edit form shows them.
+ACCOUNT_FORM_FIELDS = (
+    ("name", "Name", ""),
+    ("legal_id", "Legal id", "SIREN / SIRET"),
+    ("sector", "Sector", ""),
+    ("size_band", "Size", "TPE, PME, ETI…"),
+    ("city", "City", ""),
+    ("region", "Region", ""),
+    ("source", "Source", " / ".join(SOURCES)),
+    ("referred_by", "Referred by", "account name"),
+    ("potential", "Potential", "a year, e.g. 25000"),
+    ("accessibility", "Accessibility", "1 (hard) to 5 (easy)"),
+    ("risk_level", "Risk", " / ".join(RISK_LEVELS)),
+    ("nps_score", "NPS score", "0 to 10"),
+    ("nps_date", "NPS date", "YYYY-MM-DD"),
+    ("tags", "Tags", "comma-separated"),
+    ("notes", "Notes", ""),
+)
+
+
+def account_texts(account: AccountView, referred_by: str | None) -> dict[str, str]:
+    """Each editable field as the text the edit form starts from."""
+    texts = {}
+    for name, _, _ in ACCOUNT_FORM_FIELDS:
+        if name == "referred_by":
+            value: object = referred_by
+        elif name == "potential":
+            value = cents_to_plain(account.potential) if account.potential is not None else None
+        else:
+            value = getattr(account, name)
+        texts[name] = "" if value is None else str(value)
+    return texts
+
+
+class EditAccountForm(_AccountForm):
+    """Every editable field of an account; only the fields changed are sent."""
+
+    TITLE = "Edit account"
+
+    def __init__(self, account: AccountView, referred_by: str | None = None) -> None:
+        super().__init__(account.account_id, account.name)
+        self.initial = account_texts(account, referred_by)
+
+    def fields(self) -> ComposeResult:
+        for name, label, hint in ACCOUNT_FORM_FIELDS:
+            yield from self.row(label, _input(self.initial[name], hint, name))
+
+    def collect(self) -> dict[str, Any]:
+        changed = {}
+        for name, _, _ in ACCOUNT_FORM_FIELDS:
+            text = self.query_one(f"#f-{name}", Input).value
+            if text.strip() != self.initial[name].strip():
+                changed[name] = text
+        if not changed:
+            raise FormError("name", "nothing changed (escape closes the form)")
+        return changed
+
+    def save(self, values: dict[str, Any]) -> str:
+        self.portfolio.edit_account(self.account_id, **values)
+        return f"Saved {self.account_name}: {', '.join(n.replace('_', ' ') for n in values)}"
+
+
+class AddContactForm(_AccountForm):
+    TITLE = "Add a contact"
+
+    def fields(self) -> ComposeResult:
+        yield from self.row("Name", _input(name="name"))
+        yield from self.row("Role", _input(placeholder="optional", name="role"))
+        yield from self.row("Email", _input(placeholder="optional", name="email"))
+        yield from self.row("Phone", _input(placeholder="optional", name="phone"))
+        channels = Select([(c, c) for c in CHANNELS], prompt="(no preference)", compact=True,
+                          id="f-preferred_channel")  # fmt: skip
+        yield from self.row("Prefers", channels)
+
+    def collect(self) -> dict[str, Any]:
+        email = self.text("email")
+        if email and "@" not in email:
+            raise FormError("email", f"{email!r} is not an email address")
+        return {
+            "name": self.required("name"),
+            "role": self.text("role") or None,
+            "email": email or None,
+            "phone": self.text("phone") or None,
+            "preferred_channel": self.choice("preferred_channel"),
+        }
+
+    def save(self, values: dict[str, Any]) -> str:
+        name = values.pop("name")
+        self.portfolio.add_contact(self.account_id, name, **values)
+        return f"Added {name} to {self.account_name}"

@@ -1,0 +1,123 @@
+"""A date-phrase field: the rep types "tomorrow 9h", "+3d" or "next mon" and sees, as they
+type, the date it means, or why it can't be read."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from portfolio_tui.domain.dates import (
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    DatePhraseError,
+    When,
+    describe_when,
+)
+
+
+def long_when(when: When) -> str:
+    d = when.day
+    text = f"{WEEKDAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{text} {when.time:%H:%M}" if when.time is not None else text
+
+
+class DateInput(Vertical):
+    """An Input for a date phrase with a live preview line under it.
+
+    `when` is the parsed value (None when empty or invalid), `error` the reason it can't be
+    read. Empty is an error unless `allow_empty`, in which case `empty_text` is shown.
+    """
+
+    DEFAULT_CSS = """
+    DateInput {
+        height: auto;
+    }
+    DateInput > .date-preview {
+        color: $text-muted;
+        padding: 0 1;
+        height: auto;
+    }
+    DateInput.-invalid > .date-preview {
+        color: $text-error;
+    }
+    """
+
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        placeholder: str = "today, tomorrow 9:00, +3d, next mon, 01/12",
+        allow_empty: bool = False,
+        empty_text: str = "",
+        compact: bool = True,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._initial = value
+        self._placeholder = placeholder
+        self._compact = compact
+        self.allow_empty = allow_empty
+        self.empty_text = empty_text
+        self.when: When | None = None
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            self._initial,
+            placeholder=self._placeholder,
+            compact=self._compact,
+            select_on_focus=True,
+        )
+        yield Static(classes="date-preview")
+
+    def on_mount(self) -> None:
+        self._parse(self._initial)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    @property
+    def is_valid(self) -> bool:
+        return self.error is None
+
+    def focus(self, scroll_visible: bool = True) -> DateInput:
+        self.input.focus(scroll_visible)
+        return self
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._parse(event.value)
+
+    def _parse(self, text: str) -> None:
+        self.when, self.error = None, None
+        if not text.strip():
+            if not self.allow_empty:
+                self.error = "a date is needed (today, tomorrow 9:00, +3d, next mon…)"
+            preview = Text(self.error or self.empty_text)
+        else:
+            try:
+                self.when = self.app.portfolio.parse_when(text)  # type: ignore[attr-defined]
+            except DatePhraseError as exc:
+                self.error = str(exc)
+                preview = Text(self.error)
+            else:
+                today = self.app.portfolio.today()  # type: ignore[attr-defined]
+                preview = Text(f"→ {long_when(self.when)}")
+                relative = describe_when(self.when, today)
+                if relative != long_when(self.when) and not relative[0].isupper():
+                    preview.append(f"  ({relative})", style="italic")
+        self.set_class(self.error is not None, "-invalid")
+        self.input.set_class(self.error is not None, "-invalid")
+        self.query_one(".date-preview", Static).update(preview)
