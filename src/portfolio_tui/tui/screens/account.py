@@ -1,0 +1,234 @@
+"""One account: the header card, then its timeline, follow-ups, contacts and sales by family.
+
+It shows `app.current_account_id` (set by `app.open_account`); with none yet, the best-ranked
+A account. Keys log an interaction of each kind, plan a follow-up, move the stage, edit the
+account and add a contact.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from portfolio_tui.domain.stages import Stage, next_stage
+from portfolio_tui.errors import NotFound
+from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.tui.formatting import due_text, money
+from portfolio_tui.tui.screens.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
+from portfolio_tui.tui.widgets.account_header import header_text
+from portfolio_tui.tui.widgets.confirm import ConfirmModal
+from portfolio_tui.tui.widgets.timeline import TimelineTable
+from portfolio_tui.views import AccountCard
+
+LOG = Binding.Group("Log", compact=True)
+STAGE = Binding.Group("Stage", compact=True)
+
+
+def best_account(portfolio: Portfolio) -> str | None:
+    """The account to show before any was opened: the top of the ABC ranking, else the first
+    account by name."""
+    abc, _ = portfolio.badges()
+    if abc.ranked:
+        return abc.ranked[0].account_id
+    found = portfolio.search_accounts("", limit=1)
+    return found[0][0] if found else None
+
+
+class AccountScreen(Screen):
+    TITLE = "Account"
+    CSS_PATH = "../account.tcss"
+    BINDINGS = [
+        Binding("c", "log('call')", "Call", id="account.call", group=LOG),
+        Binding("m", "log('meeting')", "Meeting", id="account.meeting", group=LOG),
+        Binding("e", "log('email')", "Email", id="account.email", group=LOG),
+        Binding("v", "log('visit')", "Visit", id="account.visit", group=LOG),
+        Binding("o", "log('note')", "Note", id="account.note", group=LOG),
+        Binding("f", "follow_up", "Follow-up", id="account.follow_up"),
+        Binding(">", "stage(True)", "Stage forward", id="account.stage_forward", group=STAGE),
+        Binding("<", "stage(False)", "Stage back", id="account.stage_back", group=STAGE),
+        Binding("E", "edit", "Edit", id="account.edit"),
+        Binding("a", "add_contact", "Add contact", id="account.add_contact"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.card: AccountCard | None = None
+        self._moving = False  # a stage move is being written: the next waits for it
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.app.portfolio  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="account-header")
+        with Horizontal(id="account-body"):
+            with Vertical(id="timeline-pane"):
+                yield Label("Timeline", classes="pane-title")
+                yield TimelineTable(id="timeline")
+            with Vertical(id="side-pane"):
+                yield Label("Follow-ups", classes="pane-title")
+                yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
+                yield Label("Contacts", classes="pane-title")
+                yield DataTable(id="contacts", cursor_type="row", show_header=False)
+                yield Label("Sales by family", classes="pane-title", id="families-title")
+                yield DataTable(id="families", cursor_type="row", show_header=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Fixed widths: the side pane is about 46 columns wide on a 120-column screen.
+        follow_ups = self.query_one("#follow-ups", DataTable)
+        follow_ups.add_column("Due", width=16)
+        follow_ups.add_column("What", width=24)
+        contacts = self.query_one("#contacts", DataTable)
+        contacts.add_column("Name", width=16)
+        contacts.add_column("Role", width=11)
+        contacts.add_column("Reach", width=13)
+        families = self.query_one("#families", DataTable)
+        families.add_column("Family", width=24)
+        families.add_column("Revenue", width=16)
+        self.query_one("#account-body").loading = True
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # --- data -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
+    def refresh_data(self) -> None:
+        account_id = self.app.current_account_id or best_account(self.portfolio)  # type: ignore[attr-defined]
+        if account_id is None:
+            self.app.call_from_thread(self._show_nothing, "No account yet: press 2 to add one.")
+            return
+        try:
+            card = self.portfolio.account_card(account_id)
+        except NotFound:
+            self.app.call_from_thread(self._show_nothing, "This account no longer exists.")
+            return
+        self.app.call_from_thread(self._show, card)
+
+    def _show_nothing(self, message: str) -> None:
+        self.card = None
+        self._moving = False
+        self.query_one("#account-header", Static).update(Text(message, style="italic"))
+        self.query_one("#account-body").loading = False
+        self.query_one(TimelineTable).show(())
+
+    def _show(self, card: AccountCard) -> None:
+        same_account = self.card is not None and self.card.account.account_id == (
+            card.account.account_id
+        )
+        self.card = card
+        self._moving = False
+        self.app.current_account_id = card.account.account_id  # type: ignore[attr-defined]
+        self.sub_title = card.account.name
+        settings = self.portfolio.settings
+        header = header_text(card, settings, self.app.theme_variables)
+        self.query_one("#account-header", Static).update(header)
+        timeline = self.query_one(TimelineTable)
+        row = timeline.cursor_row if same_account else 0
+        timeline.show(card.timeline)
+        timeline.move_cursor(row=row)
+        self._fill_side(card)
+        self.query_one("#account-body").loading = False
+        if not same_account:
+            timeline.focus()
+
+    def _fill_side(self, card: AccountCard) -> None:
+        today = self.portfolio.today()
+        follow_ups = self.query_one("#follow-ups", DataTable)
+        follow_ups.clear()
+        for f in card.open_follow_ups:
+            late = f.due_on < today
+            when = Text(due_text(f.due_on, f.due_at, today), style="bold" if late else "")
+            follow_ups.add_row(when, Text(f.title + (" ↻" if f.recurrence else "")))
+        if not card.open_follow_ups:
+            follow_ups.add_row(Text("none planned: f plans one", style="dim"), "")
+        contacts = self.query_one("#contacts", DataTable)
+        contacts.clear()
+        for c in card.contacts:
+            contacts.add_row(Text(c.name), Text(c.role or ""), Text(c.phone or c.email or ""))
+        if not card.contacts:
+            contacts.add_row(Text("none: a adds one", style="dim"), "", "")
+        families = self.query_one("#families", DataTable)
+        families.clear()
+        self.query_one("#families-title", Label).update(f"Sales by family ({card.window_label})")
+        for family, cents in card.sales_by_family:
+            families.add_row(
+                Text(family), Text(money(cents, self.portfolio.settings), justify="right")
+            )
+        if not card.sales_by_family:
+            families.add_row(Text("no sales in the window", style="dim"), "")
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _need_card(self) -> AccountCard | None:
+        if self.card is None:
+            self.notify("No account shown yet.")
+        return self.card
+
+    def _contact_names(self, card: AccountCard) -> list[str]:
+        return [c.name for c in card.contacts]
+
+    def action_log(self, kind: str) -> None:
+        if card := self._need_card():
+            form = LogForm(card.account.account_id, card.account.name, kind,
+                           self._contact_names(card))  # fmt: skip
+            self.app.open_form(form)  # type: ignore[attr-defined]
+
+    def action_follow_up(self) -> None:
+        if card := self._need_card():
+            form = FollowUpForm(card.account.account_id, card.account.name,
+                                card.suggested_follow_up, self._contact_names(card))  # fmt: skip
+            self.app.open_form(form)  # type: ignore[attr-defined]
+
+    def action_edit(self) -> None:
+        if card := self._need_card():
+            referrer = card.referred_by[1] if card.referred_by else None
+            self.app.open_form(EditAccountForm(card.account, referrer))  # type: ignore[attr-defined]
+
+    def action_add_contact(self) -> None:
+        if card := self._need_card():
+            form = AddContactForm(card.account.account_id, card.account.name)
+            self.app.open_form(form)  # type: ignore[attr-defined]
+
+    def action_stage(self, forward: bool) -> None:
+        card = self._need_card()
+        if card is None or self._moving:
+            return
+        account = card.account
+        if forward and next_stage(Stage(account.stage)) is Stage.CLIENT:
+            question = f"Mark {account.name} as won (hot → client)?"
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._start_move(account.account_id, True)
+
+            self.app.push_screen(ConfirmModal(question), answered)
+            return
+        self._start_move(account.account_id, forward)
+
+    def _start_move(self, account_id: str, forward: bool) -> None:
+        self._moving = True
+        self._step_stage(account_id, forward)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _step_stage(self, account_id: str, forward: bool) -> None:
+        try:
+            before, after = self.portfolio.step_stage(account_id, forward)
+        except BaseException:
+            self.app.call_from_thread(setattr, self, "_moving", False)
+            raise
+        # `_moving` stays set until the card shows the new stage (see `_show`), so the next
+        # `>` knows whether it would make a client and must ask first.
+        self.app.call_from_thread(self._stage_moved, before, after)
+
+    def _stage_moved(self, before: str, after: str) -> None:
+        name = self.card.account.name if self.card else ""
+        self.notify(f"{name}: {before} → {after}", markup=False)
+        self.refresh_data()

@@ -1,0 +1,70 @@
+"""An account's timeline, newest first, filled a page at a time: an A account can have
+thousands of sales lines, and a table of thousands of rows is slow to build and to move in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from portfolio_tui.views import TimelineEntry
+
+PAGE = 200
+MORE_KEY = "more"
+KIND_STYLES = {"sale": "dim", "stage": "italic", "note": "", "call": "bold"}
+
+
+class TimelineTable(DataTable):
+    """`show(entries)` shows the first PAGE entries and a "… N older" row; enter on that row
+    (or `show_more()`) adds the next page."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._entries: Sequence[TimelineEntry] = ()
+        self._shown = 0
+
+    def on_mount(self) -> None:
+        self.add_column("When", key="when", width=16)
+        self.add_column("Kind", key="kind", width=7)
+        self.add_column("What", key="what")
+        self.add_column("Detail", key="detail")
+
+    @property
+    def shown(self) -> int:
+        return self._shown
+
+    def show(self, entries: Sequence[TimelineEntry]) -> None:
+        self._entries = entries
+        self._shown = 0
+        self.clear()
+        if not entries:
+            self.add_row(Text("Nothing yet: log a call with c.", style="dim"), key="empty")
+            return
+        self.show_more()
+
+    def show_more(self) -> None:
+        if MORE_KEY in self.rows:
+            self.remove_row(MORE_KEY)
+        page = self._entries[self._shown : self._shown + PAGE]
+        for n, entry in enumerate(page, start=self._shown):
+            style = KIND_STYLES.get(entry.kind, "")
+            self.add_row(
+                Text(f"{entry.at:%Y-%m-%d %H:%M}", style=style),
+                Text(entry.kind, style=style),
+                Text(entry.text, style=style, overflow="ellipsis", no_wrap=True),
+                Text(entry.detail, style=style, overflow="ellipsis", no_wrap=True),
+                key=str(n),
+            )
+        self._shown += len(page)
+        left = len(self._entries) - self._shown
+        if left > 0:
+            label = Text(f"… {left} older entries: enter shows {min(left, PAGE)} more", "italic")
+            self.add_row("", "", label, key=MORE_KEY)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value == MORE_KEY:
+            event.stop()
+            row = self.cursor_row
+            self.show_more()
+            self.move_cursor(row=row)
