@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_NOW, PARIS, db_dump, open_portfolio
 from portfolio_tui.domain.dates import DatePhraseError
 from portfolio_tui.domain.recurrence import RecurrenceError
 from portfolio_tui.errors import Ambiguous, NotFound, UserError
 from portfolio_tui.portfolio import Portfolio
+
+from conftest import FIXED_NOW, PARIS, db_dump, open_portfolio
 
 TODAY = FIXED_NOW.date()  # Monday 23 November 2026
 
