@@ -70,7 +70,7 @@ class Writer:
         for name in before:
             setattr(row, name, values[name])
             clocks[name] = stamp
-        row.clocks = json.dumps(clocks)
+        row.clocks = json.dumps(clocks, sort_keys=True)  # canonical, as sync writes them
         row.updated_at = self.now
         row.device_id = self.device_id
         self.session.add(row)
