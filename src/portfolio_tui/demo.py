@@ -251,7 +251,7 @@ class _Generator:
                     account_id, stage, self.today - timedelta(days=rng.randint(5, 400)), None
                 )
                 busy_until = self.today
-            self.interactions(account_id, contacts, stage, busy_until)
+            self.interactions(account_id, contacts, stage, busy_until, weight)
             self.follow_ups(account_id, contacts, stage, i)
             if (i + 1) % chunk == 0:
                 yield self.data
@@ -318,12 +318,17 @@ class _Generator:
                      float(quantity))
                 )  # fmt: skip
 
-    def interactions(self, account_id, contacts, stage, until: date):
+    def interactions(self, account_id, contacts, stage, until: date, weight: float):
         rng = self.rng
-        count = rng.choice((0, 2, 4, 8, 12, 20, 30)) if stage != "suspect" else rng.choice((0, 1))
+        if stage == "suspect":
+            count = rng.choice((0, 1))
+        else:
+            # Big accounts are worked more, and more recently, than small ones.
+            count = rng.choice((0, 2, 4, 8, 12, 20, 30)) + int(min(weight, 10) * 2)
+        spread = 2.5 if weight > 3 else 1.5
         for _ in range(count):
             kind = rng.choices(("call", "meeting", "email", "visit", "note"), (5, 2, 3, 1, 1))[0]
-            back = int(rng.random() ** 1.5 * 365 * 2)
+            back = int(rng.random() ** spread * 365 * 2)
             day = until - timedelta(days=back)
             if day > self.today:
                 day = self.today - timedelta(days=1)
