@@ -1,0 +1,144 @@
+"""Spreadsheet cells to typed values. Each converter takes the stripped, non-empty text of a
+cell and returns a value or raises CellError with the reason (the importer adds file, line
+and field)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, time
+from functools import lru_cache
+
+from portfolio_tui.domain.account_fields import normalise_tags
+from portfolio_tui.domain.dates import parse_calendar_date
+from portfolio_tui.domain.money import cents_to_plain, parse_money
+from portfolio_tui.exchange.headers import KIND_WORDS, SOURCE_WORDS, STAGE_WORDS, normalise
+
+# What our own export puts before a text starting with one of these (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    pass
+
+
+def unguard(text: str) -> str:
+    """The cell without the `'` our export puts before a text that looks like a formula."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def text(value: str) -> str:
+    return value
+
+
+def money(value: str) -> int:
+    try:
+        return parse_money(value)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+def money_plain(value: str) -> str:
+    """An amount kept as text (a custom field): checked, then written "1234.50"."""
+    return cents_to_plain(money(value))
+
+
+@lru_cache(maxsize=4096)
+def day(value: str) -> date:
+    try:
+        return parse_calendar_date(value)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+_TIME = re.compile(r"^(?P<H>[0-9]{1,2})[:h](?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?$")
+_SPLIT_TIME = re.compile(r"^(?P<day>\S+)(?:[ t]+(?P<time>[0-9]{1,2}[:h][0-9]{2}(?::[0-9.]+)?))?$")
+
+
+def clock_time(value: str) -> time:
+    match = _TIME.match(value.strip().lower())
+    if match is None:
+        raise CellError(f"can't read the time '{value}' (expected 14:30)")
+    hour, minute, second = int(match["H"]), int(match["M"]), int(match["S"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise CellError(f"there is no time '{value}'")
+    return time(hour, minute, second)
+
+
+def day_and_time(value: str) -> tuple[date, time | None]:
+    """ "2026-03-03 09:00", "03/03/2026 9h00", "2026-03-03T09:00:00", or a date alone."""
+    match = _SPLIT_TIME.match(value.strip().lower())
+    if match is None:
+        raise CellError(f"can't read the date '{value}' (expected 2026-12-01 14:30)")
+    moment = clock_time(match["time"]) if match["time"] else None
+    return day(match["day"]), moment
+
+
+def whole_number(low: int, high: int):
+    def convert(value: str) -> int:
+        cleaned = value.replace(" ", "").replace("\u00a0", "")
+        try:
+            number = int(cleaned)
+        except ValueError:
+            raise CellError(f"'{value}' is not a whole number") from None
+        if not low <= number <= high:
+            raise CellError(f"{number} is not between {low} and {high}")
+        return number
+
+    return convert
+
+
+def quantity(value: str) -> float:
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise CellError(f"'{value}' is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise CellError(f"'{value}' is not a number")
+    return number
+
+
+def record_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise CellError(f"'{value}' is not an id (a UUID)") from None
+
+
+def email(value: str) -> str:
+    if value.startswith("mailto:"):
+        value = value[len("mailto:") :]
+    if "@" not in value or any(c.isspace() for c in value) or value.count("@") > 1:
+        raise CellError(f"'{value}' is not an email address")
+    return value
+
+
+def _choice(words: dict[str, str], choices: tuple[str, ...], what: str):
+    def convert(value: str) -> str:
+        key = normalise(value)
+        if key in choices:
+            return key
+        if key in words:
+            return words[key]
+        raise CellError(f"'{value}' is not a known {what} ({', '.join(choices)})")
+
+    return convert
+
+
+source = _choice(SOURCE_WORDS, ("inbound", "outbound", "referral", "event", "other"), "source")
+stage = _choice(STAGE_WORDS, ("suspect", "cold", "warm", "hot", "client", "lost"), "stage")
+kind = _choice(KIND_WORDS, ("call", "meeting", "email", "visit", "note"), "kind")
+risk_level = _choice({"faible": "low", "moyen": "medium", "eleve": "high"},
+                     ("low", "medium", "high"), "risk level")  # fmt: skip
+channel = _choice(
+    {"telephone": "phone", "mail": "email", "visite": "visit", "visio": "video"},
+    ("phone", "email", "visit", "video", "sms"),
+    "channel",
+)
+
+
+def tags(value: str) -> str:
+    return normalise_tags(value)
