@@ -85,7 +85,7 @@ class AccountScreen(Screen):
         follow_ups.add_column("Due", width=16)
         follow_ups.add_column("What", width=24)
         contacts = self.query_one("#contacts", DataTable)
-        contacts.add_column("Name", width=16)
+        contacts.add_column("Name", width=15)
         contacts.add_column("Role", width=11)
         contacts.add_column("Reach", width=13)
         families = self.query_one("#families", DataTable)
@@ -148,13 +148,13 @@ class AccountScreen(Screen):
             when = Text(due_text(f.due_on, f.due_at, today), style="bold" if late else "")
             follow_ups.add_row(when, Text(f.title + (" ↻" if f.recurrence else "")))
         if not card.open_follow_ups:
-            follow_ups.add_row(Text("none planned: f plans one", style="dim"), "")
+            follow_ups.add_row(Text("none planned", style="dim"), Text("f plans one", style="dim"))
         contacts = self.query_one("#contacts", DataTable)
         contacts.clear()
         for c in card.contacts:
             contacts.add_row(Text(c.name), Text(c.role or ""), Text(c.phone or c.email or ""))
         if not card.contacts:
-            contacts.add_row(Text("none: a adds one", style="dim"), "", "")
+            contacts.add_row(Text("none yet", style="dim"), Text("a adds one", style="dim"), "")
         families = self.query_one("#families", DataTable)
         families.clear()
         self.query_one("#families-title", Label).update(f"Sales by family ({card.window_label})")

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
@@ -67,8 +67,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(Text(f"Keys: {self.screen_title}", style="bold"), id="help-title")
-            yield Static(_table(f"On {self.screen_title}", self.own))
-            yield Static(_table("Everywhere", self.everywhere))
+            with Horizontal(id="help-columns"):
+                yield Static(_table(f"On {self.screen_title}", self.own), classes="help-keys")
+                yield Static(_table("Everywhere", self.everywhere), classes="help-keys")
             yield Static(
                 Text(
                     "Date phrases: today, tomorrow 9:00, +3d, +2w, next mon, 01/12, "

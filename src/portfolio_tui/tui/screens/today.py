@@ -29,7 +29,7 @@ GROUP_COLOURS = {
     "Due for contact": "accent",
 }
 # (label, width): fixed, so the last column stays on an 120-column screen.
-COLUMNS = (("When", 16), ("Account", 26), ("Class", 7), ("RFM", 20), ("To do", 27), ("Last", 9))
+COLUMNS = (("When", 16), ("Account", 25), ("Class", 7), ("RFM", 23), ("To do", 25), ("Last", 9))
 
 
 def _item_key(item: AgendaItem) -> str:
@@ -40,7 +40,8 @@ class TodayScreen(Screen):
     TITLE = "Today"
     CSS_PATH = "../today.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open", id="today.open"),
+        # priority: the focused table binds enter too (hidden), which would hide this one.
+        Binding("enter", "open", "Open", id="today.open", priority=True),
         Binding("d", "done", "Done", id="today.done"),
         Binding("s", "snooze", "Snooze", id="today.snooze"),
         Binding("l", "log", "Log", id="today.log"),

@@ -12,6 +12,8 @@ from portfolio_tui.views import TimelineEntry
 
 PAGE = 200
 MORE_KEY = "more"
+# Sales are dated by day only: the time on their entry is a placeholder.
+DAY_ONLY, WITH_TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M"
 KIND_STYLES = {"sale": "dim", "stage": "italic", "note": "", "call": "bold"}
 
 
@@ -25,10 +27,11 @@ class TimelineTable(DataTable):
         self._shown = 0
 
     def on_mount(self) -> None:
+        # Fixed widths: the timeline pane is about 70 columns wide on a 120-column screen.
         self.add_column("When", key="when", width=16)
         self.add_column("Kind", key="kind", width=7)
-        self.add_column("What", key="what")
-        self.add_column("Detail", key="detail")
+        self.add_column("What", key="what", width=22)
+        self.add_column("Detail", key="detail", width=18)
 
     @property
     def shown(self) -> int:
@@ -50,7 +53,7 @@ class TimelineTable(DataTable):
         for n, entry in enumerate(page, start=self._shown):
             style = KIND_STYLES.get(entry.kind, "")
             self.add_row(
-                Text(f"{entry.at:%Y-%m-%d %H:%M}", style=style),
+                Text(f"{entry.at:{DAY_ONLY if entry.kind == 'sale' else WITH_TIME}}", style),
                 Text(entry.kind, style=style),
                 Text(entry.text, style=style, overflow="ellipsis", no_wrap=True),
                 Text(entry.detail, style=style, overflow="ellipsis", no_wrap=True),
