@@ -82,6 +82,7 @@ FOLLOW_UP_TITLES = (
 # Relative weight of each month in a year's sales: quiet August, busy before summer and year-end.
 SEASON = (0.8, 0.9, 1.1, 1.0, 1.0, 1.2, 0.9, 0.4, 1.1, 1.1, 1.2, 1.3)
 PROSPECT_STAGES = ("suspect", "cold", "warm", "hot")
+EVERY_STAGE = ("client", "hot", "warm", "cold", "suspect", "lost")
 TABLES_CHILDREN_FIRST = (
     "stagechange", "followup", "interaction", "sale", "product", "contact", "account",
 )  # fmt: skip
@@ -203,6 +204,8 @@ class _Generator:
                 "client" if roll < 0.55 else "lost" if roll < 0.63
                 else PROSPECT_STAGES[int((roll - 0.63) / 0.37 * 4)]
             )  # fmt: skip
+            if n_accounts >= len(EVERY_STAGE) and i < len(EVERY_STAGE):
+                stage = EVERY_STAGE[i]  # so that even a small demo shows every stage
             name = self.company_name()
             weight = min(rng.paretovariate(1.2), 60.0)
             potential = int(weight * rng.uniform(8_000, 30_000)) * 100

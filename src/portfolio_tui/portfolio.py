@@ -91,6 +91,10 @@ class Portfolio(FileExchange, SyncExchange):
         self._lock = threading.RLock()
         self._undo: list[ChangeSet] = []
         self._figures_cache: dict[tuple[date | None, date], list[AccountFigures]] = {}
+        self._badges_cache: dict[tuple[date | None, date], tuple[AbcResult, dict]] = {}
+        self._cadence = Cadence(
+            by_class=dict(settings.cadence_by_class), by_stage=dict(settings.cadence_by_stage)
+        )
         self.device_id = self._ensure_device_id()
 
     @property
@@ -147,7 +151,7 @@ class Portfolio(FileExchange, SyncExchange):
         self._after_write(writer.changeset)
 
     def _after_write(self, changeset: ChangeSet | None) -> None:
-        self._figures_cache.clear()
+        self.data_changed()
         if changeset is not None and changeset.changes:
             self._undo.append(changeset)
             del self._undo[:-UNDO_DEPTH]
@@ -155,6 +159,7 @@ class Portfolio(FileExchange, SyncExchange):
     def data_changed(self) -> None:
         """Forget cached figures after a write that bypassed `_write` (bulk import, sync)."""
         self._figures_cache.clear()
+        self._badges_cache.clear()
 
     def undo(self) -> str | None:
         """Revert the last change made through this Portfolio; returns its label."""
@@ -164,7 +169,7 @@ class Portfolio(FileExchange, SyncExchange):
         with self._lock, self.db.transaction() as session:
             Writer(session, self.device_id, self._stored(self.now()), "undo").revert(changeset)
         self._undo.pop()
-        self._figures_cache.clear()
+        self.data_changed()
         return changeset.label
 
     @property
@@ -548,8 +553,14 @@ class Portfolio(FileExchange, SyncExchange):
         return classify_abc(values, self._thresholds())
 
     def badges(self, window: Window | None = None) -> tuple[AbcResult, dict[str, RfmScore]]:
+        """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
         window = window or self.window()
-        return self.abc(window), score_rfm(self.figures(window), window.as_of)
+        key = (window.start, window.as_of)
+        cached = self._badges_cache.get(key)
+        if cached is None:
+            cached = self.abc(window), score_rfm(self.figures(window), window.as_of)
+            self._badges_cache[key] = cached
+        return cached
 
     def client_report(
         self, as_of: date | None = None, window: str | None = None, by: str = "revenue"
@@ -612,10 +623,7 @@ class Portfolio(FileExchange, SyncExchange):
         )
 
     def cadence(self) -> Cadence:
-        return Cadence(
-            by_class=dict(self.settings.cadence_by_class),
-            by_stage=dict(self.settings.cadence_by_stage),
-        )
+        return self._cadence
 
     def _interval(self, abc_class: str | None, stage: str) -> int | None:
         interval = contact_interval(self.cadence(), abc_class, stage)
@@ -628,25 +636,24 @@ class Portfolio(FileExchange, SyncExchange):
         their contact cadence with nothing planned."""
         today = self.today()
         abc, rfm = self.badges()
-        with self.db.session() as session:
-            open_rows = queries.open_follow_ups(session, today + timedelta(days=7))
         with self.db.raw() as conn:
+            open_rows = queries.open_follow_ups(conn, today + timedelta(days=7))
             last = {k: self._local(v).date() for k, v in queries.last_interactions(conn).items()}
             planned = queries.accounts_with_open_follow_up(conn)
             accounts = queries.account_names_stages(conn)
         overdue, due_today, upcoming = [], [], []
-        for row, account in open_rows:
+        for row in open_rows:
             item = AgendaItem(
-                account_id=account.id,
-                account_name=account.name,
-                stage=account.stage,
-                abc=abc.class_of(account.id),
-                rfm=rfm.get(account.id),
+                account_id=row.account_id,
+                account_name=row.account_name,
+                stage=row.stage,
+                abc=abc.class_of(row.account_id),
+                rfm=rfm.get(row.account_id),
                 title=row.title,
                 due_on=row.due_on,
                 due_at=self._local(row.due_at) if row.due_at else None,
-                days_since_contact=_days_since(last.get(account.id), today),
-                follow_up_id=row.id,
+                days_since_contact=_days_since(last.get(row.account_id), today),
+                follow_up_id=row.follow_up_id,
                 recurring=bool(row.recurrence),
             )
             group = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
@@ -39,6 +40,22 @@ _EPOCH = "0000-01-01"
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFollowUp:
+    follow_up_id: str
+    title: str
+    due_on: date
+    due_at: datetime | None  # naive UTC
+    recurrence: str | None
+    account_id: str
+    account_name: str
+    stage: str
+
+
+def _naive(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def sql_instant(moment: datetime) -> str:
@@ -226,18 +243,20 @@ def find_follow_ups(session: Session, ref: str) -> list[FollowUp]:
     )
 
 
-def open_follow_ups(session: Session, until: date) -> Sequence[tuple[FollowUp, Account]]:
-    return session.exec(
-        select(FollowUp, Account)
-        .join(Account, col(Account.id) == FollowUp.account_id)
-        .where(
-            col(FollowUp.done_at).is_(None),
-            col(FollowUp.deleted_at).is_(None),
-            col(Account.deleted_at).is_(None),
-            FollowUp.due_on <= until,
-        )
-        .order_by(FollowUp.due_on, col(FollowUp.due_at).is_(None), FollowUp.due_at, Account.name)
-    ).all()
+def open_follow_ups(conn: sqlite3.Connection, until: date) -> list[OpenFollowUp]:
+    """Open follow-ups of live accounts due on or before `until`, soonest first."""
+    rows = conn.execute(
+        "SELECT f.id, f.title, f.due_on, f.due_at, f.recurrence, a.id, a.name, a.stage "
+        "FROM followup AS f JOIN account AS a ON a.id = f.account_id "
+        "WHERE f.done_at IS NULL AND f.deleted_at IS NULL AND a.deleted_at IS NULL "
+        "AND f.due_on <= ? "
+        "ORDER BY f.due_on, f.due_at IS NULL, f.due_at, a.name COLLATE NOCASE",
+        (until.isoformat(),),
+    )
+    return [
+        OpenFollowUp(fid, title, date.fromisoformat(due_on), _naive(due_at), rule, aid, name, stage)
+        for fid, title, due_on, due_at, rule, aid, name, stage in rows
+    ]
 
 
 def accounts_with_open_follow_up(conn: sqlite3.Connection) -> set[str]:
