@@ -1,17 +1,345 @@
-"""The Pipeline screen (work in progress)."""
+"""Pipeline: prospects on a board by stage, and the potential × accessibility view that ranks
+them (the seed method).
+
+Arrows move the cursor between cards and columns; `>` / `<` move the selected prospect one
+stage (from hot, forward is won, after a confirmation); every move is recorded by the service
+as a StageChange. `m` switches to the ranked potential × accessibility view and back; `p`
+cycles the period of the won column (year, quarter, month); enter opens the account.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
+from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
+from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
+from portfolio_tui.tui.widgets.amounts import short_money
+from portfolio_tui.tui.widgets.badges import STAGE_STYLES, stage_badge
+from portfolio_tui.tui.widgets.card_column import Card, CardColumn
+from portfolio_tui.tui.widgets.confirm import ConfirmModal
+from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix
+from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
+from portfolio_tui.views import PipelineCard
+
+BOARD: tuple[tuple[str, str], ...] = (
+    ("suspect", "Suspect"),
+    ("cold", "Cold"),
+    ("warm", "Warm"),
+    ("hot", "Hot"),
+    ("client", "Won"),
+    ("lost", "Lost"),
+)
+PROSPECTS = {s.value for s in PROSPECT_STAGES}
+RANKED_COLUMNS = (
+    TableColumn("rank", "#", 4, "right"),
+    TableColumn("name", "Prospect", None, min_width=20),
+    TableColumn("stage", "Stage", 7),
+    TableColumn("potential", "Potential", 10, "right"),
+    TableColumn("access", "Access", 6),
+    TableColumn("score", "Expected", 10, "right"),
+    TableColumn("cell", "Potential × access", 18),
+    TableColumn("priority", "Priority", 12),
+)
+
+
+def access_dots(accessibility: int | None) -> str:
+    if accessibility is None:
+        return "?····"
+    level = max(0, min(5, accessibility))
+    return "●" * level + "○" * (5 - level)
 
 
 class PipelineScreen(Screen):
+    TITLE = "Pipeline"
+    CSS_PATH = "pipeline.tcss"
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding("left", "column(-1)", "Column left", show=False, id="pipeline.left"),
+        Binding("right", "column(1)", "Column right", show=False, id="pipeline.right"),
+        Binding("up", "card(-1)", "Card up", show=False, id="pipeline.up"),
+        Binding("down", "card(1)", "Card down", show=False, id="pipeline.down"),
+        Binding("home", "card_edge(0)", "First card", show=False, id="pipeline.first"),
+        Binding("end", "card_edge(1)", "Last card", show=False, id="pipeline.last"),
+        Binding("greater_than_sign", "move(True)", "Stage →", id="pipeline.forward"),
+        Binding("less_than_sign", "move(False)", "← Stage", id="pipeline.back"),
+        Binding("enter", "open", "Open", id="pipeline.open"),
+        Binding("m", "toggle_matrix", "Potential × access", id="pipeline.matrix"),
+        Binding("p", "cycle_period", "Won period", id="pipeline.period"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = "year"
+        self.cards: dict[str, list[PipelineCard]] = {stage: [] for stage, _ in BOARD}
+        self.ranked: list[RankedProspect] = []
+        self.column = 1  # cold: where a rep usually starts
+        self.rows: dict[str, int] = {stage: 0 for stage, _ in BOARD}
+        self.today: date | None = None
+        self.loaded = False
+        self._moving = False
+        self._follow: str | None = None
+
     def compose(self) -> ComposeResult:
-        yield Label("Pipeline", id="title")
-        yield DataTable(id="table")
+        yield Static(id="pipeline-title")
+        with ContentSwitcher(initial="pipeline-board", id="pipeline-views"):
+            with Horizontal(id="pipeline-board"):
+                for stage, _ in BOARD:
+                    with Vertical(classes="pipeline-column"):
+                        yield Static(id=f"head-{stage}", classes="pipeline-head")
+                        yield CardColumn(stage, id=f"col-{stage}")
+            with Vertical(id="pipeline-matrix"):
+                yield ProspectMatrix(id="prospect-matrix")
+                yield VirtualTable(
+                    RANKED_COLUMNS,
+                    self._ranked_cells,
+                    lambda r: r.account_id,
+                    empty_text="No prospect to rank.",
+                    id="ranked-table",
+                )
         yield Footer()
 
+    def on_mount(self) -> None:
+        self._show_title()
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    @property
+    def matrix_shown(self) -> bool:
+        return self.query_one(ContentSwitcher).current == "pipeline-matrix"
+
+    @property
+    def ranked_table(self) -> VirtualTable[RankedProspect]:
+        return self.query_one("#ranked-table", VirtualTable)
+
+    def column_widget(self, stage: str) -> CardColumn:
+        return self.query_one(f"#col-{stage}", CardColumn)
+
+    # --- data -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
     def refresh_data(self) -> None:
-        pass
+        self._load()
+
+    def _load(self) -> None:
+        """Read the board in the calling (worker) thread and show it on the UI thread."""
+        portfolio = self.app.portfolio  # type: ignore[attr-defined]
+        cards = portfolio.pipeline(self.period)
+        today = portfolio.today()
+        ranked = score_prospects(c for c in cards if c.stage in PROSPECTS)
+        self.app.call_from_thread(self._loaded, cards, ranked, today)
+
+    def _loaded(
+        self, cards: Sequence[PipelineCard], ranked: list[RankedProspect], today: date
+    ) -> None:
+        self.today = today
+        self.cards = {stage: [] for stage, _ in BOARD}
+        for card in cards:
+            if card.stage in self.cards:
+                self.cards[card.stage].append(card)
+        self.ranked = ranked
+        if self._follow is not None:
+            self._select_account(self._follow)
+            self._follow = None
+        self.loaded = True
+        for stage, _ in BOARD:
+            self._fill_column(stage)
+        self._highlight_column()
+        self.query_one(ProspectMatrix).show(prospect_matrix(ranked))
+        self.ranked_table.invalidate()
+        self.ranked_table.set_items(ranked)
+        self._show_title()
+
+    def _select_account(self, account_id: str) -> None:
+        for i, (stage, _) in enumerate(BOARD):
+            for j, card in enumerate(self.cards[stage]):
+                if card.account_id == account_id:
+                    self.column, self.rows[stage] = i, j
+                    return
+
+    def _fill_column(self, stage: str) -> None:
+        cards = [Card(c.account_id, self._card_lines(c)) for c in self.cards[stage]]
+        self.column_widget(stage).set_cards(cards, self.rows[stage])
+        self.rows[stage] = self.column_widget(stage).selected
+        label = dict(BOARD)[stage]
+        if stage == Stage.CLIENT.value and self.today is not None:
+            label = f"{label} {period_of(self.today, self.period).label}"
+        head = Text(f" {label}", style=f"bold {STAGE_STYLES[stage]}".replace("strike", ""))
+        head.append(f"  {len(cards)}", style="bold")
+        self.query_one(f"#head-{stage}", Static).update(head)
+
+    def _card_lines(self, card: PipelineCard) -> tuple[Text, ...]:
+        settings = self.app.portfolio.settings  # type: ignore[attr-defined]
+        name = Text(card.name, style="bold")
+        value = Text(short_money(card.potential, settings))
+        value.append(f" {access_dots(card.accessibility)}", style="dim")
+        days = "—" if card.days_in_stage is None else f"{card.days_in_stage}d"
+        if card.next_follow_up is None:
+            when = Text(f"{days} in stage", style="dim")
+        else:
+            overdue = self.today is not None and card.next_follow_up < self.today
+            colour = f"bold {self.app.theme_variables.get('error', '')}" if overdue else ""
+            when = Text(f"{days} · ", style="dim")
+            when.append(f"due {card.next_follow_up:%d %b}", style=colour)
+        return (name, value, when)
+
+    def _ranked_cells(self, r: RankedProspect) -> tuple[Text | str, ...]:
+        settings = self.app.portfolio.settings  # type: ignore[attr-defined]
+        return (
+            str(r.rank),
+            Text(r.name),
+            stage_badge(r.stage),
+            short_money(r.potential, settings),
+            access_dots(r.accessibility),
+            short_money(r.score, settings),
+            f"{r.potential_band} × {r.accessibility_band}",
+            f"{r.priority} {r.priority_label}",
+        )
+
+    def _show_title(self) -> None:
+        title = Text("Pipeline", style="bold")
+        if not self.loaded:
+            title.append("  loading…", style="italic")
+        else:
+            prospects = sum(len(self.cards[s]) for s in PROSPECTS)
+            title.append(f"  {prospects} prospects")
+            won = len(self.cards[Stage.CLIENT.value])
+            if self.today is not None:
+                label = period_of(self.today, self.period).label
+                title.append(f" · {won} won in {label}")
+        view = "potential × accessibility, best first" if self.matrix_shown else "board"
+        title.append(f" · {view}", style="dim")
+        self.query_one("#pipeline-title", Static).update(title)
+
+    # --- cursor ---------------------------------------------------------------------------
+
+    @property
+    def stage(self) -> str:
+        return BOARD[self.column][0]
+
+    def selected_card(self) -> PipelineCard | None:
+        if self.matrix_shown:
+            item = self.ranked_table.cursor_item
+            if item is None:
+                return None
+            return next(
+                (
+                    c
+                    for cards in self.cards.values()
+                    for c in cards
+                    if c.account_id == item.account_id
+                ),
+                None,
+            )
+        cards = self.cards[self.stage]
+        index = self.rows[self.stage]
+        return cards[index] if 0 <= index < len(cards) else None
+
+    def _highlight_column(self) -> None:
+        for i, (stage, _) in enumerate(BOARD):
+            self.column_widget(stage).set_active(i == self.column)
+
+    def action_column(self, delta: int) -> None:
+        self.column = max(0, min(len(BOARD) - 1, self.column + delta))
+        self._highlight_column()
+
+    def action_card(self, delta: int) -> None:
+        self._select_row(self.rows[self.stage] + delta)
+
+    def action_card_edge(self, last: int) -> None:
+        self._select_row(len(self.cards[self.stage]) - 1 if last else 0)
+
+    def _select_row(self, index: int) -> None:
+        column = self.column_widget(self.stage)
+        column.select(index)
+        self.rows[self.stage] = column.selected
+
+    @on(CardColumn.Clicked)
+    def _card_clicked(self, event: CardColumn.Clicked) -> None:
+        self.column = [s for s, _ in BOARD].index(event.column.stage)
+        self._highlight_column()
+        self._select_row(event.index)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the potential × accessibility view the ranked table has the arrows.
+        return not (action in ("column", "card", "card_edge") and self.matrix_shown)
+
+    # --- moves ----------------------------------------------------------------------------
+
+    def action_move(self, forward: bool) -> None:
+        if self._moving:
+            return
+        card = self.selected_card()
+        if card is None:
+            self.notify("No prospect selected.")
+            return
+        if forward and card.stage == Stage.HOT.value:
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._start_move(card, True)
+
+            self.app.push_screen(
+                ConfirmModal(f"Mark {card.name} as won? It becomes a client."), confirmed
+            )
+            return
+        self._start_move(card, forward)
+
+    def _start_move(self, card: PipelineCard, forward: bool) -> None:
+        self._moving = True
+        self._step(card, forward)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pipeline-move")
+    def _step(self, card: PipelineCard, forward: bool) -> None:
+        try:
+            before, after = self.app.portfolio.step_stage(card.account_id, forward)  # type: ignore[attr-defined]
+            label = "won" if after == Stage.CLIENT.value else after
+            self.app.call_from_thread(self.notify, f"{card.name}: {before} → {label}", markup=False)
+            self._follow = card.account_id
+            self._load()
+        finally:
+            self.app.call_from_thread(self._move_done)
+
+    def _move_done(self) -> None:
+        self._moving = False
+
+    # --- views ----------------------------------------------------------------------------
+
+    def action_toggle_matrix(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if self.matrix_shown:
+            switcher.current = "pipeline-board"
+            self.set_focus(None)
+        else:
+            switcher.current = "pipeline-matrix"
+            self.ranked_table.focus()
+        self._show_title()
+        self.refresh_bindings()
+
+    def action_cycle_period(self) -> None:
+        i = PERIOD_KINDS.index(self.period)
+        self.period = PERIOD_KINDS[(i + 1) % len(PERIOD_KINDS)]
+        self.refresh_data()
+
+    @on(VirtualTable.Selected, "#ranked-table")
+    def _ranked_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        card = self.selected_card()
+        if card is None:
+            self.notify("No prospect selected.")
+            return
+        self.app.open_account(card.account_id)  # type: ignore[attr-defined]

@@ -1,0 +1,55 @@
+"""The seed-method matrix: potential band (rows) × accessibility band (columns), each cell with
+its prospect count and the first names to work, coloured by priority."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from portfolio_tui.domain.prospects import BANDS, RankedProspect, priority_of
+
+NAMES_PER_CELL = 3
+# Theme variables colouring each priority (1 = work first).
+PRIORITY_COLOURS = {1: "success", 2: "success", 3: "warning", 4: "text-muted", 5: "text-muted"}
+
+
+class ProspectMatrix(Static):
+    DEFAULT_CSS = """
+    ProspectMatrix {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, cells: Mapping[tuple[str, str], Sequence[RankedProspect]]) -> None:
+        colours = self.app.theme_variables
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_lines=True,
+            expand=True,
+            padding=(0, 1),
+            show_edge=False,
+            title_justify="left",
+        )
+        table.add_column(Text("potential", style="bold"), width=10, no_wrap=True)
+        for band in BANDS:
+            table.add_column(Text(f"accessibility {band}", style="bold"), ratio=1, no_wrap=True)
+        for p_band in BANDS:
+            row: list[Text] = [Text(f"{p_band}", style="bold")]
+            for a_band in BANDS:
+                members = cells.get((p_band, a_band), ())
+                priority = priority_of(p_band, a_band)
+                colour = colours.get(PRIORITY_COLOURS[priority], "")
+                cell = Text()
+                cell.append(f"{len(members)} prospect{'s' if len(members) != 1 else ''}",
+                            style=f"bold {colour}")  # fmt: skip
+                cell.append(f"  priority {priority}", style="dim")
+                for member in members[:NAMES_PER_CELL]:
+                    cell.append(f"\n#{member.rank} {member.name}")
+                row.append(cell)
+            table.add_row(*row)
+        self.update(table)
