@@ -596,13 +596,18 @@ class Portfolio(FileExchange, SyncExchange):
         return rows
 
     def kpi_report(
-        self, as_of: date | None = None, period: str = "year", rows: str = "abc"
+        self,
+        as_of: date | None = None,
+        period: str = "year",
+        rows: str = "abc",
+        window: str | None = None,
     ) -> Kpis:
+        """`window` (default: the settings') is the one the ABC classes of the matrix rows use."""
         as_of = as_of or self.today()
         current = period_of(as_of, period)
         previous = current.previous()
         end_now = min(current.end, as_of)
-        abc = self.abc(self.window(as_of))
+        abc = self.abc(self.window(as_of, window))
         end_instant = self._stored(datetime.combine(as_of, time.max, self.tz))
         with self.db.raw() as conn:
             inputs = KpiInputs(
