@@ -1,0 +1,428 @@
+"""The read side of the Portfolio service: analytics (ABC, RFM, KPIs) and the views the
+screens and commands show (agenda, portfolio rows, account card, pipeline)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from portfolio_tui.domain.abc import AbcResult, AbcThresholds, classify_abc
+from portfolio_tui.domain.account_fields import nps_category
+from portfolio_tui.domain.cadence import Cadence, contact_interval, contact_status
+from portfolio_tui.domain.kpis import KpiInputs, Kpis, compute_kpis
+from portfolio_tui.domain.periods import period_of
+from portfolio_tui.domain.records import AccountFigures
+from portfolio_tui.domain.rfm import RfmScore, score_rfm
+from portfolio_tui.domain.stages import Stage
+from portfolio_tui.domain.window import Window, parse_window
+from portfolio_tui.errors import UserError
+from portfolio_tui.store import queries
+from portfolio_tui.store.models import (
+    Account,
+    Contact,
+    FollowUp,
+    Interaction,
+    Sale,
+    StageChange,
+)
+from portfolio_tui.views import (
+    AccountCard,
+    AccountView,
+    Agenda,
+    AgendaItem,
+    ClientRow,
+    ContactView,
+    FollowUpView,
+    PipelineCard,
+    PortfolioRow,
+    TimelineEntry,
+)
+
+Clock = Callable[[], datetime]
+
+NO_FAMILY = "—"
+
+
+class ReportCases:
+    # --- analytics ---------------------------------------------------------------------------
+
+    def window(self, as_of: date | None = None, window: str | None = None) -> Window:
+        return parse_window(window or self.settings.window, as_of or self.today())
+
+    def figures(self, window: Window) -> list[AccountFigures]:
+        key = (window.start, window.as_of)
+        cached = self._figures_cache.get(key)
+        if cached is None:
+            with self.db.raw() as conn:
+                cached = queries.account_figures(conn, window.start, window.as_of)
+            self._figures_cache[key] = cached
+        return cached
+
+    def _thresholds(self) -> AbcThresholds:
+        return AbcThresholds(self.settings.abc_a, self.settings.abc_b)
+
+    def abc(self, window: Window, by: str = "revenue") -> AbcResult:
+        if by not in ("revenue", "margin"):
+            raise UserError(f"--by: {by!r} is not revenue or margin")
+        figures = self.figures(window)
+        values = (
+            (f.account_id, f.name, f.revenue if by == "revenue" else f.margin) for f in figures
+        )
+        return classify_abc(values, self._thresholds())
+
+    def badges(self, window: Window | None = None) -> tuple[AbcResult, dict[str, RfmScore]]:
+        """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
+        window = window or self.window()
+        key = (window.start, window.as_of)
+        cached = self._badges_cache.get(key)
+        if cached is None:
+            cached = self.abc(window), score_rfm(self.figures(window), window.as_of)
+            self._badges_cache[key] = cached
+        return cached
+
+    def client_report(
+        self, as_of: date | None = None, window: str | None = None, by: str = "revenue"
+    ) -> list[ClientRow]:
+        """Every live account with its figures and badges: the ABC ranking first (by value,
+        then name, then id), then the accounts without a positive value, by name."""
+        w = self.window(as_of, window)
+        abc = self.abc(w, by)
+        figures = {f.account_id: f for f in self.figures(w)}
+        rfm = score_rfm(figures.values(), w.as_of)
+        with self.db.raw() as conn:
+            accounts = {a[0]: a for a in queries.account_names_stages(conn)}
+        rows = []
+        for ranked in abc.ranked:
+            account_id, name, stage = accounts.pop(ranked.account_id)
+            f = figures[account_id]
+            rows.append(
+                ClientRow(
+                    account_id, name, stage, f.revenue, f.margin, ranked.abc_class,
+                    rfm.get(account_id),
+                )
+            )  # fmt: skip
+        for account_id, name, stage in sorted(
+            accounts.values(), key=lambda a: (a[1].lower(), a[0])
+        ):
+            f = figures.get(account_id)
+            rows.append(
+                ClientRow(
+                    account_id, name, stage, f.revenue if f else 0, f.margin if f else 0, None,
+                    rfm.get(account_id),
+                )
+            )  # fmt: skip
+        return rows
+
+    def kpi_report(
+        self,
+        as_of: date | None = None,
+        period: str = "year",
+        rows: str = "abc",
+        window: str | None = None,
+    ) -> Kpis:
+        """`window` (default: the settings') is the one the ABC classes of the matrix rows use."""
+        as_of = as_of or self.today()
+        current = period_of(as_of, period)
+        previous = current.previous()
+        end_now = min(current.end, as_of)
+        abc = self.abc(self.window(as_of, window))
+        end_instant = self._stored(datetime.combine(as_of, time.max, self.tz))
+        with self.db.raw() as conn:
+            inputs = KpiInputs(
+                as_of=as_of,
+                period=current,
+                accounts=queries.account_infos(conn),
+                revenue_now=queries.revenue_by_account(conn, current.start, end_now),
+                revenue_before=queries.revenue_by_account(conn, previous.start, previous.end),
+                first_sale=queries.first_sales(conn, as_of),
+                revenue_by_family_now=queries.revenue_by_account_family(
+                    conn, current.start, end_now, NO_FAMILY
+                ),
+                stage_moves=queries.stage_moves(conn, end_instant),
+                abc_classes={r.account_id: r.abc_class for r in abc.ranked},
+            )
+        return compute_kpis(
+            inputs, concentration_alert=self.settings.concentration_alert, matrix_rows=rows
+        )
+
+    def cadence(self) -> Cadence:
+        return self._cadence
+
+    def _interval(self, abc_class: str | None, stage: str) -> int | None:
+        interval = contact_interval(self.cadence(), abc_class, stage)
+        if interval is None and stage == Stage.CLIENT.value:
+            return self.settings.stale_after_days
+        return interval
+
+    def agenda(self) -> Agenda:
+        """Today's work: dated follow-ups (overdue, today, next 7 days), then the accounts past
+        their contact cadence with nothing planned."""
+        today = self.today()
+        abc, rfm = self.badges()
+        with self.db.raw() as conn:
+            open_rows = queries.open_follow_ups(conn, today + timedelta(days=7))
+            last = {k: self._local(v).date() for k, v in queries.last_interactions(conn).items()}
+            planned = queries.accounts_with_open_follow_up(conn)
+            accounts = queries.account_names_stages(conn)
+        overdue, due_today, upcoming = [], [], []
+        for row in open_rows:
+            item = AgendaItem(
+                account_id=row.account_id,
+                account_name=row.account_name,
+                stage=row.stage,
+                abc=abc.class_of(row.account_id),
+                rfm=rfm.get(row.account_id),
+                title=row.title,
+                due_on=row.due_on,
+                due_at=self._local(row.due_at) if row.due_at else None,
+                days_since_contact=_days_since(last.get(row.account_id), today),
+                follow_up_id=row.follow_up_id,
+                recurring=bool(row.recurrence),
+            )
+            group = (
+                overdue if row.due_on < today else due_today if row.due_on == today else upcoming
+            )
+            group.append(item)
+        due_for_contact = []
+        for account_id, name, stage in accounts:
+            if account_id in planned or stage in (Stage.LOST.value,):
+                continue
+            abc_class = abc.class_of(account_id)
+            status = contact_status(last.get(account_id), today, self._interval(abc_class, stage))
+            if status.due:
+                due_for_contact.append(
+                    AgendaItem(
+                        account_id=account_id,
+                        account_name=name,
+                        stage=stage,
+                        abc=abc_class,
+                        rfm=rfm.get(account_id),
+                        title=_contact_reason(status.days_since, status.interval),
+                        due_on=None,
+                        due_at=None,
+                        days_since_contact=status.days_since,
+                    )
+                )
+        rank = {"A": 0, "B": 1, "C": 2}
+        due_for_contact.sort(
+            key=lambda i: (
+                rank.get(i.abc or "", 3),
+                -(i.days_since_contact or 10**6),
+                i.account_name,
+            )
+        )
+        return Agenda(today, overdue, due_today, upcoming, due_for_contact)
+
+    def portfolio_rows(self, window: str | None = None) -> list[PortfolioRow]:
+        w = self.window(None, window)
+        abc, rfm = self.badges(w)
+        revenue = {f.account_id: f.revenue for f in self.figures(w)}
+        with self.db.raw() as conn:
+            last = queries.last_interactions(conn)
+            upcoming = queries.next_follow_ups(conn)
+            contacts = queries.contact_names(conn)
+            accounts = queries.account_list_fields(conn)
+        rows = []
+        for account_id, name, stage, city, sector, tags in accounts:
+            follow_up = upcoming.get(account_id)
+            seen = last.get(account_id)
+            rows.append(
+                PortfolioRow(
+                    account_id=account_id,
+                    name=name,
+                    stage=stage,
+                    abc=abc.class_of(account_id),
+                    rfm=rfm.get(account_id),
+                    revenue=revenue.get(account_id, 0),
+                    last_contact=self._local(seen).date() if seen else None,
+                    next_follow_up=follow_up[0] if follow_up else None,
+                    next_follow_up_title=follow_up[1] if follow_up else None,
+                    city=city,
+                    sector=sector,
+                    tags=tags or "",
+                    contacts=tuple(contacts.get(account_id, ())),
+                )
+            )
+        return rows
+
+    def account_card(self, ref: str, window: str | None = None) -> AccountCard:
+        w = self.window(None, window)
+        abc, rfm = self.badges(w)
+        previous = w.previous() if w.months is not None else None
+        with self.db.session() as session:
+            account = self._account(session, ref)
+            interactions = queries.account_children(
+                session, account.id, Interaction, Interaction.occurred_at
+            )
+            moves = queries.account_children(session, account.id, StageChange, StageChange.at)
+            follow_ups = queries.account_children(
+                session, account.id, FollowUp, FollowUp.due_on, descending=False
+            )
+            contacts = queries.account_children(
+                session, account.id, Contact, Contact.name, descending=False
+            )
+            sales = queries.account_sales_with_family(session, account.id)
+            referrer = (
+                queries.get_live(session, Account, account.referred_by_id)
+                if account.referred_by_id
+                else None
+            )
+            referrals = queries.referrals(session, account.id)
+        names = {c.id: c.name for c in contacts}
+        timeline = [
+            TimelineEntry(
+                self._local(i.occurred_at),
+                i.kind,
+                i.summary,
+                " · ".join(x for x in (names.get(i.contact_id or ""), i.outcome) if x),
+            )
+            for i in interactions
+        ]
+        timeline += [
+            TimelineEntry(
+                self._local(m.at),
+                "stage",
+                f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
+            )
+            for m in moves
+        ]
+        by_family: dict[str, int] = {}
+        revenue_now = revenue_before = 0
+        for sale, product in sales:
+            timeline.append(
+                TimelineEntry(
+                    datetime.combine(sale.sold_on, time(12), self.tz),
+                    "sale",
+                    product.name if product else (sale.order_ref or "sale"),
+                    _sale_detail(sale, product),
+                )
+            )
+            if w.contains(sale.sold_on):
+                revenue_now += sale.amount
+                family = (product.family if product else None) or NO_FAMILY
+                by_family[family] = by_family.get(family, 0) + sale.amount
+            elif previous is not None and previous.contains(sale.sold_on):
+                revenue_before += sale.amount
+        timeline.sort(key=lambda e: e.at, reverse=True)
+        last_contact = self._local(interactions[0].occurred_at).date() if interactions else None
+        abc_class = abc.class_of(account.id)
+        interval = self._interval(abc_class, account.stage)
+        contact_names = {c.id: c.name for c in contacts}
+        return AccountCard(
+            account=account_view(account),
+            abc=abc_class,
+            rfm=rfm.get(account.id),
+            window_label=w.label,
+            revenue_now=revenue_now,
+            revenue_before=revenue_before,
+            nps_category=nps_category(account.nps_score),
+            contact=contact_status(last_contact, self.today(), interval),
+            referred_by=(referrer.id, referrer.name) if referrer else None,
+            referrals=[(a.id, a.name) for a in referrals],
+            timeline=timeline,
+            contacts=[_contact_view(c) for c in contacts],
+            open_follow_ups=[
+                self._follow_up_view(f, contact_names) for f in follow_ups if f.done_at is None
+            ],
+            done_follow_ups=[
+                self._follow_up_view(f, contact_names) for f in reversed(follow_ups) if f.done_at
+            ],
+            sales_by_family=sorted(by_family.items(), key=lambda kv: (-kv[1], kv[0])),
+            suggested_follow_up=f"+{interval}d" if interval else "+7d",
+        )
+
+    def suggested_follow_up(self, account_ref: str) -> str:
+        """A date phrase for the next contact, from the account's cadence."""
+        account = self.resolve_account(account_ref)
+        abc, _ = self.badges()
+        interval = self._interval(abc.class_of(account.account_id), account.stage)
+        return f"+{interval}d" if interval else "+7d"
+
+    def _follow_up_view(self, row: FollowUp, contact_names: dict[str, str]) -> FollowUpView:
+        return FollowUpView(
+            follow_up_id=row.id,
+            title=row.title,
+            due_on=row.due_on,
+            due_at=self._local(row.due_at) if row.due_at else None,
+            done_at=self._local(row.done_at) if row.done_at else None,
+            outcome=row.outcome,
+            recurrence=row.recurrence,
+            contact_name=contact_names.get(row.contact_id or ""),
+        )
+
+    def pipeline(self, period: str = "year") -> list[PipelineCard]:
+        """Prospects by stage, plus the accounts won in the current period and the lost ones."""
+        today = self.today()
+        current = period_of(today, period)
+        with self.db.raw() as conn:
+            entered = queries.stage_entered(conn)
+            upcoming = queries.next_follow_ups(conn)
+            rows = queries.pipeline_accounts(conn)
+        cards = []
+        for account_id, name, stage, potential, accessibility in rows:
+            since = entered.get(account_id)
+            since_day = self._local(since).date() if since else None
+            if stage == Stage.CLIENT.value and not (since_day and current.contains(since_day)):
+                continue
+            follow_up = upcoming.get(account_id)
+            cards.append(
+                PipelineCard(
+                    account_id=account_id,
+                    name=name,
+                    stage=stage,
+                    potential=potential,
+                    accessibility=accessibility,
+                    days_in_stage=(today - since_day).days if since_day else None,
+                    next_follow_up=follow_up[0] if follow_up else None,
+                )
+            )
+        return cards
+
+
+def _days_since(last: date | None, today: date) -> int | None:
+    return (today - last).days if last else None
+
+
+def _contact_reason(days_since: int | None, interval: int | None) -> str:
+    if days_since is None:
+        return "Never contacted"
+    return f"No contact for {days_since} days (every {interval})"
+
+
+def _sale_detail(sale: Sale, product: Any) -> str:
+    from portfolio_tui.domain.money import cents_to_plain
+
+    parts = [cents_to_plain(sale.amount)]
+    if product is not None and product.family:
+        parts.append(product.family)
+    if sale.order_ref:
+        parts.append(sale.order_ref)
+    return " · ".join(parts)
+
+
+def account_view(a: Account) -> AccountView:
+    return AccountView(
+        account_id=a.id,
+        name=a.name,
+        stage=a.stage,
+        legal_id=a.legal_id,
+        sector=a.sector,
+        size_band=a.size_band,
+        city=a.city,
+        region=a.region,
+        source=a.source,
+        potential=a.potential,
+        accessibility=a.accessibility,
+        risk_level=a.risk_level,
+        nps_score=a.nps_score,
+        nps_date=a.nps_date,
+        tags=a.tags,
+        notes=a.notes,
+        custom_fields=json.loads(a.custom_fields or "{}"),
+    )
+
+
+def _contact_view(c: Contact) -> ContactView:
+    return ContactView(c.id, c.name, c.role, c.email, c.phone, c.preferred_channel)
