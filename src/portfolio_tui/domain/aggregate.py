@@ -43,7 +43,7 @@ def figures_from_sales(
         acc.margin += sale.margin or 0
         if acc.last_sale is None or sale.date > acc.last_sale:
             acc.last_sale = sale.date
-        if sale.order_ref is None:
+        if not sale.order_ref:  # None or "" (a blank spreadsheet cell)
             acc.days_without_ref.add(sale.date)
         else:
             acc.refs.add(sale.order_ref)
