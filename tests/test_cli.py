@@ -106,6 +106,7 @@ BAD_INPUTS = [
     (("done", "ffffffff"), "no follow-up"),
     (("follow-up", "Atelier", "Call", "--due", "today", "--repeat", "FREQ=OFTEN"), "FREQ"),
     (("edit", "account", "Atelier"), "nothing to change"),
+    (("report", "kpis", "--rows", "secteur"), "'secteur' is not one of abc, sector"),
 ]
 
 
@@ -124,6 +125,15 @@ def test_argument_errors_exit_2(db: Path, capsys) -> None:
         main(["--db", str(db), "report", "clients", "--as-of", "31/02/2026"])
     assert caught.value.code == 2
     assert "31/02/2026" in capsys.readouterr().err
+
+
+def test_a_database_path_that_cannot_be_a_file_is_refused(tmp_path: Path, capsys) -> None:
+    code, _, err = run(capsys, "--db", str(tmp_path), "today")
+    assert code == 2 and "is a folder" in err
+    missing = tmp_path / "no" / "such" / "p.db"
+    code, _, err = run(capsys, "--db", str(missing), "today")
+    assert code == 2 and "does not exist" in err
+    assert not (tmp_path / "no").exists()
 
 
 def test_a_newer_database_is_refused(tmp_path: Path, capsys) -> None:

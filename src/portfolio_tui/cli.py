@@ -333,9 +333,10 @@ def resolve_db(args: argparse.Namespace) -> Path:
     """--db wins; --demo (or the `demo` command) means the demo database; else the default."""
     if args.db is not None:
         return args.db.expanduser()
-    if args.demo or getattr(args, "default_demo", False):
-        return paths.demo_db()
-    return paths.default_db()
+    default = paths.demo_db() if args.demo or getattr(args, "default_demo", False) else None
+    default = default or paths.default_db()
+    default.parent.mkdir(parents=True, exist_ok=True)  # the platform's data folder, on first use
+    return default
 
 
 def open_portfolio(db: Path):

@@ -123,6 +123,9 @@ class ReportCases:
         window: str | None = None,
     ) -> Kpis:
         """`window` (default: the settings') is the one the ABC classes of the matrix rows use."""
+        if rows != "abc" and rows not in queries.ACCOUNT_INFO_FIELDS:
+            choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
+            raise UserError(f"rows: {rows!r} is not one of {choices}")
         as_of = as_of or self.today()
         current = period_of(as_of, period)
         previous = current.previous()
