@@ -13,7 +13,7 @@ from portfolio_tui.store.database import SCHEMA_VERSION, Database
 
 
 def test_new_file_is_private_and_migrated(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "p.db"
+    path = tmp_path / "p.db"
     db = Database(path)
     try:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
