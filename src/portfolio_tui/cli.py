@@ -368,6 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(pf, args)
     except USER_ERRORS as exc:
         print(f"portfolio: error: {exc}", file=sys.stderr)
+        # An import that rejected rows lists each as FILE:LINE: FIELD: reason.
+        for detail in getattr(exc, "details", ()):
+            print(detail, file=sys.stderr)
         return EXIT_USER_ERROR
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""

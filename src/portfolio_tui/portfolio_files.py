@@ -4,6 +4,8 @@ modules small."""
 
 from __future__ import annotations
 
+from portfolio_tui.portfolio_imports import CsvImports
 
-class FileExchange:
+
+class FileExchange(CsvImports):
     pass

@@ -33,7 +33,22 @@ def text(value: str) -> str:
     return value
 
 
+# The shapes spreadsheets write most ("23 626,24 €", "1234.50", "-520,15"), read without the
+# general parser: digits grouped by 3 with spaces (or not grouped), 2 decimals after "," or ".",
+# an optional trailing €. parse_money reads these the same way (a test checks it).
+_PLAIN_AMOUNT = re.compile(
+    r"^(-?)([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)"
+    r"(?:[.,]([0-9]{2}))?(?:[ \u00a0\u202f]?€)?$"
+)
+_GROUPING = str.maketrans("", "", " \u00a0\u202f")
+
+
 def money(value: str) -> int:
+    plain = _PLAIN_AMOUNT.match(value)
+    if plain is not None:
+        sign, whole, cents = plain.groups()
+        amount = int(whole.translate(_GROUPING)) * 100 + (int(cents) if cents else 0)
+        return -amount if sign else amount
     try:
         return parse_money(value)
     except ValueError as exc:

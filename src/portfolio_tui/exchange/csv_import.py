@@ -266,9 +266,10 @@ def read_rows(table: CsvTable, spec: KindSpec, columns: Columns) -> Iterator[Row
             cell = raw[index].strip()
             if not cell:
                 continue
-            cell = unguard(cell).strip()
-            if not cell:
-                continue
+            if cell[0] == "'":
+                cell = unguard(cell).strip()
+                if not cell:
+                    continue
             try:
                 value = convert(cell)
             except ValueError as exc:

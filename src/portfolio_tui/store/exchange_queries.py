@@ -1,0 +1,185 @@
+"""SQL for spreadsheet, vCard and iCalendar exchange: what imports match against, the staging
+table a bulk import goes through, and the rows exports write."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from portfolio_tui.store.models import Account, Contact
+
+# --- records matched by an import ------------------------------------------------------------
+
+
+def live_accounts(session: Session) -> list[Account]:
+    return list(session.exec(select(Account).where(col(Account.deleted_at).is_(None))).all())
+
+
+def live_contacts(session: Session) -> list[Contact]:
+    return list(session.exec(select(Contact).where(col(Contact.deleted_at).is_(None))).all())
+
+
+def deleted_ids_orm(session: Session, model: type[Account] | type[Contact]) -> set[str]:
+    """Ids of tombstoned rows: an import must not bring them back under the same id."""
+    return set(session.exec(select(model.id).where(col(model.deleted_at).is_not(None))).all())
+
+
+def account_keys(conn: sqlite3.Connection) -> list[tuple[str, str | None, str]]:
+    """(id, legal_id, name) of every live account."""
+    return conn.execute(
+        "SELECT id, legal_id, name FROM account WHERE deleted_at IS NULL"
+    ).fetchall()
+
+
+def contact_keys(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | None]]:
+    """(id, account_id, name, email) of every live contact."""
+    return conn.execute(
+        "SELECT id, account_id, name, email FROM contact WHERE deleted_at IS NULL"
+    ).fetchall()
+
+
+def product_keys(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+    """(id, name, family) of every live product."""
+    return conn.execute(
+        "SELECT id, name, family FROM product WHERE deleted_at IS NULL ORDER BY created_at, id"
+    ).fetchall()
+
+
+# --- bulk import of facts (sales, interactions) through a staging table -------------------------
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """An append-only table a bulk import writes: its data columns, and the columns that say
+    two rows are the same fact (compared with IS, through `compare` when given)."""
+
+    table: str
+    columns: tuple[str, ...]  # after the bookkeeping columns
+    key: tuple[str, ...]
+    compare: dict[str, str]  # column → SQL function applied on both sides before comparing
+
+
+SALES = FactTable(
+    "sale",
+    ("account_id", "sold_on", "amount", "margin", "product_id", "order_ref", "quantity"),
+    ("account_id", "sold_on", "amount", "margin", "product_id", "order_ref", "quantity"),
+    {},
+)
+INTERACTIONS = FactTable(
+    "interaction",
+    (
+        "account_id",
+        "contact_id",
+        "kind",
+        "occurred_at",
+        "duration_minutes",
+        "summary",
+        "outcome",
+    ),
+    ("account_id", "kind", "occurred_at", "summary"),
+    # Instants are stored with or without microseconds depending on who wrote them.
+    {"occurred_at": "datetime"},
+)
+STAGING = "temp.import_staging"
+BOOKKEEPING = ("id", "created_at", "updated_at", "device_id", "clocks")
+
+
+def create_staging(conn: sqlite3.Connection, fact: FactTable) -> None:
+    """A temporary table for the rows of one import: line, whether the file gave the id,
+    the id, then the fact's columns. It lives in the temp database, so staging rows writes
+    nothing to the portfolio file."""
+    conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    conn.execute(
+        f"CREATE TABLE {STAGING} (line INTEGER NOT NULL, given INTEGER NOT NULL, "
+        f"id TEXT NOT NULL, {', '.join(fact.columns)})"
+    )
+
+
+def stage(conn: sqlite3.Connection, fact: FactTable, rows: Iterable[Sequence[object]]) -> None:
+    width = 3 + len(fact.columns)
+    conn.executemany(f"INSERT INTO {STAGING} VALUES ({', '.join('?' * width)})", rows)
+
+
+def drop_staging(conn: sqlite3.Connection) -> None:
+    conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
+
+
+def _same(fact: FactTable, a: str, b: str, columns: Sequence[str]) -> str:
+    parts = []
+    for c in columns:
+        fn = fact.compare.get(c)
+        left, right = (f"{fn}({a}.{c})", f"{fn}({b}.{c})") if fn else (f"{a}.{c}", f"{b}.{c}")
+        parts.append(f"{left} IS {right}")
+    return " AND ".join(parts)
+
+
+def _new_rows_sql(fact: FactTable) -> str:
+    """The staged rows to insert, in file order. A row whose id the file gave is new when no
+    row has that id. Other rows are counted per key: the n-th staged row with a key is new
+    when the table holds fewer than n live rows with that key, so re-importing a file adds
+    nothing and two identical lines in one file stay two facts."""
+    key = ", ".join(fact.key)
+    return f"""
+    SELECT s.* FROM {STAGING} AS s
+    WHERE s.given AND NOT EXISTS (SELECT 1 FROM {fact.table} AS x WHERE x.id = s.id)
+    UNION ALL
+    SELECT s.line, s.given, s.id, {", ".join("s." + c for c in fact.columns)} FROM (
+        SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY line) AS n
+        FROM {STAGING} WHERE NOT given
+    ) AS s
+    WHERE s.n > (
+        SELECT count(*) FROM {fact.table} AS x
+        WHERE x.deleted_at IS NULL AND x.account_id = s.account_id
+          AND {_same(fact, "x", "s", fact.key)}
+    )
+    """
+
+
+def count_new(conn: sqlite3.Connection, fact: FactTable) -> int:
+    return conn.execute(f"SELECT count(*) FROM ({_new_rows_sql(fact)})").fetchone()[0]
+
+
+def first_new_lines(conn: sqlite3.Connection, fact: FactTable, limit: int) -> list[tuple]:
+    """(line, *columns) of the first `limit` rows an import would insert."""
+    return conn.execute(
+        f"SELECT line, {', '.join(fact.columns)} FROM ({_new_rows_sql(fact)}) "
+        "ORDER BY line LIMIT ?",
+        (limit,),
+    ).fetchall()
+
+
+def id_conflicts(conn: sqlite3.Connection, fact: FactTable) -> list[tuple[int, str, str]]:
+    """(line, id, why) of staged rows whose given id is already used by another fact, or
+    given twice in the file."""
+    differ = f"NOT ({_same(fact, 'x', 's', fact.columns)})"
+    clashes = conn.execute(
+        f"SELECT s.line, s.id FROM {STAGING} AS s JOIN {fact.table} AS x ON x.id = s.id "
+        f"WHERE s.given AND {differ} ORDER BY s.line"
+    ).fetchall()
+    twice = conn.execute(
+        f"SELECT max(line), id, min(line) FROM {STAGING} WHERE given "
+        "GROUP BY id HAVING count(*) > 1 ORDER BY 1"
+    ).fetchall()
+    return [
+        (line, row_id, f"{row_id} is already a {fact.table} with other values; "
+         f"{fact.table}s are facts and an import does not edit them")
+        for line, row_id in clashes
+    ] + [
+        (line, row_id, f"{row_id} is also the id of line {first}")
+        for line, row_id, first in twice
+    ]  # fmt: skip
+
+
+def insert_new(conn: sqlite3.Connection, fact: FactTable, stamp: str, device_id: str) -> int:
+    """Insert the staged rows that are new; returns how many."""
+    columns = ", ".join((*BOOKKEEPING, *fact.columns))
+    cursor = conn.execute(
+        f"INSERT INTO {fact.table} ({columns}) "
+        f"SELECT id, ?, ?, ?, '{{}}', {', '.join(fact.columns)} "
+        f"FROM ({_new_rows_sql(fact)})",
+        (stamp, stamp, device_id),
+    )
+    return cursor.rowcount
