@@ -17,7 +17,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.portfolio import Portfolio, system_clock
@@ -114,7 +114,7 @@ class PortfolioApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_screen" and parameters and parameters[0] == self.current_mode:
             return None  # shown, greyed out: we are there
-        return not (action == "undo" and isinstance(self.screen, ModalScreen))
+        return True
 
     def action_show_screen(self, mode: str) -> None:
         self.show_screen(mode)

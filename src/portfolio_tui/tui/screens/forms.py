@@ -12,7 +12,8 @@ from textual.widgets import Input, Select
 
 from portfolio_tui.domain.account_fields import CHANNELS, RISK_LEVELS, SOURCES
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.portfolio import INTERACTION_KINDS, Portfolio
+from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.portfolio_routine import INTERACTION_KINDS
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
 from portfolio_tui.tui.widgets.form import FormError, FormModal
 from portfolio_tui.views import AccountView, AgendaItem
