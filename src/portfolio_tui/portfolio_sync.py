@@ -1,16 +1,20 @@
 """Use cases of laptop-to-laptop sync: exporting and merging bundles. Part of the Portfolio
 service (a base class of `Portfolio`), kept apart to keep modules small.
 
-A sync reads every bundle whole and checks it (format, version, completeness, checksum)
-before it opens its one write transaction; inside it, rows are merged batch by batch
-(`exchange.merge`), and only the rows the merge changes are written. The backup is taken
-just before the first write, so an unchanged bundle costs reads only."""
+A sync reads every bundle whole and checks it (format, version, completeness, checksum,
+tables and columns) before it opens its one write transaction; inside it, rows are merged
+batch by batch (`exchange.merge`) and only the rows the merge changes are written. A row
+found bad in there (an empty required field, a bad clock) rolls everything back.
+
+The backup is copied just before the commit, through another connection: it sees the
+database as it was before the sync (the transaction is not committed yet), and it is only
+made when the sync has something to write, so an unchanged bundle costs reads only."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -156,7 +160,7 @@ class SyncExchange:
         """Merge bundles from other laptops into this database, in one transaction.
 
         Every file is read and checked first: a bad one raises BundleError and nothing is
-        written. A backup is taken before the first write."""
+        written. A backup is taken before the writes are committed."""
         readers = [BundleReader(Path(p)) for p in bundles]
         for reader in readers:
             reader.verify()
@@ -170,14 +174,9 @@ class SyncExchange:
             )
             for r in readers
         ]
-        backup: list[Path] = []
-
-        def before_first_write() -> None:
-            stamp = self.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-            backup.append(self.db.backup_to(paths.backup_path(self.path, "sync", stamp)))
-
-        with self._lock, self.db.raw() as conn:
-            merger = _Merger(conn, before_first_write, progress)
+        backup = None
+        with self._lock, self.db.raw() as conn, sq.mapped_reads(conn):
+            merger = _Merger(conn, progress)
             for reader in readers:
                 merger.check_columns(reader)
             with sq.write_transaction(conn):
@@ -185,7 +184,10 @@ class SyncExchange:
                 for reader, report in zip(readers, reports, strict=True):
                     merger.merge_file(reader, report)
                 merger.finish()
-        result = SyncReport(reports, backup[0] if backup else None)
+                if merger.wrote:
+                    stamp = self.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+                    backup = self.db.backup_to(paths.backup_path(self.path, "sync", stamp))
+        result = SyncReport(reports, backup)
         if result.changed:
             # Undoing a change made before the sync could silently overwrite what it brought.
             self._undo.clear()
@@ -216,11 +218,10 @@ class _Merger:
     def __init__(
         self,
         conn: sqlite3.Connection,
-        before_first_write: Callable[[], None],
         progress: Progress | None,
     ) -> None:
         self.conn = conn
-        self.before_first_write: Callable[[], None] | None = before_first_write
+        self.wrote = False
         self.progress = progress
         self.total = 0
         self.done = 0
@@ -267,7 +268,7 @@ class _Merger:
         order = self.order[str(reader.path)]
         for table in reader.header.columns:
             report.tallies.setdefault(table, TableTally())
-        for table, batch in _batches(reader.rows()):
+        for table, batch in reader.runs(BATCH_ROWS):
             take = order[table]
             rows = [
                 (line, tuple(values) if take is None else tuple(values[i] for i in take))
@@ -292,6 +293,7 @@ class _Merger:
             if current == row:
                 tally.unchanged += 1
                 continue
+            self._check_required(path, table, row, line)
             try:
                 merged, conflicts = merge_row(shape, current, row)
             except MergeError as exc:
@@ -300,7 +302,6 @@ class _Merger:
             if merged == current:
                 tally.unchanged += 1
                 continue
-            self._check_required(path, table, merged, line)
             if waiting is not None:
                 waiting.row = merged
                 if report not in waiting.reports:
@@ -345,9 +346,7 @@ class _Merger:
     def _write(self, table: str, writes: list[_Write]) -> None:
         if not writes:
             return
-        if self.before_first_write is not None:
-            self.before_first_write()
-            self.before_first_write = None
+        self.wrote = True
         sq.upsert_rows(self.conn, table, self.shapes[table].columns, [w.row for w in writes])
         self.known[table].update(w.row[0] for w in writes)
         for write in writes:
@@ -380,19 +379,3 @@ class _Merger:
                 for report in write.reports:
                     report.orphans.append(Orphan(table, row_id, label, column, parent, parent_id))
         self.pending.clear()
-
-
-def _batches(
-    rows: Iterator[tuple[int, str, list[Any]]],
-) -> Iterator[tuple[str, list[tuple[int, list[Any]]]]]:
-    """Runs of consecutive rows of one table, at most BATCH_ROWS long."""
-    table = None
-    batch: list[tuple[int, list[Any]]] = []
-    for line, row_table, values in rows:
-        if row_table != table or len(batch) >= BATCH_ROWS:
-            if batch:
-                yield table, batch  # type: ignore[misc]
-            table, batch = row_table, []
-        batch.append((line, values))
-    if batch:
-        yield table, batch  # type: ignore[misc]

@@ -251,34 +251,80 @@ class BundleReader:
             raise self._fail("altered or damaged: checksum mismatch")
 
     def rows(self) -> Iterator[tuple[int, str, list[Any]]]:
-        """(line number, table, values) of every row, in file order. Call verify() first.
+        """(line number, table, values) of every row, in file order. Call verify() first."""
+        for table, run in self.runs():
+            for line, values in run:
+                yield line, table, values
+
+    def runs(self, max_rows: int = 2000) -> Iterator[tuple[str, list[tuple[int, list[Any]]]]]:
+        """Runs of consecutive rows of one table, at most `max_rows` long, in file order:
+        (table, [(line number, values), ...]). Call verify() first.
 
         Each line is checked for shape (a known table, the right number of values)."""
-        columns = self.header.columns
-        widths = {t: len(c) for t, c in columns.items()}
-        line_no = 0
+        table: str | None = None
+        run: list[tuple[int, list[Any]]] = []
+        for first, items in self._parsed_chunks():
+            for offset, (item_table, values) in enumerate(items):
+                if item_table != table or len(run) >= max_rows:
+                    if run:
+                        yield table, run  # type: ignore[misc]
+                    table, run = item_table, []
+                run.append((first + offset, values))
+        if run:
+            yield table, run  # type: ignore[misc]
+
+    def _parsed_chunks(self) -> Iterator[tuple[int, list[tuple[str, list[Any]]]]]:
+        """For each decompressed chunk: the line number of its first row, and its rows."""
+        widths = {t: len(c) for t, c in self.header.columns.items()}
+        last_row = self.header.total + 1  # line 1 is the header; the trailer comes after
+        seen = 0  # lines before the chunk
         pending = b""
-        expected = self.header.total
         for chunk in self._chunks():
-            lines = (pending + chunk).split(b"\n")
-            pending = lines.pop()
-            for line in lines:
-                line_no += 1
-                if line_no == 1 or line_no > expected + 1:
-                    continue  # the header, the trailer
-                try:
-                    item = json.loads(line)
-                    table = item["table"]
-                    values = item["row"]
-                except (ValueError, KeyError, TypeError):
-                    raise self._fail("not a bundle row (JSON {table, row})", line_no) from None
-                if not isinstance(table, str) or table not in widths:
-                    raise self._fail(f"bad row: unknown table {table!r}", line_no)
-                if not isinstance(values, list) or len(values) != widths[table]:
-                    raise self._fail(
-                        f"bad row: a {table} row needs a list of {widths[table]} values", line_no
-                    )
-                yield line_no, table, values
+            data = pending + chunk
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                pending = data
+                continue
+            lines = data[:cut].split(b"\n")
+            pending = data[cut + 1 :]
+            start = seen + 1  # the number of lines[0]
+            seen += len(lines)
+            low, high = max(0, 2 - start), min(len(lines), last_row - start + 1)
+            if low < high:
+                yield start + low, self._parse_rows(lines[low:high], start + low, widths)
+
+    def _parse_rows(
+        self, lines: list[bytes], first: int, widths: dict[str, int]
+    ) -> list[tuple[str, list[Any]]]:
+        # One JSON array for the whole chunk: JSON text never holds a raw newline, so the
+        # lines joined by commas parse as one array exactly when each line is one value.
+        try:
+            items = json.loads(b"[" + b",".join(lines) + b"]")
+        except ValueError:
+            items = None
+        if items is None or len(items) != len(lines):
+            return [self._parse_line(line, first + i, widths) for i, line in enumerate(lines)]
+        return [self._check_row(item, first + i, widths) for i, item in enumerate(items)]
+
+    def _parse_line(self, line: bytes, line_no: int, widths: dict[str, int]) -> tuple[str, list]:
+        try:
+            item = json.loads(line)
+        except ValueError:
+            raise self._fail("not a bundle row (JSON {table, row})", line_no) from None
+        return self._check_row(item, line_no, widths)
+
+    def _check_row(self, item: Any, line_no: int, widths: dict[str, int]) -> tuple[str, list]:
+        try:
+            table, values = item["table"], item["row"]
+        except (KeyError, TypeError, IndexError):
+            raise self._fail("not a bundle row (JSON {table, row})", line_no) from None
+        if not isinstance(table, str) or table not in widths:
+            raise self._fail(f"bad row: unknown table {table!r}", line_no)
+        if not isinstance(values, list) or len(values) != widths[table]:
+            raise self._fail(
+                f"bad row: a {table} row needs a list of {widths[table]} values", line_no
+            )
+        return table, values
 
 
 def _text(value: Any) -> str:
