@@ -1,11 +1,394 @@
 """Use cases that move data through files: spreadsheet, vCard and iCalendar imports and
 exports. Part of the Portfolio service (a base class of `Portfolio`), kept apart to keep
-modules small."""
+modules small. Spreadsheet imports live in `portfolio_imports.py`."""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from portfolio_tui.errors import UserError
+from portfolio_tui.exchange import ical, vcard
+from portfolio_tui.exchange.csv_export import BOM, Column, write_csv
+from portfolio_tui.exchange.csv_import import Row
+from portfolio_tui.exchange.csv_read import sniff_encoding
+from portfolio_tui.exchange.report import ImportRejected, ImportReport
 from portfolio_tui.portfolio_imports import CsvImports
+from portfolio_tui.store import exchange_queries as xq
+from portfolio_tui.store import queries
+
+if TYPE_CHECKING:
+    from portfolio_tui.domain.abc import AbcResult
+    from portfolio_tui.domain.rfm import RfmScore
+    from portfolio_tui.views import ClientRow
+
+Target = Path | IO[str]
+
+ACCOUNT_COLUMNS = (
+    Column("id", "plain"),
+    Column("name"),
+    Column("legal_id"),
+    Column("stage", "plain"),
+    Column("sector"),
+    Column("size_band"),
+    Column("city"),
+    Column("region"),
+    Column("source", "plain"),
+    Column("potential", "money"),
+    Column("accessibility", "number"),
+    Column("risk_level", "plain"),
+    Column("nps_score", "number"),
+    Column("nps_date", "plain"),
+    Column("tags"),
+    Column("notes"),
+    Column("referred_by"),
+    Column("referred_by_id", "plain"),
+)
+FIGURE_COLUMNS = (
+    Column("revenue", "money"),
+    Column("margin", "money"),
+    Column("abc", "plain"),
+    Column("recency_days", "number"),
+    Column("frequency", "number"),
+    Column("monetary", "money"),
+    Column("r", "number"),
+    Column("f", "number"),
+    Column("m", "number"),
+    Column("rfm_segment"),
+)
+CONTACT_COLUMNS = (
+    Column("id", "plain"),
+    Column("account_id", "plain"),
+    Column("account"),
+    Column("name"),
+    Column("role"),
+    Column("email"),
+    Column("phone"),
+    Column("preferred_channel", "plain"),
+)
+SALE_COLUMNS = (
+    Column("id", "plain"),
+    Column("account_id", "plain"),
+    Column("account"),
+    Column("date", "plain"),
+    Column("amount", "money"),
+    Column("margin", "money"),
+    Column("product"),
+    Column("family"),
+    Column("order_ref"),
+    Column("quantity", "number"),
+)
+INTERACTION_COLUMNS = (
+    Column("id", "plain"),
+    Column("account_id", "plain"),
+    Column("account"),
+    Column("contact_id", "plain"),
+    Column("contact"),
+    Column("kind", "plain"),
+    Column("date", "plain"),
+    Column("duration", "number"),
+    Column("summary"),
+    Column("outcome"),
+)
+FOLLOW_UP_COLUMNS = (
+    Column("id", "plain"),
+    Column("account_id", "plain"),
+    Column("account"),
+    Column("contact"),
+    Column("title"),
+    Column("due_on", "plain"),
+    Column("time", "plain"),
+    Column("recurrence", "plain"),
+    Column("done_at", "plain"),
+    Column("outcome"),
+)
+EXPORT_KINDS = ("accounts", "contacts", "sales", "interactions", "followups")
+
+
+@dataclass(frozen=True)
+class VcfDirResult:
+    written: int  # cards new or changed
+    unchanged: int
+    removed: int  # files of contacts deleted since the last export
+
+
+@contextmanager
+def _output(target: Target, *, bom: bool = False) -> Iterator[IO[str]]:
+    """A text stream on `target`. A path is written to a temporary file beside it and moved
+    into place at the end, so a failed export never leaves half a file."""
+    if not isinstance(target, Path):
+        if bom:
+            target.write(BOM)
+        yield target
+        return
+    target = target.expanduser()
+    if target.is_dir():
+        raise UserError(f"{target}: is a folder; give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"{target}: the folder {folder} does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+            yield out
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 class FileExchange(CsvImports):
-    pass
+    """Mixin of the Portfolio service: CSV exports, vCard and iCalendar."""
+
+    if TYPE_CHECKING:
+
+        def client_report(self) -> list[ClientRow]: ...
+        def badges(self) -> tuple[AbcResult, dict[str, RfmScore]]: ...
+        def _local(self, stored: datetime) -> datetime: ...
+
+    # --- CSV -----------------------------------------------------------------------------------
+
+    def export_csv(self, kind: str, target: Target, excel: bool = False) -> int:
+        """Write every live record of `kind` as CSV; returns the number of rows."""
+        if kind not in EXPORT_KINDS:
+            raise UserError(f"can't export {kind!r}: choose one of {', '.join(EXPORT_KINDS)}")
+        with self.db.raw() as conn:
+            columns, rows = getattr(self, f"_{kind}_table")(conn)
+            with _output(target, bom=excel) as out:
+                return write_csv(out, columns, rows, excel=excel)
+
+    def _accounts_table(self, conn: Any) -> tuple[list[Column], Iterator[tuple]]:
+        accounts = queries.live_accounts(conn)
+        figures = {r.account_id: r for r in self.client_report()}
+        names = {a["id"]: a["name"] for a in accounts}
+        custom = [json.loads(a["custom_fields"] or "{}") for a in accounts]
+        keys = sorted({k for c in custom for k in c})
+        columns = [*ACCOUNT_COLUMNS, *(Column("custom:" + k) for k in keys), *FIGURE_COLUMNS]
+
+        def rows() -> Iterator[tuple]:
+            for a, fields in zip(accounts, custom, strict=True):
+                f = figures.get(a["id"])
+                s = f.rfm if f else None
+                yield (
+                    *(a[c.header] for c in ACCOUNT_COLUMNS[:16]),
+                    names.get(a["referred_by_id"] or ""),
+                    a["referred_by_id"],
+                    *(fields.get(k) for k in keys),
+                    f.revenue if f else 0,
+                    f.margin if f else 0,
+                    f.abc if f else None,
+                    *((s.recency_days, s.frequency, s.monetary, s.r, s.f, s.m, s.segment)
+                      if s else (None,) * 7),
+                )  # fmt: skip
+
+        return columns, rows()
+
+    def _contacts_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
+        return CONTACT_COLUMNS, (r[:8] for r in xq.export_contacts(conn))
+
+    def _sales_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
+        return SALE_COLUMNS, xq.export_sales(conn)
+
+    def _interactions_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
+        def rows() -> Iterator[tuple]:
+            for r in xq.export_interactions(conn):
+                moment = self._local(datetime.fromisoformat(r[6]))
+                yield (*r[:6], moment.strftime("%Y-%m-%d %H:%M:%S"), *r[7:])
+
+        return INTERACTION_COLUMNS, rows()
+
+    def _followups_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
+        def rows() -> Iterator[tuple]:
+            for r in xq.export_follow_ups(conn, open_only=False):
+                due_at = self._local(datetime.fromisoformat(r[6])) if r[6] else None
+                done = self._local(datetime.fromisoformat(r[8])) if r[8] else None
+                yield (
+                    *r[:6],
+                    due_at.strftime("%H:%M") if due_at else None,
+                    r[7],
+                    done.strftime("%Y-%m-%d %H:%M") if done else None,
+                    r[9],
+                )
+
+        return FOLLOW_UP_COLUMNS, rows()
+
+    # --- vCard ---------------------------------------------------------------------------------
+
+    def contact_cards(self) -> list[vcard.Card]:
+        """A card for each live contact: its account as ORG, address and badges in NOTE and
+        CATEGORIES, the contact id as UID."""
+        abc, rfm = self.badges()
+        with self.db.raw() as conn:
+            contacts = xq.export_contacts(conn)
+            accounts = xq.account_card_fields(conn)
+        cards = []
+        for cid, account_id, _org, name, role, email, phone, _channel, updated in contacts:
+            org, stage, city, tags, custom_text = accounts[account_id]
+            custom = json.loads(custom_text or "{}")
+            abc_class = abc.class_of(account_id)
+            score = rfm.get(account_id)
+            note = [f"Stage: {stage}"]
+            categories = [stage]
+            if abc_class:
+                note.append(f"ABC: {abc_class}")
+                categories.append(f"ABC {abc_class}")
+            if score:
+                note.append(f"RFM: R{score.r} F{score.f} M{score.m} ({score.segment})")
+                categories.append(score.segment)
+            categories += [t for t in (tags or "").split(",") if t]
+            cards.append(
+                vcard.Card(
+                    uid=cid,
+                    name=name,
+                    org=org,
+                    title=role,
+                    phone=phone,
+                    email=email,
+                    address=vcard.Address(
+                        str(custom.get("address", "")),
+                        city or "",
+                        str(custom.get("postal_code", "")),
+                        str(custom.get("country", "")),
+                    ),
+                    note="\n".join(note),
+                    categories=categories,
+                    revision=datetime.fromisoformat(updated),
+                    account_id=account_id,
+                )
+            )
+        return cards
+
+    def export_vcf(self, target: Target) -> int:
+        """Every contact as a vCard 3.0 card in one file (or stream); returns the count."""
+        cards = self.contact_cards()
+        with _output(target) as out:
+            out.write(vcard.cards_text(cards))
+        return len(cards)
+
+    def export_vcf_dir(self, folder: Path) -> VcfDirResult:
+        """One `<contact id>.vcf` per contact in `folder` (the vdir layout khard and
+        vdirsyncer read). Unchanged cards are left untouched; the files of contacts deleted
+        since are removed; other files are never touched."""
+        folder = folder.expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise UserError(f"{folder}: is a file, not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        written = unchanged = removed = 0
+        for card in self.contact_cards():
+            path = folder / f"{card.uid}.vcf"
+            text = vcard.card_text(card)
+            if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+                unchanged += 1
+                continue
+            with _output(path) as out:
+                out.write(text)
+            written += 1
+        with self.db.raw() as conn:
+            gone = xq.contact_ids(conn, deleted=True)
+        for uid in gone:
+            path = folder / f"{uid}.vcf"
+            if path.is_file():
+                path.unlink()
+                removed += 1
+        return VcfDirResult(written, unchanged, removed)
+
+    def import_vcf(self, path: Path | str, dry_run: bool = False) -> ImportReport:
+        """Create or update contacts from a .vcf file or a folder of them: matched on UID
+        (our contact id), then email, then name within the account; the account comes from
+        X-PORTFOLIO-ACCOUNT-ID or ORG (created as a suspect when unknown). All or nothing."""
+        path = Path(path).expanduser()
+        files = sorted(path.glob("*.vcf")) if path.is_dir() else [path]
+        if not path.exists():
+            raise UserError(f"{path}: no such file or folder")
+        if path.is_dir() and not files:
+            raise UserError(f"{path}: no .vcf files in this folder")
+        report = ImportReport("contacts", str(path), dry_run, encoding="vCard")
+        report.columns = [("FN", "name"), ("ORG", "account"), ("TITLE", "role"),
+                          ("EMAIL", "email"), ("TEL", "phone")]  # fmt: skip
+        rows: list[Row] = []
+        for file in files:
+            encoding = sniff_encoding(file)
+            text = file.read_text(encoding=encoding.name)
+            source = str(file)
+            try:
+                cards = vcard.parse_cards(text, source)
+            except vcard.VcardError as exc:
+                raise UserError(str(exc)) from None
+            for card in cards:
+                values: dict[str, Any] = {"name": card.name}
+                if _is_uuid(card.uid):
+                    values["id"] = card.uid
+                if card.account_id and _is_uuid(card.account_id):
+                    values["account_id"] = card.account_id
+                for key, value in (("account", card.org), ("role", card.title),
+                                   ("email", card.email), ("phone", card.phone)):  # fmt: skip
+                    if value:
+                        values[key] = value
+                rows.append(Row(card.line, values))
+                report.rows += 1
+        self._import_contact_rows(rows, report)
+        if report.rejected and not dry_run:
+            raise ImportRejected(report)
+        return report
+
+    # --- iCalendar -----------------------------------------------------------------------------
+
+    def follow_up_events(self) -> list[ical.Event]:
+        abc, rfm = self.badges()
+        with self.db.raw() as conn:
+            rows = xq.export_follow_ups(conn, open_only=True)
+            last = xq.last_interaction_details(conn)
+            accounts = xq.account_card_fields(conn)
+        events = []
+        for (fid, account_id, account, contact, title, due_on, due_at, rule, _done, _outcome,
+             updated, phone, email) in rows:  # fmt: skip
+            stage = accounts[account_id][1]
+            badges = [stage]
+            if abc.class_of(account_id):
+                badges.append(f"ABC {abc.class_of(account_id)}")
+            score = rfm.get(account_id)
+            if score:
+                badges.append(f"RFM {score.r}{score.f}{score.m} {score.segment}")
+            lines = [f"Account: {account} ({', '.join(badges)})"]
+            if contact:
+                lines.append("Contact: " + " · ".join(x for x in (contact, phone, email) if x))
+            if account_id in last:
+                kind, at, summary, outcome = last[account_id]
+                when = self._local(datetime.fromisoformat(at)).strftime("%Y-%m-%d")
+                detail = f"{summary} → {outcome}" if outcome else summary
+                lines.append(f"Last interaction: {when} {kind}: {detail}".rstrip(": "))
+            else:
+                lines.append("Last interaction: none")
+            events.append(
+                ical.Event(
+                    uid=fid,
+                    summary=f"{title} — {account}",
+                    description="\n".join(lines),
+                    day=date.fromisoformat(due_on),
+                    start=(datetime.fromisoformat(due_at).replace(tzinfo=UTC) if due_at else None),
+                    modified=datetime.fromisoformat(updated),
+                    rrule=rule,
+                    categories=[stage],
+                )
+            )
+        return events
+
+    def export_ics(self, target: Target) -> int:
+        """Every open follow-up as a VEVENT; returns the count."""
+        events = self.follow_up_events()
+        with _output(target) as out:
+            out.write(ical.calendar_text(events, self.tz, "Portfolio follow-ups"))
+        return len(events)
+
+
+def _is_uuid(text: str | None) -> bool:
+    from portfolio_tui.exchange.matching import looks_like_id
+
+    return bool(text) and looks_like_id(text or "")

@@ -209,16 +209,23 @@ class CsvImports:
         progress: Progress | None,
     ) -> None:
         rows = list(self._rows(table, spec, columns, report, progress))
+        self._write_records(spec.kind, rows, report, f"import {spec.kind} {table.path.name}")
+
+    def _import_contact_rows(self, rows: list[Row], report: ImportReport) -> None:
+        """Contacts read from another format (vCard), as rows of the contacts spec."""
+        self._write_records("contacts", rows, report, f"import contacts {Path(report.source).name}")
+
+    def _write_records(self, kind: str, rows: list[Row], report: ImportReport, label: str) -> None:
         with self._lock, self.db.transaction() as session:
             now = self._stored(self.now())
-            writer = Writer(session, self.device_id, now, f"import {spec.kind} {table.path.name}")
+            writer = Writer(session, self.device_id, now, label)
             accounts = {a.id: a for a in xq.live_accounts(session)}
             deleted = xq.deleted_ids_orm(session, Account)
             index = RecordIndex()
             for a in accounts.values():
                 index.add(a.id, name=a.name, legal_id=a.legal_id)
             plan = _Plan()
-            if spec.kind == "accounts":
+            if kind == "accounts":
                 self._plan_accounts(rows, accounts, deleted, index, plan, report, now)
             else:
                 self._plan_contacts(session, rows, accounts, index, plan, report, now)
@@ -239,7 +246,7 @@ class CsvImports:
     ) -> None:
         state = {a.id: _account_state(a) for a in accounts.values()}
         created: set[str] = set()
-        referrals: list[tuple[int, str, str]] = []
+        referrals: list[tuple[int, str, str, bool]] = []
         for row in rows:
             v = row.values
             try:
@@ -297,16 +304,19 @@ class CsvImports:
                     )
                 else:
                     report.add_item(ReportItem(row.line, "unchanged", current["name"]))
-            if v.get("referred_by"):
-                referrals.append((row.line, target, v["referred_by"]))
-        for line, account_id, ref in referrals:
+            if v.get("referred_by_id") or v.get("referred_by"):
+                by_id = bool(v.get("referred_by_id"))
+                ref = v["referred_by_id"] if by_id else v["referred_by"]
+                referrals.append((row.line, target, ref, by_id))
+        for line, account_id, ref, by_id in referrals:
+            name = "referred_by_id" if by_id else "referred_by"
             try:
                 referrer = index.resolve(ref)
             except AmbiguousMatch as exc:
-                self._reject(report, line, [("referred_by", str(exc))])
+                self._reject(report, line, [(name, str(exc))])
                 continue
             if referrer is None:
-                self._reject(report, line, [("referred_by", f"no account '{ref}'")])
+                self._reject(report, line, [(name, f"no account '{ref}'")])
             elif referrer == account_id:
                 self._reject(report, line, [("referred_by", "an account can't refer itself")])
             elif accounts[account_id].referred_by_id != referrer:
@@ -632,12 +642,12 @@ class _FactResolver:
             return None
         v = row.values
         contact_id = None
-        if v.get("contact"):
+        if v.get("contact_id") or v.get("contact"):
             if not self._contacts_loaded:
                 self._contacts_loaded = True
                 for c_id, c_account, c_name, c_email in xq.contact_keys(self.conn):
                     _index_contact(self.contacts, c_id, c_name, c_email, c_account)
-            ref = v["contact"]
+            ref = v.get("contact_id") or v["contact"]
             try:
                 contact_id = self.contacts.match(
                     record_id=ref if looks_like_id(ref) else None,

@@ -59,6 +59,7 @@ SPECS: dict[str, KindSpec] = {
             "tags": cells.tags,
             "notes": cells.text,
             "referred_by": cells.text,
+            "referred_by_id": cells.record_id,
         },
         headers.ACCOUNTS,
         required=(("id", "name", "legal_id"),),
@@ -102,6 +103,7 @@ SPECS: dict[str, KindSpec] = {
         {
             "id": cells.record_id,
             **_ACCOUNT_REF,
+            "contact_id": cells.record_id,
             "contact": cells.text,
             "kind": cells.kind,
             "date": cells.day_and_time,

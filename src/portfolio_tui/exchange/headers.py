@@ -115,7 +115,6 @@ ACCOUNTS_DERIVED = frozenset(
         "f",
         "m",
         "rfm_segment",
-        "referred_by_id",
     )
 )
 # "Chiffre d'affaires 2025", "CA 2024", "Revenue 2025": a yearly figure of an account, kept

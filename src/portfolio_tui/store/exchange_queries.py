@@ -4,7 +4,7 @@ table a bulk import goes through, and the rows exports write."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -183,3 +183,80 @@ def insert_new(conn: sqlite3.Connection, fact: FactTable, stamp: str, device_id:
         (stamp, stamp, device_id),
     )
     return cursor.rowcount
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def export_contacts(conn: sqlite3.Connection) -> list[tuple]:
+    """(id, account_id, account name, name, role, email, phone, preferred_channel, updated_at)
+    of live contacts of live accounts, by account then name."""
+    return conn.execute(
+        "SELECT c.id, c.account_id, a.name, c.name, c.role, c.email, c.phone, "
+        "c.preferred_channel, c.updated_at FROM contact AS c "
+        "JOIN account AS a ON a.id = c.account_id "
+        "WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL "
+        "ORDER BY a.name COLLATE NOCASE, a.id, c.name COLLATE NOCASE, c.id"
+    ).fetchall()
+
+
+def export_sales(conn: sqlite3.Connection) -> Iterator[tuple]:
+    """(id, account_id, account name, sold_on, amount, margin, product, family, order_ref,
+    quantity) of live sales of live accounts, by date; streamed."""
+    return conn.execute(
+        "SELECT s.id, s.account_id, a.name, s.sold_on, s.amount, s.margin, p.name, p.family, "
+        "s.order_ref, s.quantity FROM sale AS s JOIN account AS a ON a.id = s.account_id "
+        "LEFT JOIN product AS p ON p.id = s.product_id "
+        "WHERE s.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY s.sold_on, s.id"
+    )
+
+
+def export_interactions(conn: sqlite3.Connection) -> Iterator[tuple]:
+    """(id, account_id, account name, contact_id, contact name, kind, occurred_at,
+    duration_minutes, summary, outcome), by time; streamed."""
+    return conn.execute(
+        "SELECT i.id, i.account_id, a.name, i.contact_id, c.name, i.kind, i.occurred_at, "
+        "i.duration_minutes, i.summary, i.outcome FROM interaction AS i "
+        "JOIN account AS a ON a.id = i.account_id "
+        "LEFT JOIN contact AS c ON c.id = i.contact_id "
+        "WHERE i.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY i.occurred_at, i.id"
+    )
+
+
+def export_follow_ups(conn: sqlite3.Connection, open_only: bool) -> list[tuple]:
+    """(id, account_id, account name, contact name, title, due_on, due_at, recurrence,
+    done_at, outcome, updated_at, contact phone, contact email), by due day."""
+    where = " AND f.done_at IS NULL" if open_only else ""
+    return conn.execute(
+        "SELECT f.id, f.account_id, a.name, c.name, f.title, f.due_on, f.due_at, f.recurrence, "
+        "f.done_at, f.outcome, f.updated_at, c.phone, c.email FROM followup AS f "
+        "JOIN account AS a ON a.id = f.account_id "
+        "LEFT JOIN contact AS c ON c.id = f.contact_id "
+        f"WHERE f.deleted_at IS NULL AND a.deleted_at IS NULL{where} "
+        "ORDER BY f.due_on, f.due_at, f.id"
+    ).fetchall()
+
+
+def last_interaction_details(conn: sqlite3.Connection) -> dict[str, tuple]:
+    """{account_id: (kind, occurred_at, summary, outcome)} of each account's latest
+    interaction."""
+    rows = conn.execute(
+        "SELECT account_id, kind, occurred_at, summary, outcome FROM ("
+        "  SELECT *, row_number() OVER (PARTITION BY account_id "
+        "    ORDER BY occurred_at DESC, id) AS n "
+        "  FROM interaction WHERE deleted_at IS NULL) WHERE n = 1"
+    )
+    return {r[0]: r[1:] for r in rows}
+
+
+def account_card_fields(conn: sqlite3.Connection) -> dict[str, tuple]:
+    """{account_id: (name, stage, city, tags, custom_fields)} of live accounts."""
+    rows = conn.execute(
+        "SELECT id, name, stage, city, tags, custom_fields FROM account WHERE deleted_at IS NULL"
+    )
+    return {r[0]: r[1:] for r in rows}
+
+
+def contact_ids(conn: sqlite3.Connection, deleted: bool) -> set[str]:
+    condition = "IS NOT NULL" if deleted else "IS NULL"
+    return {r[0] for r in conn.execute(f"SELECT id FROM contact WHERE deleted_at {condition}")}
