@@ -1,17 +1,205 @@
-"""The Dashboard screen (work in progress)."""
+"""Dashboard: the period's KPIs against the period before, ABC and Pareto, the R × F grid,
+revenue by segment × product family, and the funnel.
+
+`p` cycles the period (year, quarter, month), `w` the sales window of the ABC, Pareto and RFM
+panels (12m, 24m, all), `r` the rows of the matrix (ABC class, sector, region, size, source).
+Everything is computed in a worker; the screen shows a loading indicator until it is ready.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import Footer, Static
+
+from portfolio_tui.domain.abc import AbcResult
+from portfolio_tui.domain.kpis import Kpis
+from portfolio_tui.domain.periods import PERIOD_KINDS
+from portfolio_tui.domain.rfm import RfmScore
+from portfolio_tui.domain.window import Window
+from portfolio_tui.tui.refresher import Refresher
+from portfolio_tui.tui.widgets.kpi_panels import (
+    abc_table,
+    concentration_text,
+    funnel_text,
+    kpi_table,
+    matrix_table,
+    pareto_sentence,
+    top_accounts_table,
+)
+from portfolio_tui.tui.widgets.pareto import ParetoCurve
+from portfolio_tui.tui.widgets.rf_grid import RfGrid
+from portfolio_tui.tui.widgets.theme_colours import theme_colour
+
+WINDOWS: tuple[str, ...] = ("12m", "24m", "all")
+# matrix row key → its label
+MATRIX_ROWS: dict[str, str] = {
+    "abc": "ABC class",
+    "sector": "Sector",
+    "region": "Region",
+    "size_band": "Size",
+    "source": "Source",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardData:
+    period: str
+    window: Window
+    rows: str
+    kpis: Kpis
+    abc: AbcResult
+    rfm: dict[str, RfmScore]
+
+
+def load_dashboard(portfolio, period: str, window: str, rows: str) -> DashboardData:
+    """Everything the dashboard shows, read through the service (call it from a worker)."""
+    w = portfolio.window(None, window)
+    kpis = portfolio.kpi_report(period=period, rows=rows, window=window)
+    abc, rfm = portfolio.badges(w)
+    return DashboardData(period, w, rows, kpis, abc, rfm)
 
 
 class DashboardScreen(Screen):
+    TITLE = "Dashboard"
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "#dashboard-body"
+    BINDINGS = [
+        Binding("p", "cycle_period", "Period", id="dashboard.period"),
+        Binding("w", "cycle_window", "Window", id="dashboard.window"),
+        Binding("r", "cycle_rows", "Matrix rows", id="dashboard.rows"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = "year"
+        self.window: str | None = None  # the settings' until the first load
+        self.rows = "abc"
+        self.data: DashboardData | None = None
+        self._refresher = Refresher(self, self._load, self._show)
+
     def compose(self) -> ComposeResult:
-        yield Label("Dashboard", id="title")
-        yield DataTable(id="table")
+        yield Static(id="dashboard-title")
+        with VerticalScroll(id="dashboard-body"):
+            yield Static(id="concentration-alert")
+            with Horizontal(classes="dashboard-row"):
+                with Vertical(classes="panel left", id="kpi-panel"):
+                    yield Static(id="kpi-title", classes="panel-title")
+                    yield Static(id="kpi-table")
+                with Vertical(classes="panel", id="abc-panel"):
+                    yield Static(id="abc-title", classes="panel-title")
+                    yield Static(id="abc-table")
+                    yield Static(id="pareto-sentence")
+            with Horizontal(classes="dashboard-row"):
+                with Vertical(classes="panel left", id="rf-panel"):
+                    yield Static(id="rf-title", classes="panel-title")
+                    yield RfGrid(id="rf-grid")
+                with Vertical(classes="panel", id="pareto-panel"):
+                    yield Static(id="pareto-title", classes="panel-title")
+                    yield ParetoCurve(id="pareto", height=8)
+            with Horizontal(classes="dashboard-row"):
+                with Vertical(classes="panel left", id="funnel-panel"):
+                    yield Static(id="funnel-title", classes="panel-title")
+                    yield Static(id="funnel")
+                with Vertical(classes="panel", id="top-panel"):
+                    yield Static(id="top-title", classes="panel-title")
+                    yield Static(id="top-table")
+            with Vertical(classes="panel", id="matrix-panel"):
+                yield Static(id="matrix-title", classes="panel-title")
+                yield Static(id="matrix")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self._show_title()
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # --- data -----------------------------------------------------------------------------
+
     def refresh_data(self) -> None:
-        pass
+        """Recompute everything in a worker; the loading indicator shows until it is done."""
+        self.query_one("#dashboard-body").loading = True
+        self._show_title()
+        self._refresher.request()
+
+    def _load(self) -> DashboardData:
+        portfolio = self.app.portfolio  # type: ignore[attr-defined]
+        window = self.window or portfolio.settings.window
+        return load_dashboard(portfolio, self.period, window, self.rows)
+
+    def _show(self, data: DashboardData) -> None:
+        self.data = data
+        settings = self.app.portfolio.settings  # type: ignore[attr-defined]
+        k = data.kpis
+        alert = self.query_one("#concentration-alert", Static)
+        alert.update(concentration_text(k))
+        alert.display = k.concentration_alert
+        self.query_one("#kpi-title", Static).update(
+            f"KPIs · {k.period.label} to {k.as_of:%d %b} vs {k.previous_period.label}"
+        )
+        self.query_one("#kpi-table", Static).update(kpi_table(k, settings))
+        window = data.window
+        self.query_one("#abc-title", Static).update(
+            f"ABC · revenue over {window.label} to {window.as_of:%d %b}"
+        )
+        self.query_one("#pareto-title", Static).update(
+            f"Pareto · cumulative share of {window.label} revenue"
+        )
+        self.query_one("#abc-table", Static).update(abc_table(data.abc, settings))
+        self.query_one("#pareto-sentence", Static).update(pareto_sentence(data.abc))
+        self.query_one(ParetoCurve).show(
+            [r.value for r in data.abc.ranked], [r.abc_class for r in data.abc.ranked]
+        )
+        self.query_one("#rf-title", Static).update(
+            f"R × F · {len(data.rfm):,} accounts with sales in {window.label}"
+        )
+        self.query_one(RfGrid).show(data.rfm.values())
+        self.query_one("#funnel-title", Static).update(f"Funnel · conversion in {k.period.label}")
+        accent = theme_colour(self.app.theme_variables, "accent")
+        self.query_one("#funnel", Static).update(funnel_text(k.funnel, k.period.label, accent))
+        self.query_one("#top-title", Static).update(f"Top 10 accounts · {k.period.label}")
+        self.query_one("#top-table", Static).update(top_accounts_table(k, settings))
+        label = MATRIX_ROWS.get(data.rows, data.rows)
+        self.query_one("#matrix-title", Static).update(
+            f"Revenue {k.period.label} by {label.lower()} × product family"
+        )
+        self.query_one("#matrix", Static).update(matrix_table(k.matrix, settings, label))
+        if not self._refresher.running:
+            self.query_one("#dashboard-body").loading = False
+        self._show_title()
+
+    def _show_title(self) -> None:
+        title = Text("Dashboard", style="bold")
+        if self.data is not None:
+            k = self.data.kpis
+            title.append(f"  {k.period.label} vs {k.previous_period.label}")
+            title.append(f" · window {self.data.window.label}")
+            title.append(f" · matrix by {MATRIX_ROWS.get(self.data.rows, self.data.rows)}")
+            title.append(f" · as of {k.as_of:%Y-%m-%d}", style="dim")
+        if self.query_one("#dashboard-body").loading:
+            title.append("  loading…", style="italic")
+        self.query_one("#dashboard-title", Static).update(title)
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def action_cycle_period(self) -> None:
+        self.period = PERIOD_KINDS[(PERIOD_KINDS.index(self.period) + 1) % len(PERIOD_KINDS)]
+        self.refresh_data()
+
+    def action_cycle_window(self) -> None:
+        current = self.data.window.label if self.data else self.window
+        current = current if current in WINDOWS else WINDOWS[-1]
+        self.window = WINDOWS[(WINDOWS.index(current) + 1) % len(WINDOWS)]
+        self.refresh_data()
+
+    def action_cycle_rows(self) -> None:
+        keys = list(MATRIX_ROWS)
+        self.rows = keys[(keys.index(self.rows) + 1) % len(keys)]
+        self.refresh_data()

@@ -9,7 +9,6 @@ cycles the period of the won column (year, quarter, month); enter opens the acco
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from rich.text import Text
@@ -23,11 +22,13 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
+from portfolio_tui.tui.refresher import Refresher
 from portfolio_tui.tui.widgets.amounts import short_money
 from portfolio_tui.tui.widgets.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
 from portfolio_tui.tui.widgets.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix
+from portfolio_tui.tui.widgets.theme_colours import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 from portfolio_tui.views import PipelineCard
 
@@ -86,8 +87,9 @@ class PipelineScreen(Screen):
         self.rows: dict[str, int] = {stage: 0 for stage, _ in BOARD}
         self.today: date | None = None
         self.loaded = False
-        self._moving = False
-        self._follow: str | None = None
+        self._moving = False  # from a move until the board shows it
+        self._follow: str | None = None  # the account to select once the board is reloaded
+        self._refresher = Refresher(self, self._load, self._loaded)
 
     def compose(self) -> ComposeResult:
         yield Static(id="pipeline-title")
@@ -128,30 +130,28 @@ class PipelineScreen(Screen):
 
     # --- data -----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
     def refresh_data(self) -> None:
-        self._load()
+        """Reload the board in a worker; the cursor stays on its card."""
+        self._refresher.request()
 
-    def _load(self) -> None:
-        """Read the board in the calling (worker) thread and show it on the UI thread."""
+    def _load(self) -> tuple[list[PipelineCard], list[RankedProspect], date]:
         portfolio = self.app.portfolio  # type: ignore[attr-defined]
         cards = portfolio.pipeline(self.period)
-        today = portfolio.today()
         ranked = score_prospects(c for c in cards if c.stage in PROSPECTS)
-        self.app.call_from_thread(self._loaded, cards, ranked, today)
+        return cards, ranked, portfolio.today()
 
-    def _loaded(
-        self, cards: Sequence[PipelineCard], ranked: list[RankedProspect], today: date
-    ) -> None:
+    def _loaded(self, loaded: tuple[list[PipelineCard], list[RankedProspect], date]) -> None:
+        cards, ranked, today = loaded
         self.today = today
         self.cards = {stage: [] for stage, _ in BOARD}
         for card in cards:
             if card.stage in self.cards:
                 self.cards[card.stage].append(card)
         self.ranked = ranked
-        if self._follow is not None:
+        if self._follow is not None and not self._refresher.running:
             self._select_account(self._follow)
             self._follow = None
+            self._moving = False  # the board shows the move: the next one may start
         self.loaded = True
         for stage, _ in BOARD:
             self._fill_column(stage)
@@ -189,7 +189,8 @@ class PipelineScreen(Screen):
             when = Text(f"{days} in stage", style="dim")
         else:
             overdue = self.today is not None and card.next_follow_up < self.today
-            colour = f"bold {self.app.theme_variables.get('error', '')}" if overdue else ""
+            error = theme_colour(self.app.theme_variables, "error")
+            colour = f"bold {error}" if overdue else ""
             when = Text(f"{days} · ", style="dim")
             when.append(f"due {card.next_follow_up:%d %b}", style=colour)
         return (name, value, when)
@@ -300,18 +301,22 @@ class PipelineScreen(Screen):
         self._moving = True
         self._step(card, forward)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pipeline-move")
+    @work(thread=True, exit_on_error=False, group="pipeline-move")
     def _step(self, card: PipelineCard, forward: bool) -> None:
         try:
             before, after = self.app.portfolio.step_stage(card.account_id, forward)  # type: ignore[attr-defined]
-            label = "won" if after == Stage.CLIENT.value else after
-            self.app.call_from_thread(self.notify, f"{card.name}: {before} → {label}", markup=False)
-            self._follow = card.account_id
-            self._load()
-        finally:
-            self.app.call_from_thread(self._move_done)
+        except BaseException:
+            self.app.call_from_thread(self._move_failed)
+            raise  # the app's worker manager shows it
+        self.app.call_from_thread(self._moved, card, before, after)
 
-    def _move_done(self) -> None:
+    def _moved(self, card: PipelineCard, before: str, after: str) -> None:
+        label = "won" if after == Stage.CLIENT.value else after
+        self.notify(f"{card.name}: {before} → {label}", markup=False)
+        self._follow = card.account_id
+        self.refresh_data()
+
+    def _move_failed(self) -> None:
         self._moving = False
 
     # --- views ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -29,8 +29,10 @@ from portfolio_tui.tui.portfolio_filter import (
     PortfolioView,
     cycle,
 )
+from portfolio_tui.tui.refresher import Refresher
 from portfolio_tui.tui.widgets.amounts import whole_money
 from portfolio_tui.tui.widgets.badges import abc_badge, rfm_badge, stage_badge
+from portfolio_tui.tui.widgets.theme_colours import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 from portfolio_tui.views import PortfolioRow
 
@@ -71,6 +73,7 @@ class PortfolioScreen(Screen):
         self.sort_column = "revenue"
         self.descending = True
         self.window_label = ""
+        self._refresher = Refresher(self, self._load, self._loaded)
 
     def compose(self) -> ComposeResult:
         yield Static(id="portfolio-title")
@@ -105,15 +108,18 @@ class PortfolioScreen(Screen):
 
     # --- data -----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
     def refresh_data(self) -> None:
+        """Reload the rows in a worker; filters, sort and cursor stay."""
+        self._refresher.request()
+
+    def _load(self) -> tuple[PortfolioView, str]:
         portfolio = self.app.portfolio  # type: ignore[attr-defined]
         rows = portfolio.portfolio_rows()
         window = portfolio.window().label
-        view = PortfolioView(rows, self.sort_column, self.descending)
-        self.app.call_from_thread(self._loaded, view, window)
+        return PortfolioView(rows, self.sort_column, self.descending), window
 
-    def _loaded(self, view: PortfolioView, window_label: str) -> None:
+    def _loaded(self, loaded: tuple[PortfolioView, str]) -> None:
+        view, window_label = loaded
         if (view.sort_column, view.descending) != (self.sort_column, self.descending):
             view.sort_by(self.sort_column, self.descending)  # the sort changed while loading
         self.view = view
@@ -142,11 +148,11 @@ class PortfolioScreen(Screen):
         if day is None:
             return Text("—", style="dim")
         today = self.app.portfolio.today()  # type: ignore[attr-defined]
-        colours = self.app.theme_variables
         if day < today:
-            return Text(_day(day), style=f"bold {colours.get('error', '')}")
+            return Text(_day(day), style=f"bold {theme_colour(self.app.theme_variables, 'error')}")
         if day == today:
-            return Text(_day(day), style=f"bold {colours.get('warning', '')}")
+            colour = theme_colour(self.app.theme_variables, "warning")
+            return Text(_day(day), style=f"bold {colour}")
         return Text(_day(day))
 
     def _show_status(self) -> None:

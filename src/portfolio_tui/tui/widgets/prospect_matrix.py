@@ -11,10 +11,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from portfolio_tui.domain.prospects import BANDS, RankedProspect, priority_of
+from portfolio_tui.tui.widgets.theme_colours import theme_colour
 
 NAMES_PER_CELL = 3
 # Theme variables colouring each priority (1 = work first).
-PRIORITY_COLOURS = {1: "success", 2: "success", 3: "warning", 4: "text-muted", 5: "text-muted"}
+PRIORITY_COLOURS = {1: "success", 2: "success", 3: "warning", 4: "foreground", 5: "foreground"}
 
 
 class ProspectMatrix(Static):
@@ -26,7 +27,6 @@ class ProspectMatrix(Static):
     """
 
     def show(self, cells: Mapping[tuple[str, str], Sequence[RankedProspect]]) -> None:
-        colours = self.app.theme_variables
         table = Table(
             box=box.SIMPLE_HEAD,
             show_lines=True,
@@ -43,7 +43,7 @@ class ProspectMatrix(Static):
             for a_band in BANDS:
                 members = cells.get((p_band, a_band), ())
                 priority = priority_of(p_band, a_band)
-                colour = colours.get(PRIORITY_COLOURS[priority], "")
+                colour = theme_colour(self.app.theme_variables, PRIORITY_COLOURS[priority])
                 cell = Text()
                 cell.append(f"{len(members)} prospect{'s' if len(members) != 1 else ''}",
                             style=f"bold {colour}")  # fmt: skip

@@ -1,0 +1,74 @@
+"""Load a screen's data in a thread worker, merging the requests that pile up.
+
+A mode screen is asked for fresh data on mount, on every resume (Textual sends two when a mode
+is first shown), after undo and after writes. On 20,000 accounts a load takes a second or two,
+so running one per request would stack them up on the GIL. Here a request while a load is
+scheduled is dropped (the scheduled one will read the newest state) and a request while one runs
+makes exactly one more run once it is done. Results are shown on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from textual.dom import DOMNode
+
+T = TypeVar("T")
+
+
+class Refresher(Generic[T]):
+    def __init__(
+        self,
+        node: DOMNode,
+        load: Callable[[], T],
+        show: Callable[[T], None],
+        *,
+        group: str = "refresh",
+    ) -> None:
+        self.node = node
+        self.load = load  # runs in a worker thread
+        self.show = show  # runs on the UI thread
+        self.group = group
+        self.wanted = 0  # requests so far
+        self.running = False
+        self.scheduled = False
+
+    def request(self) -> None:
+        """Ask for fresh data (UI thread)."""
+        self.wanted += 1
+        if not self.running and not self.scheduled:
+            self.scheduled = True
+            self.node.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        self.scheduled = False
+        if self.running:
+            return
+        self.running = True
+        generation = self.wanted
+        self.node.run_worker(
+            lambda: self._work(generation),
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+            group=self.group,
+            name=f"{type(self.node).__name__}.refresh",
+        )
+
+    def _work(self, generation: int) -> None:
+        try:
+            result = self.load()
+        except BaseException:
+            self.node.app.call_from_thread(self._failed)
+            raise  # the app's worker manager reports it
+        self.node.app.call_from_thread(self._done, result, generation)
+
+    def _done(self, result: T, generation: int) -> None:
+        self.running = False
+        if generation != self.wanted:
+            self._start()  # asked again meanwhile: `running` stays True while `show` runs
+        self.show(result)
+
+    def _failed(self) -> None:
+        self.running = False

@@ -1,0 +1,174 @@
+"""The Dashboard's panels as Rich renderables: KPIs, concentration alert, ABC table, segment ×
+product matrix and the funnel. Pure functions of the service's values and the settings."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from portfolio_tui.domain.abc import PARETO_TARGET, AbcResult
+from portfolio_tui.domain.kpis import Funnel, Kpis, RevenueMatrix
+from portfolio_tui.domain.settings import Settings
+from portfolio_tui.tui.formatting import change
+from portfolio_tui.tui.widgets.amounts import short_money, whole_money
+from portfolio_tui.tui.widgets.badges import STAGE_STYLES, abc_badge
+
+BAR = "█"
+
+
+def percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+def kpi_table(k: Kpis, settings: Settings) -> Table:
+    now, before = k.period.label, k.previous_period.label
+    table = Table(box=None, show_header=True, padding=(0, 1, 0, 0), expand=True)
+    table.add_column("", style="bold", no_wrap=True, width=13)
+    table.add_column(now, justify="right", no_wrap=True, width=12)
+    table.add_column(before, justify="right", no_wrap=True, width=12)
+    table.add_column("", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_row(
+        "Revenue",
+        whole_money(k.revenue_now, settings),
+        whole_money(k.revenue_before, settings),
+        change(k.revenue_now, k.revenue_before),
+    )
+    table.add_row("Active", f"{k.active_now:,}", f"{k.active_before:,}",
+                  change(k.active_now, k.active_before))  # fmt: skip
+    table.add_row(
+        "New clients",
+        f"{k.new_clients.count:,}",
+        "",
+        f"{short_money(k.new_clients.revenue, settings)} in {now}",
+    )
+    table.add_row(
+        "Lost clients",
+        f"{k.lost_clients.count:,}",
+        "",
+        f"{short_money(k.lost_clients.revenue, settings)} in {before}",
+    )
+    table.add_row(
+        "Retention",
+        percent(k.retention_rate),
+        "",
+        f"{k.retained_clients:,} of {k.active_before:,}",
+    )
+    table.add_row("NRR", percent(k.net_revenue_retention), "", "revenue kept")
+    table.add_row("Top 10 share", percent(k.top10_share), "",
+                  f"largest {percent(k.largest_share)}")  # fmt: skip
+    return table
+
+
+def top_accounts_table(k: Kpis, settings: Settings) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
+    table.add_column("#", justify="right", width=3, style="dim")
+    table.add_column("Account", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("Revenue", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True, width=4)
+    for rank, account in enumerate(k.top_accounts, start=1):
+        share = account.amount / k.revenue_now if k.revenue_now > 0 else None
+        table.add_row(
+            str(rank), account.name, whole_money(account.amount, settings), percent(share)
+        )
+    if not k.top_accounts:
+        table.add_row("", Text("no revenue in this period", style="italic"), "", "")
+    return table
+
+
+def concentration_text(k: Kpis) -> Text:
+    text = Text("⚠ CONCENTRATION ALERT  ", style="bold")
+    text.append(
+        f"the top 10 accounts make {percent(k.top10_share)} of {k.period.label} revenue "
+        f"(alert above {percent(k.concentration_threshold)})"
+    )
+    return text
+
+
+def abc_table(abc: AbcResult, settings: Settings) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), expand=True, show_edge=False)
+    table.add_column("Class", no_wrap=True)
+    table.add_column("Accounts", justify="right", no_wrap=True)
+    table.add_column("Revenue", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True)
+    for row in abc.summary():
+        table.add_row(
+            _plain(abc_badge(row.abc_class)),
+            f"{row.accounts:,}",
+            whole_money(row.value, settings),
+            percent(row.share),
+        )
+    table.add_row(
+        Text("All", style="bold"),
+        f"{len(abc.ranked):,}",
+        whole_money(abc.total, settings),
+        "100%" if abc.total else "—",
+        style="bold",
+    )
+    return table
+
+
+def pareto_sentence(abc: AbcResult) -> Text:
+    if not abc.ranked:
+        return Text("No revenue in this window.", style="italic")
+    text = Text()
+    text.append(f"{abc.pareto_count:,} accounts", style="bold")
+    text.append(f" ({percent(abc.pareto_share)} of {len(abc.ranked):,}) make ")
+    text.append(f"{percent(PARETO_TARGET)}", style="bold")
+    text.append(" of revenue")
+    return text
+
+
+def matrix_table(m: RevenueMatrix, settings: Settings, row_label: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), expand=True, show_edge=False)
+    table.add_column(row_label, no_wrap=True, overflow="ellipsis", max_width=18)
+    for column in m.columns:
+        table.add_column(column, justify="right", no_wrap=True, overflow="ellipsis", min_width=6)
+    table.add_column("Total", justify="right", no_wrap=True, style="bold", min_width=7)
+    for row, cells, total in zip(m.rows, m.cells, m.row_totals, strict=True):
+        label = _plain(abc_badge(row)) if m.row_key == "abc" and row != "—" else Text(row)
+        table.add_row(label, *(_amount(c, settings) for c in cells), short_money(total, settings))
+    table.add_section()
+    table.add_row(
+        Text("Total", style="bold"),
+        *(short_money(c, settings) for c in m.column_totals),
+        short_money(m.total, settings),
+        style="bold",
+    )
+    return table
+
+
+def _plain(badge: Text) -> Text:
+    """The badge without a base style, so a table cell pads it with blanks, not its colour."""
+    text = Text()
+    text.append_text(badge)
+    return text
+
+
+def _amount(cents: int, settings: Settings) -> Text:
+    return Text(short_money(cents, settings)) if cents else Text("·", style="dim")
+
+
+def funnel_text(f: Funnel, period_label: str, rate_colour: str = "") -> Text:
+    """Accounts per stage now, as bars, and each step's conversion during the period."""
+    widest = max(f.stage_counts.values(), default=0) or 1
+    steps = {s.from_stage: s for s in f.steps}
+    text = Text(no_wrap=True, end="")
+    bar_width = 10
+    for i, (stage, count) in enumerate(f.stage_counts.items()):
+        if i:
+            text.append("\n")
+        style = STAGE_STYLES.get(stage, "").replace("strike", "").strip()
+        text.append(f"{stage:<8}", style=style)
+        length = round(bar_width * count / widest) if count else 0
+        text.append(BAR * length, style=style)
+        text.append(" " * (bar_width - length))
+        text.append(f" {count:>6,}", style="bold")
+        step = steps.get(stage)
+        if step is not None:
+            text.append(f" → {step.to_stage} ", style="dim")
+            text.append(percent(step.rate), style=f"bold {rate_colour}")
+            text.append(f" ({step.converted:,}/{step.entered:,})", style="dim")
+    text.append(f"\n→ share of the stage's accounts that moved on in {period_label}",
+                style="dim italic")  # fmt: skip
+    return text
