@@ -14,7 +14,7 @@ PAGE = 200
 MORE_KEY = "more"
 # Sales are dated by day only: the time on their entry is a placeholder.
 DAY_ONLY, WITH_TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M"
-KIND_STYLES = {"sale": "dim", "stage": "italic", "note": "", "call": "bold"}
+KIND_STYLES = {"sale": "dim", "stage": "italic"}
 
 
 class TimelineTable(DataTable):
