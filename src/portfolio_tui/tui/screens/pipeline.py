@@ -63,7 +63,7 @@ def access_dots(accessibility: int | None) -> str:
 class PipelineScreen(Screen):
     TITLE = "Pipeline"
     CSS_PATH = "pipeline.tcss"
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # the board takes the arrows; the ranked table is focused in its view
     BINDINGS = [
         Binding("left", "column(-1)", "Column left", show=False, id="pipeline.left"),
         Binding("right", "column(1)", "Column right", show=False, id="pipeline.right"),
