@@ -108,9 +108,9 @@ class TodayScreen(Screen):
         else:
             when = Text("due", style="italic")
         badge = abc_badge(item.abc) if item.abc else stage_badge(item.stage)
-        title = Text(item.title)
-        if item.recurring:
-            title.append(" ↻", style="dim")
+        # A recurring follow-up is marked before its title, which the column may cut.
+        title = Text.assemble(("↻ " if item.recurring else "", "dim"), item.title)
+        title.overflow, title.no_wrap = "ellipsis", True
         return (
             when,
             Text(item.account_name, overflow="ellipsis", no_wrap=True),
