@@ -33,8 +33,11 @@ from portfolio_tui.exchange.csv_read import CsvTable, open_csv
 from portfolio_tui.exchange.matching import (
     AmbiguousMatch,
     RecordIndex,
+    email_key,
+    legal_key,
     looks_like_id,
     looks_like_legal_id,
+    name_key,
 )
 from portfolio_tui.exchange.report import ImportRejected, ImportReport, ReportItem, RowError
 from portfolio_tui.store import bulk
@@ -180,7 +183,7 @@ class CsvImports:
             report.rows += 1
             if progress is not None and report.rows % BATCH == 0:
                 progress(report.rows, total)
-            for group in needs:
+            for group in needs if not row.errors or row.errors[0][0] != "row" else ():
                 if not any(f in row.values for f in group) and not any(
                     e[0] in group for e in row.errors
                 ):
@@ -285,7 +288,9 @@ class CsvImports:
                 if row.custom:
                     custom = {**json.loads(current["custom_fields"] or "{}"), **row.custom}
                     wanted["custom_fields"] = json.dumps(custom, sort_keys=True)
-                changes = {k: (current[k], w) for k, w in wanted.items() if current[k] != w}
+                changes = {
+                    k: (current[k], w) for k, w in wanted.items() if not _same(k, current[k], w)
+                }
                 if changes:
                     index.forget(target, name=current["name"], legal_id=current["legal_id"])
                     current.update({k: w for k, (_, w) in changes.items()})
@@ -392,7 +397,7 @@ class CsvImports:
             current = state[target]
             if account_id is not None:
                 wanted["account_id"] = account_id
-            changes = {k: (current[k], w) for k, w in wanted.items() if current[k] != w}
+            changes = {k: (current[k], w) for k, w in wanted.items() if not _same(k, current[k], w)}
             label = f"{current['name']} ({accounts[current['account_id']].name})"
             if not changes:
                 report.add_item(ReportItem(row.line, "unchanged", label))
@@ -518,7 +523,9 @@ class CsvImports:
                 if report.dry_run:
                     new = xq.count_new(conn, fact)
                     for line, *values in xq.first_new_lines(conn, fact, 200):
-                        report.items.append(ReportItem(line, "insert", resolver.label(values)))
+                        report.items.append(
+                            ReportItem(line, "insert", resolver.label(fact, values))
+                        )
                     report.inserted, report.unchanged = new, report.rows - new
                     conn.rollback()
                     return
@@ -675,9 +682,9 @@ class _FactResolver:
             v.get("outcome"),
         )
 
-    def label(self, values: list[Any]) -> str:
+    def label(self, fact: xq.FactTable, values: list[Any]) -> str:
         account = self.accounts.names.get(values[0], values[0])
-        if len(values) == len(xq.SALES.columns):
+        if fact is xq.SALES:
             return f"{values[1]}  {account}  {cents_to_plain(values[2])}"
         return f"{values[3][:16]}  {account}  {values[2]}"
 
@@ -720,6 +727,18 @@ def _index_contact(
     op = index.forget if forget else index.add
     op(contact_id, name=name, email=email, scope=account_id)
     op(contact_id, name=name, scope="*")
+
+
+# Values matched loosely are not changed by a row that differs only in case or spacing: a
+# spreadsheet saying "ACME" or "552 100 554" does not rename "Acme" or reformat its SIREN.
+_LOOSE = {"name": name_key, "legal_id": legal_key, "email": email_key}
+
+
+def _same(name: str, current: Any, wanted: Any) -> bool:
+    loose = _LOOSE.get(name)
+    if loose is not None and current is not None and wanted is not None:
+        return loose(current) == loose(wanted)
+    return current == wanted
 
 
 def _account_state(a: Account) -> dict[str, Any]:

@@ -202,7 +202,7 @@ def plan_columns(
                 used.append((name, CUSTOM_PREFIX + found[0]))
                 continue
         if not target:
-            if key and key not in spec.derived:
+            if key and key not in spec.derived and index not in targets:
                 ignored.append(name)
             continue
         if target in fields:
