@@ -33,9 +33,9 @@ def test_french_excel_accounts_file(empty_portfolio, empty_db_path):
     report = empty_portfolio.import_csv("accounts", ACCOUNTS_FR)
     assert (report.encoding, report.delimiter) == ("Windows-1252", ";")
     assert (report.rows, report.inserted, report.updated, report.rejected) == (60, 60, 0, [])
-    [(name, legal_id, sector, city, source, stage, custom)] = rows(
+    [(legal_id, sector, city, source, stage, custom)] = rows(
         empty_db_path,
-        "SELECT name, legal_id, sector, city, source, stage, custom_fields FROM account "
+        "SELECT legal_id, sector, city, source, stage, custom_fields FROM account "
         "WHERE name = 'Laboratoire Château-Gaillard & Fils'",
     )
     assert (legal_id, sector, city, source, stage) == (
@@ -74,9 +74,9 @@ def test_libreoffice_contacts_file_links_companies_by_name(empty_portfolio, empt
     assert (report.encoding, report.delimiter, report.inserted) == ("Windows-1252", ",", 88)
     assert "accounts" not in report.created  # every company was already there
     assert count(empty_db_path, "account") == 60
-    [(name, role, email, phone, account)] = rows(
+    [(name, role, phone, account)] = rows(
         empty_db_path,
-        "SELECT c.name, c.role, c.email, c.phone, a.name FROM contact c "
+        "SELECT c.name, c.role, c.phone, a.name FROM contact c "
         "JOIN account a ON a.id = c.account_id WHERE c.email = ?",
         ("benoit.brule@chateaugaillard.example",),
     )
