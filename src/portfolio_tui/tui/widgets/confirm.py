@@ -10,9 +10,11 @@ from textual.widgets import Button, Label
 
 
 class ConfirmModal(ModalScreen[bool]):
-    DEFAULT_CSS = """
+    # CSS, not DEFAULT_CSS: it must win over the app's opaque `Screen` background.
+    CSS = """
     ConfirmModal {
         align: center middle;
+        background: $background 60%;
     }
     ConfirmModal > Vertical {
         width: auto;

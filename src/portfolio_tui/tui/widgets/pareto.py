@@ -20,21 +20,20 @@ CLASS_COLOURS = {"A": "success", "B": "warning", "C": "foreground-muted"}  # the
 
 
 def pareto_points(values: Sequence[int], columns: int) -> list[tuple[float, int]]:
-    """(cumulative share, index of the last rank) at the end of each of `columns` runs of
-    ranks; `values` largest first. Fewer columns than `columns` when there are fewer ranks."""
+    """(cumulative share, index of the last rank) at the end of each of `columns` equal runs of
+    ranks; `values` largest first. With fewer ranks than columns a rank spans several columns."""
     total = sum(values)
     if not values or total <= 0 or columns <= 0:
         return []
     n = len(values)
-    count = min(columns, n)
     cumulative = []
     running = 0
     for v in values:
         running += v
         cumulative.append(running)
     points = []
-    for c in range(count):
-        last = (c + 1) * n // count - 1
+    for c in range(columns):
+        last = max(0, -(-(c + 1) * n // columns) - 1)  # ceil((c + 1) * n / columns) - 1
         points.append((cumulative[last] / total, last))
     return points
 
