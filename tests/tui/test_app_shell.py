@@ -277,3 +277,27 @@ async def test_type_text_helper_types_spaces(demo_db_path):
         await press(pilot, "l")
         await type_text(pilot, "a b")
         assert app.screen.focused.value == "a b"  # type: ignore[union-attr]
+
+
+async def test_markup_in_user_data_is_shown_as_typed(demo_db_path):
+    """Names are the rep's text, never markup: brackets must not break a screen."""
+    name = "[bold]Acme [/x] & Co"
+    with open_portfolio(demo_db_path) as pf:
+        account_id = pf.add_account(name, stage="cold")
+        pf.add_contact(account_id, "Dupont [CEO", email="d@example.com")
+        pf.schedule_follow_up(account_id, "Call [b]back", "today 10:00")
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = today_screen(app)
+        item = today._items[next(k for k, i in today._items.items() if i.account_id == account_id)]
+        assert item.title == "Call [b]back"
+        app.open_account(account_id)
+        await settle(pilot)
+        header = str(app.screen.query_one("#account-header").render())
+        assert name in header
+        await press(pilot, "c")
+        assert isinstance(app.screen, LogForm)
+        await press(pilot, "escape", "greater_than_sign")
+        assert app.is_running
+        assert any(name in str(n.message) for n in app._notifications)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import App
@@ -25,16 +26,12 @@ from portfolio_tui.tui.commands import AccountSearch, PortfolioCommands
 from portfolio_tui.tui.failures import ReportingWorkerManager, log_failure, report
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
+from portfolio_tui.tui.screens.exchange import ExchangeScreen
 from portfolio_tui.tui.screens.help import HelpScreen, screen_keys
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.form import FormModal
-
-try:  # the Import/Export screen is optional until it lands
-    from portfolio_tui.tui.screens.exchange import ExchangeScreen
-except ImportError:  # pragma: no cover - depends on the tree
-    ExchangeScreen = None  # type: ignore[assignment,misc]
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 # (mode, key, title), in key order.
@@ -44,31 +41,24 @@ SCREEN_SWITCHES: list[tuple[str, str, str]] = [
     ("account", "3", "Account"),
     ("pipeline", "4", "Pipeline"),
     ("dashboard", "5", "Dashboard"),
+    ("exchange", "6", "Import/Export"),
 ]
-if ExchangeScreen is not None:
-    SCREEN_SWITCHES.append(("exchange", "6", "Import/Export"))
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 
 
-def _modes() -> dict[str, type[Screen]]:
-    modes: dict[str, type[Screen]] = {
+class PortfolioApp(App[int]):
+    TITLE = "Portfolio"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "today": TodayScreen,
         "portfolio": PortfolioScreen,
         "account": AccountScreen,
         "pipeline": PipelineScreen,
         "dashboard": DashboardScreen,
+        "exchange": ExchangeScreen,
     }
-    if ExchangeScreen is not None:
-        modes["exchange"] = ExchangeScreen
-    return modes
-
-
-class PortfolioApp(App[int]):
-    TITLE = "Portfolio"
-    CSS_PATH = "app.tcss"
-    MODES = _modes()
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {PortfolioCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -137,7 +127,7 @@ class PortfolioApp(App[int]):
         """Show the Account screen for `account_id`."""
         self.current_account_id = account_id
         if self.current_mode == "account":
-            self.screen.refresh_data()  # type: ignore[attr-defined]
+            self.screen_stack[0].refresh_data()  # type: ignore[attr-defined]
         else:
             self.switch_mode("account")
 

@@ -62,5 +62,6 @@ class ReportingWorkerManager(WorkerManager):
     def _remove_worker(self, worker: Worker) -> None:
         super()._remove_worker(worker)
         failed = worker.state == WorkerState.ERROR and not worker.exit_on_error
-        if failed and worker.error is not None:
+        # A worker still running when the app quits fails to reach it: that is no error.
+        if failed and worker.error is not None and self._app.is_running:
             report(self._app, worker.error, f"worker {worker.name}")
