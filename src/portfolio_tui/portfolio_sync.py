@@ -175,7 +175,7 @@ class SyncExchange:
             for r in readers
         ]
         backup = None
-        with self._lock, self.db.raw() as conn, sq.mapped_reads(conn):
+        with self._lock, self.db.raw() as conn:
             merger = _Merger(conn, progress)
             for reader in readers:
                 merger.check_columns(reader)
@@ -238,7 +238,10 @@ class _Merger:
             ]
             for t in sq.TABLES
         }
-        self.known: dict[str, set[str]] = {t: set() for t in sq.TABLES}  # ids stored here
+        # Ids known to be stored, in the tables other rows refer to.
+        self.known: dict[str, set[str]] = {
+            parent: set() for links in self.parents.values() for _, _, parent in links
+        }
         self.pending: dict[tuple[str, str], _Write] = {}
         self.order: dict[str, dict[str, list[int] | None]] = {}
 
@@ -348,7 +351,8 @@ class _Merger:
             return
         self.wrote = True
         sq.upsert_rows(self.conn, table, self.shapes[table].columns, [w.row for w in writes])
-        self.known[table].update(w.row[0] for w in writes)
+        if table in self.known:
+            self.known[table].update(w.row[0] for w in writes)
         for write in writes:
             for report in write.reports:
                 tally = report.tallies.setdefault(table, TableTally())

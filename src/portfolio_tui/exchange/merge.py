@@ -75,6 +75,7 @@ class Conflict:
 
 # --- orders ---------------------------------------------------------------------------------
 
+_STORED_TYPES = frozenset({type(None), int, float, str})
 # A field without a clock sorts below every clocked write.
 _UNCLOCKED: tuple[Any, ...] = (0,)
 
@@ -112,6 +113,8 @@ def value_key(value: Any) -> tuple[Any, ...]:
 
 def parse_clocks(text: Any) -> dict[str, str]:
     """The `clocks` column as {field: stamp}; every stamp checked."""
+    if text == "{}":
+        return {}
     if not isinstance(text, str):
         raise MergeError(f"clocks {text!r} is not text")
     try:
@@ -126,6 +129,8 @@ def parse_clocks(text: Any) -> dict[str, str]:
 
 
 def dump_clocks(clocks: dict[str, str]) -> str:
+    if not clocks:
+        return "{}"
     return json.dumps(clocks, sort_keys=True)  # as store/writes.py writes them
 
 
@@ -143,7 +148,8 @@ def merge_row(
             f"{shape.table}: a row has {len(incoming)} values, not {len(shape.columns)}"
         )
     for value in incoming:
-        value_key(value)
+        if type(value) not in _STORED_TYPES:
+            value_key(value)  # raises: not a value a database stores
     columns = shape.columns
     id_at = columns.index("id")
     clocks_at = columns.index("clocks")
@@ -151,6 +157,8 @@ def merge_row(
         raise MergeError(f"{shape.table}: id {incoming[id_at]!r} is not text")
     incoming_clocks = parse_clocks(incoming[clocks_at])
     if local is None:
+        if incoming[clocks_at] == "{}":  # canonical already
+            return tuple(incoming), []
         merged = list(incoming)
         merged[clocks_at] = dump_clocks(incoming_clocks)
         return tuple(merged), []

@@ -117,14 +117,3 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 def required_columns(conn: sqlite3.Connection, table: str) -> set[str]:
     """Columns declared NOT NULL."""
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[3]}
-
-
-@contextmanager
-def mapped_reads(conn: sqlite3.Connection, size: int = 1 << 30) -> Iterator[sqlite3.Connection]:
-    """Memory-mapped reads while it lasts: many look-ups by id in a large file."""
-    before = conn.execute("PRAGMA mmap_size").fetchone()[0]
-    conn.execute(f"PRAGMA mmap_size = {int(size)}")
-    try:
-        yield conn
-    finally:
-        conn.execute(f"PRAGMA mmap_size = {int(before)}")
