@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import Worker
 
 from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.errors import NotFound
@@ -57,6 +58,7 @@ class AccountScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._first_load = True  # on_mount's load is still on its way
         self.card: AccountCard | None = None
         self._moving = False  # a stage move is being written: the next waits for it
 
@@ -95,7 +97,13 @@ class AccountScreen(Screen):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Textual resumes a mode screen twice when it first shows it; on_mount is loading.
+        if not self._first_load:
+            self.refresh_data()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "refresh" and event.worker.is_finished:
+            self._first_load = False
 
     # --- data -----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker
 
 from portfolio_tui.tui.formatting import days_ago, due_text
 from portfolio_tui.tui.screens.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
@@ -50,6 +51,7 @@ class TodayScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._first_load = True  # on_mount's load is still on its way
         self.agenda: Agenda | None = None
         self._items: dict[str, AgendaItem] = {}
         self._last_row = 0
@@ -68,7 +70,13 @@ class TodayScreen(Screen):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Textual resumes a mode screen twice when it first shows it; on_mount is loading.
+        if not self._first_load:
+            self.refresh_data()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "refresh" and event.worker.is_finished:
+            self._first_load = False
 
     # --- data -----------------------------------------------------------------------------
 
