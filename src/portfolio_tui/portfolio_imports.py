@@ -454,13 +454,18 @@ class CsvImports:
         return account.id
 
     def _apply(self, w: Writer, plan: _Plan, accounts: dict[str, Account]) -> None:
+        # A new account may be referred by one inserted after it: link them once all exist.
+        referrers = {a.id: a.referred_by_id for a in plan.new_accounts if a.referred_by_id}
         for account in plan.new_accounts:
+            account.referred_by_id = None
             w.insert(account)
             w.insert(
                 StageChange(account_id=account.id, from_stage=None, to_stage=account.stage,
                             at=w.now, created_at=w.now, updated_at=w.now)
             )  # fmt: skip
         w.session.flush()
+        for account_id, referrer in referrers.items():
+            accounts[account_id].referred_by_id = referrer
         for contact in plan.new_contacts:
             w.insert(contact)
         for record_id, values in plan.updates.items():
