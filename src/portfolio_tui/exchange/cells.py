@@ -16,6 +16,7 @@ from portfolio_tui.exchange.headers import KIND_WORDS, SOURCE_WORDS, STAGE_WORDS
 
 # What our own export puts before a text starting with one of these (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(FORMULA_STARTS)
 
 
 class CellError(ValueError):
@@ -24,7 +25,9 @@ class CellError(ValueError):
 
 def unguard(text: str) -> str:
     """The cell without the `'` our export puts before a text that looks like a formula."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    if text[:1] == "'" and (text[1:2] in _FORMULA_CHARS or (
+        text[1:2] == "'" and text[2:3] in _FORMULA_CHARS
+    )):  # fmt: skip
         return text[1:]
     return text
 
