@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from portfolio_tui import paths
+from portfolio_tui.errors import UserError
 from portfolio_tui.exchange import bundle as bundle_format
 from portfolio_tui.exchange.bundle import BundleError, BundleHeader, BundleReader
 from portfolio_tui.exchange.merge import Conflict, MergeError, RowShape, merge_row, row_label
@@ -179,14 +180,27 @@ class SyncExchange:
             merger = _Merger(conn, progress)
             for reader in readers:
                 merger.check_columns(reader)
-            with sq.write_transaction(conn):
-                merger.total = sum(r.header.total for r in readers)
-                for reader, report in zip(readers, reports, strict=True):
-                    merger.merge_file(reader, report)
-                merger.finish()
-                if merger.wrote:
-                    stamp = self.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-                    backup = self.db.backup_to(paths.backup_path(self.path, "sync", stamp))
+            try:
+                with sq.write_transaction(conn):
+                    merger.total = sum(r.header.total for r in readers)
+                    for reader, report in zip(readers, reports, strict=True):
+                        merger.merge_file(reader, report)
+                    merger.finish()
+                    if merger.wrote:
+                        stamp = self.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+                        backup = self.db.backup_to(paths.backup_path(self.path, "sync", stamp))
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                raise UserError(
+                    f"{self.path} is busy (another program is writing to it); try again"
+                ) from None
+            except sqlite3.IntegrityError as exc:
+                # The merge checks what the schema requires; this is the last line of defence.
+                names = ", ".join(str(r.path) for r in readers)
+                raise UserError(
+                    f"{names}: rows this database refuses ({exc}); nothing written"
+                ) from None
         result = SyncReport(reports, backup)
         if result.changed:
             # Undoing a change made before the sync could silently overwrite what it brought.
@@ -204,7 +218,6 @@ def _columns_id_first(conn: sqlite3.Connection, table: str) -> tuple[str, ...]:
 class _Write:
     row: tuple[Any, ...]
     inserted: bool
-    line: int
     reports: list[FileReport]
 
 
@@ -215,29 +228,22 @@ class _Merger:
     stored nor written yet waits in `pending`; `finish()` writes those whose parents came
     later and reports the rest as orphans."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        progress: Progress | None,
-    ) -> None:
+    def __init__(self, conn: sqlite3.Connection, progress: Progress | None) -> None:
         self.conn = conn
         self.wrote = False
         self.progress = progress
         self.total = 0
         self.done = 0
         self.shapes = {t: RowShape(t, _columns_id_first(conn, t)) for t in sq.TABLES}
-        self.required = {
-            t: [
-                i for i, c in enumerate(self.shapes[t].columns) if c in sq.required_columns(conn, t)
+        self.required: dict[str, list[int]] = {}
+        self.parents: dict[str, list[tuple[int, str, str]]] = {}
+        for table, shape in self.shapes.items():
+            required = sq.required_columns(conn, table)
+            self.required[table] = [i for i, c in enumerate(shape.columns) if c in required]
+            self.parents[table] = [
+                (shape.index(column), column, parent)
+                for column, parent in sq.foreign_keys(conn, table)
             ]
-            for t in sq.TABLES
-        }
-        self.parents = {
-            t: [
-                (self.shapes[t].index(col), col, parent) for col, parent in sq.foreign_keys(conn, t)
-            ]
-            for t in sq.TABLES
-        }
         # Ids known to be stored, in the tables other rows refer to.
         self.known: dict[str, set[str]] = {
             parent: set() for links in self.parents.values() for _, _, parent in links
@@ -287,6 +293,9 @@ class _Merger:
     ) -> None:
         shape = self.shapes[table]
         tally = report.tallies[table]
+        for line, row in rows:
+            if type(row[0]) is not str or not row[0]:
+                raise BundleError(path, f"{table}: id {row[0]!r} is not an id", line)
         local = sq.rows_by_id(self.conn, table, shape.columns, {row[0] for _, row in rows})
         writes: list[_Write] = []
         for line, row in rows:
@@ -311,7 +320,7 @@ class _Merger:
                     waiting.reports.append(report)
                 continue
             local[row_id] = merged
-            writes.append(_Write(merged, current is None, line, [report]))
+            writes.append(_Write(merged, current is None, [report]))
         self._learn_parents(table, [w.row for w in writes])
         ready = []
         for write in writes:

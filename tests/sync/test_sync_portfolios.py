@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -431,6 +432,8 @@ BAD_FILES = {
     "empty-name": lambda p: _rewrite(p, _replace_row("account", "name", None)),
     "bad-clock": lambda p: _rewrite(p, _replace_row("account", "clocks", '{"name": "hier"}')),
     "list-value": lambda p: _rewrite(p, _replace_row("account", "city", ["Lyon"])),
+    "list-id": lambda p: _rewrite(p, _replace_row("contact", "id", ["c1"])),
+    "number-id": lambda p: _rewrite(p, _replace_row("account", "id", 12)),
     "missing-column": lambda p: _rewrite(p, _drop_column("contact", "email")),
     "unknown-table": lambda p: _rewrite(
         p, lambda lines: [*lines, b'{"table": "invoice", "row": []}\n']
@@ -551,3 +554,18 @@ def test_a_forged_bundle_with_a_dangling_reference_does_not_crash(tmp_path, time
         [orphan] = report.files[0].orphans
         assert (orphan.table, orphan.row_id, orphan.parent_id) == ("sale", "s1", "nowhere")
         assert not report.changed
+
+
+def test_a_database_busy_with_another_writer_is_reported_not_crashed(laptops, time) -> None:
+    a, b = laptops
+    a.add_account("Chez A")
+    bundle = a.export_bundle(a.path.with_name("a.pfbundle")).path
+    other = sqlite3.connect(b.path)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        with pytest.raises(UserError, match="busy"):
+            b.sync([bundle])
+    finally:
+        other.rollback()
+        other.close()
+    assert b.sync([bundle]).changed
