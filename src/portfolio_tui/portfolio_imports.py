@@ -112,7 +112,7 @@ class _Plan:
     new_accounts: list[Account] = field(default_factory=list)
     new_contacts: list[Contact] = field(default_factory=list)
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → {field: value}
-    stage_moves: list[tuple[str, str | None, str]] = field(default_factory=list)
+    deleted_accounts: set[str] = field(default_factory=set)  # ids no new row may take
 
 
 class CsvImports:
@@ -227,7 +227,7 @@ class CsvImports:
             index = RecordIndex()
             for a in accounts.values():
                 index.add(a.id, name=a.name, legal_id=a.legal_id)
-            plan = _Plan()
+            plan = _Plan(deleted_accounts=deleted)
             if kind == "accounts":
                 self._plan_accounts(rows, accounts, deleted, index, plan, report, now)
             else:
@@ -447,6 +447,9 @@ class CsvImports:
             self._reject(report, line, [("account", f"no account with the id '{ref}'")])
             raise _Rejected
         account = Account(name=ref.strip(), stage="suspect", created_at=now, updated_at=now)
+        given = v.get("account_id")
+        if given and given not in plan.deleted_accounts:
+            account.id = given  # keeps the account's id from the file it was exported to
         plan.new_accounts.append(account)
         accounts[account.id] = account
         index.add(account.id, name=account.name)

@@ -91,11 +91,12 @@ def unfold(text: str) -> Iterator[tuple[int, str]]:
     current: list[str] = []
     start = 0
     for number, raw in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
+        if current and current[-1].endswith("=") and _quoted_printable(current[0]):
+            current[-1] = current[-1][:-1]  # a vCard 2.1 quoted-printable soft line break
+            current.append(raw)
+            continue
         if raw[:1] in (" ", "\t") and current:
             current.append(raw[1:])
-            continue
-        if current and current[-1].endswith("=") and _quoted_printable(current[0]):
-            current.append(raw)  # vCard 2.1 soft line break
             continue
         if current:
             yield start, "".join(current)
