@@ -277,7 +277,9 @@ class _Merger:
         order = self.order[str(reader.path)]
         for table in reader.header.columns:
             report.tallies.setdefault(table, TableTally())
+        seen = dict.fromkeys(reader.header.counts, 0)
         for table, batch in reader.runs(BATCH_ROWS):
+            seen[table] = seen.get(table, 0) + len(batch)
             take = order[table]
             rows = [
                 (line, tuple(values) if take is None else tuple(values[i] for i in take))
@@ -287,6 +289,11 @@ class _Merger:
             self.done += len(rows)
             if self.progress is not None:
                 self.progress(self.done, self.total)
+        if seen != reader.header.counts:
+            raise BundleError(
+                reader.path,
+                f"rows per table {seen} differ from the header's {reader.header.counts}",
+            )
 
     def _merge_batch(
         self, path: Path, report: FileReport, table: str, rows: list[tuple[int, tuple[Any, ...]]]

@@ -435,6 +435,9 @@ BAD_FILES = {
     "list-id": lambda p: _rewrite(p, _replace_row("contact", "id", ["c1"])),
     "number-id": lambda p: _rewrite(p, _replace_row("account", "id", 12)),
     "missing-column": lambda p: _rewrite(p, _drop_column("contact", "email")),
+    "miscounted": lambda p: _rewrite(
+        p, _set_header(counts={"account": 31, "contact": 29, "stagechange": 30})
+    ),
     "unknown-table": lambda p: _rewrite(
         p, lambda lines: [*lines, b'{"table": "invoice", "row": []}\n']
     ),
