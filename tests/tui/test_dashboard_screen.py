@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from analysis_helpers import SIZE, analysis_app, keys, static_text, wait_idle
+from textual.widgets import LoadingIndicator
 
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
@@ -164,11 +165,11 @@ async def test_loading_indicator_shows_until_the_worker_is_done(demo_db_path):
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
-        body = screen.query_one("#dashboard-body")
-        assert not body.loading
+        indicator = screen.query_one("#dashboard-loading", LoadingIndicator)
+        assert not screen.busy and not indicator.display
         screen.refresh_data()
-        assert body.loading
+        assert screen.busy and indicator.display
         assert "loading" in str(screen.query_one("#dashboard-title").content)
         await wait_idle(pilot)
-        assert not body.loading
+        assert not screen.busy and not indicator.display
         assert "loading" not in str(screen.query_one("#dashboard-title").content)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, LoadingIndicator, Static
 
 from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.kpis import Kpis
@@ -81,10 +81,16 @@ class DashboardScreen(Screen):
         self.window: str | None = None  # the settings' until the first load
         self.rows = "abc"
         self.data: DashboardData | None = None
+        self._busy = True
         self._refresher = Refresher(self, self._load, self._show)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="dashboard-title")
+        with Horizontal(id="dashboard-top"):
+            yield Static(id="dashboard-title")
+            # A small indicator: one covering the whole body repaints it all ~15 times a
+            # second, and those frames hold the GIL the worker needs (4.7 s instead of 2.5 s
+            # to open at 20,000 accounts).
+            yield LoadingIndicator(id="dashboard-loading")
         with VerticalScroll(id="dashboard-body"):
             yield Static(id="concentration-alert")
             with Horizontal(classes="dashboard-row"):
@@ -125,7 +131,7 @@ class DashboardScreen(Screen):
 
     def refresh_data(self) -> None:
         """Recompute everything in a worker; the loading indicator shows until it is done."""
-        self.query_one("#dashboard-body").loading = True
+        self.busy = True
         self._show_title()
         self._refresher.request()
 
@@ -172,8 +178,20 @@ class DashboardScreen(Screen):
         )
         self.query_one("#matrix", Static).update(matrix_table(k.matrix, settings, label))
         if not self._refresher.running:
-            self.query_one("#dashboard-body").loading = False
+            self.busy = False
         self._show_title()
+
+    @property
+    def busy(self) -> bool:
+        """True from a refresh request until its data is shown."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        self._busy = value
+        if self.is_mounted:
+            self.query_one("#dashboard-loading").display = value
+            self.query_one("#dashboard-body").set_class(value, "-stale")
 
     def _show_title(self) -> None:
         title = Text("Dashboard", style="bold")
@@ -183,7 +201,7 @@ class DashboardScreen(Screen):
             title.append(f" · window {self.data.window.label}")
             title.append(f" · matrix by {MATRIX_ROWS.get(self.data.rows, self.data.rows)}")
             title.append(f" · as of {k.as_of:%Y-%m-%d}", style="dim")
-        if self.query_one("#dashboard-body").loading:
+        if self.busy:
             title.append("  loading…", style="italic")
         self.query_one("#dashboard-title", Static).update(title)
 

@@ -76,13 +76,14 @@ class PortfolioScreen(Screen):
         self._refresher = Refresher(self, self._load, self._loaded)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="portfolio-title")
-        with Horizontal(id="portfolio-filter-bar"):
-            yield Input(
-                placeholder="/ to filter: name, city, sector, tags, contacts",
-                id="portfolio-filter",
-            )
+        with Horizontal(id="portfolio-top"):
+            yield Static(id="portfolio-title")
             yield Static(id="portfolio-status")
+        # A direct child of the screen: inside a container, each Input.Changed reached the
+        # screen's handler one frame later (~30 ms more per keystroke).
+        yield Input(
+            placeholder="/ to filter: name, city, sector, tags, contacts", id="portfolio-filter"
+        )
         table: VirtualTable[PortfolioRow] = VirtualTable(
             COLUMNS,
             self._cells,
@@ -100,6 +101,7 @@ class PortfolioScreen(Screen):
     def on_mount(self) -> None:
         self.table.loading = True
         self.table.set_sort_indicator(self.sort_column, self.descending)
+        self._show_title()
         self._show_status()
         self.refresh_data()
 
@@ -127,6 +129,7 @@ class PortfolioScreen(Screen):
         self.table.columns[4] = replace(COLUMNS[4], label=f"Revenue {window_label}")
         self.table.invalidate()
         self._show(view.set_filters(self.filters))
+        self._show_title()
         self.table.loading = False
 
     def _show(self, rows: Sequence[PortfolioRow]) -> None:
@@ -155,17 +158,20 @@ class PortfolioScreen(Screen):
             return Text(_day(day), style=f"bold {colour}")
         return Text(_day(day))
 
-    def _show_status(self) -> None:
-        total = len(self.view.all_rows) if self.view else 0
-        shown = self.table.row_count
+    def _show_title(self) -> None:
         title = Text("Portfolio", style="bold")
         if self.view is None:
             title.append("  loading…", style="italic")
         else:
-            title.append(f"  {total:,} accounts", style="")
+            title.append(f"  {len(self.view.all_rows):,} accounts", style="")
             if self.window_label:
                 title.append(f" · revenue over {self.window_label}", style="dim")
         self.query_one("#portfolio-title", Static).update(title)
+
+    def _show_status(self) -> None:
+        """What is shown, after every keystroke: one line of fixed size, so no layout pass."""
+        total = len(self.view.all_rows) if self.view else 0
+        shown = self.table.row_count
         status = Text()
         if self.filters.active:
             status.append(f"{shown:,} of {total:,}", style="bold")
@@ -174,7 +180,7 @@ class PortfolioScreen(Screen):
             status.append(f"all {total:,}", style="dim")
         label = SORTS[self.sort_column][0]
         status.append(f" · sorted by {label} {'▼' if self.descending else '▲'}", style="dim")
-        self.query_one("#portfolio-status", Static).update(status)
+        self.query_one("#portfolio-status", Static).update(status, layout=False)
 
     # --- filters --------------------------------------------------------------------------
 

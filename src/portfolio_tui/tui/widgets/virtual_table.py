@@ -137,6 +137,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._sort: tuple[str, bool] | None = None
         self._cells: LRUCache[str, Sequence[Cell]] = LRUCache(2048)
         self._lines: LRUCache[tuple[str, int, bool], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -271,12 +272,36 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._forget_styles()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self._forget_styles()  # the cursor's colours depend on focus
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        self._styles.clear()
         self._lines.clear()
+        self.refresh()
+
+    def _style(self, part: str) -> Style:
+        """The widget's style, plus a component's when `part` is given; computing a style walks
+        up the DOM, so it is done once per style change, not once per line."""
+        style = self._styles.get(part)
+        if style is None:
+            style = self.rich_style
+            if part:
+                style += self.get_component_rich_style(f"virtual-table--{part}")
+            self._styles[part] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
             line = self._header_line(width)
         elif not self._items:
@@ -304,9 +329,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         cached = self._lines.get(cache_key)
         if cached is not None:
             return cached
-        style = self.rich_style
-        if is_cursor:
-            style += self.get_component_rich_style("virtual-table--cursor")
+        style = self._style("cursor" if is_cursor else "")
         strip = self._strip(self._cells_of(item), width, style)
         self._lines[cache_key] = strip
         return strip
@@ -318,11 +341,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             if self._sort and self._sort[0] == column.key:
                 label = f"{label} {'▼' if self._sort[1] else '▲'}"
             labels.append(label)
-        style = self.rich_style + self.get_component_rich_style("virtual-table--header")
+        style = self._style("header")
         return self._strip(labels, width, style)
 
     def _empty_line(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("virtual-table--empty")
+        style = self._style("empty")
         text = Text(f" {self.empty_text}", style=style, no_wrap=True, end="")
         text.truncate(width, pad=True)
         return Strip(text.render(self.app.console), width)
