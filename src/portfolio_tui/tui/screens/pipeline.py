@@ -184,7 +184,8 @@ class PipelineScreen(Screen):
         name = Text(card.name, style="bold")
         value = Text(short_money(card.potential, settings))
         value.append(f" {access_dots(card.accessibility)}", style="dim")
-        days = "—" if card.days_in_stage is None else f"{card.days_in_stage}d"
+        # Clamped: a stage change stamped by a device whose clock runs ahead is "today".
+        days = "—" if card.days_in_stage is None else f"{max(0, card.days_in_stage)}d"
         if card.next_follow_up is None:
             when = Text(f"{days} in stage", style="dim")
         else:

@@ -50,7 +50,8 @@ def pareto_text(
     plot_width = max(1, width - AXIS_WIDTH)
     points = pareto_points(values, plot_width)
     text = Text(no_wrap=True, end="")
-    target_row = round(PARETO_TARGET * height - 0.5)  # the row the 80% line crosses
+    # The row the 80% line crosses, kept below the top row so both labels show.
+    target_row = max(0, min(height - 2, int(PARETO_TARGET * height)))
     for row in range(height - 1, -1, -1):  # top line first
         label = {height - 1: "100%", target_row: " 80%", 0: "  0%"}.get(row, "")
         text.append(f"{label:>4} ", style="dim")
