@@ -1,16 +1,381 @@
-"""The import/export screen (work in progress): spreadsheets, vCard and iCalendar."""
+"""Import / Export: spreadsheets (CSV), address books (vCard) and calendars (iCalendar).
+
+Import: pick what the file holds and the file (the path completes as you type: right arrow
+accepts), optionally map other column names (`Kunde=account, Datum=date`), then preview: a dry
+run that lists what would be inserted, updated and rejected, with the reason for each rejected
+row. Import runs that preview first when it is missing or stale, then asks for confirmation;
+a file with a rejected row is never imported. Long imports show a progress bar.
+
+Export: every format to a folder, under fixed file names, so the next export replaces the
+last one (calendars and address books then update instead of duplicating).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+
+from portfolio_tui.errors import USER_ERRORS
+from portfolio_tui.exchange.csv_import import parse_mapping
+from portfolio_tui.exchange.report import ImportRejected, ImportReport
+from portfolio_tui.tui.widgets.path_suggester import PathSuggester
+
+IMPORT_KINDS: tuple[tuple[str, str], ...] = (
+    ("Accounts (CSV)", "accounts"),
+    ("Contacts (CSV)", "contacts"),
+    ("Sales (CSV)", "sales"),
+    ("Interactions (CSV)", "interactions"),
+    ("Contacts (vCard file or folder)", "vcf"),
+)
+CSV_EXPORTS: tuple[tuple[str, str], ...] = (
+    ("Accounts", "accounts"),
+    ("Contacts", "contacts"),
+    ("Sales", "sales"),
+    ("Interactions", "interactions"),
+    ("Follow-ups", "followups"),
+)
+EXPORT_NAMES = {
+    **{kind: f"portfolio-{kind}.csv" for _, kind in CSV_EXPORTS},
+    "followups": "portfolio-follow-ups.csv",
+    "vcf": "portfolio-contacts.vcf",
+    "vdir": "portfolio-contacts",
+    "ics": "portfolio-follow-ups.ics",
+}
+SHOWN_ERRORS = 200
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    kind: str
+    path: str
+    mapping: dict[str, str]
+
+    @property
+    def key(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        return self.kind, self.path, tuple(sorted(self.mapping.items()))
+
+
+def report_lines(report: ImportReport) -> Text:
+    """The preview or result of an import, as the screen shows it."""
+    text = Text()
+    verb = "Preview of" if report.dry_run else "Imported"
+    text.append(f"{verb} {report.source}\n", style="bold")
+    if report.encoding:
+        text.append(f"{report.encoding}, delimiter '{report.delimiter}'\n", style="dim")
+    if report.columns:
+        text.append("Columns: " + ", ".join(f"{h} → {f}" for h, f in report.columns) + "\n")
+    if report.ignored_columns:
+        text.append("Ignored columns: " + ", ".join(report.ignored_columns) + "\n", style="dim")
+    for what, names in report.created.items():
+        shown = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
+        text.append(f"New {what}: {shown}\n", style="italic")
+    text.append("\n" + report.summary() + "\n", style="bold")
+    if report.rejected:
+        text.append(
+            f"\n{report.rejected_rows} rejected row(s): nothing will be imported until they are "
+            "fixed\n",
+            style="bold red",
+        )
+        for error in report.rejected[:SHOWN_ERRORS]:
+            text.append(f"  {error}\n", style="red")
+        hidden = len(report.rejected) - SHOWN_ERRORS + report.more_errors
+        if hidden > 0:
+            text.append(f"  … and {hidden} more\n", style="red")
+    if report.items:
+        text.append("\n")
+        styles = {"insert": "green", "update": "yellow"}
+        for item in report.items:
+            detail = f": {item.detail}" if item.detail else ""
+            text.append(f"  line {item.line}: ", style="dim")
+            text.append(item.action, style=styles.get(item.action, ""))
+            text.append(f" {item.label}{detail}\n")
+    return text
 
 
 class ExchangeScreen(Screen):
+    TITLE = "Import/Export"
+    CSS_PATH = "exchange.tcss"
+    BINDINGS = [
+        Binding("ctrl+r,f5", "preview", "Preview import", id="exchange.preview"),
+        Binding("ctrl+o,f6", "run_import", "Import…", id="exchange.import"),
+        Binding("f7", "export('csv')", "Export CSV", id="exchange.export_csv"),
+        Binding("f8", "export('vcf')", "Export vCard", id="exchange.export_vcf"),
+        Binding(
+            "shift+f8",
+            "export('vdir')",
+            "Export vCard folder",
+            id="exchange.export_vdir",
+            show=False,
+        ),
+        Binding("f9", "export('ics')", "Export calendar", id="exchange.export_ics"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: ImportReport | None = None
+        self._previewed: tuple | None = None  # request key of the last clean preview
+        self.busy = False
+
     def compose(self) -> ComposeResult:
-        yield Label("Import / export", id="title")
+        yield Static("Import / Export", id="exchange-title")
+        with Horizontal(id="exchange-body"):
+            with Vertical(id="exchange-forms"):
+                yield Label("Import", classes="exchange-heading")
+                yield Select(IMPORT_KINDS, value="sales", allow_blank=False, id="import-kind")
+                yield Input(
+                    placeholder="File to import (e.g. ~/Downloads/ventes.csv)",
+                    suggester=PathSuggester((".csv", ".txt", ".tsv", ".vcf")),
+                    id="import-path",
+                )
+                yield Input(placeholder="Map columns: Kunde=account, Datum=date", id="import-map")
+                with Horizontal(classes="exchange-buttons"):
+                    yield Button("Preview (ctrl+r)", id="preview")
+                    yield Button("Import… (ctrl+o)", id="import", variant="primary")
+                yield ProgressBar(id="import-progress", show_eta=False)
+                yield Label("Export", classes="exchange-heading")
+                yield Input(
+                    value=str(Path.cwd()),
+                    placeholder="Folder to export to",
+                    suggester=PathSuggester((".none",)),
+                    id="export-dir",
+                )
+                with Horizontal(classes="exchange-buttons"):
+                    yield Select(CSV_EXPORTS, value="accounts", allow_blank=False, id="export-kind")
+                    yield Checkbox("French Excel", id="excel")
+                with Grid(id="export-buttons"):
+                    yield Button("CSV (F7)", id="export-csv")
+                    yield Button("vCard (F8)", id="export-vcf")
+                    yield Button("vCard folder", id="export-vdir")
+                    yield Button("Calendar (F9)", id="export-ics")
+            with VerticalScroll(id="exchange-output"):
+                yield Static(
+                    "Pick a file and preview it: nothing is written until you confirm.",
+                    id="exchange-report",
+                )
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.query_one("#import-progress", ProgressBar).display = False
+        self.query_one("#import-path", Input).focus()
+
+    # --- screen protocol --------------------------------------------------------------------
+
     def refresh_data(self) -> None:
-        pass
+        """The data changed elsewhere (undo, another screen): a preview may be stale."""
+        self._previewed = None
+
+    # --- reading the form -------------------------------------------------------------------
+
+    def request(self) -> ImportRequest | None:
+        kind = self.query_one("#import-kind", Select).value
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self.notify("Give the file to import.", severity="warning")
+            self.query_one("#import-path", Input).focus()
+            return None
+        text = self.query_one("#import-map", Input).value
+        pairs = [p.strip() for p in text.split(",") if p.strip()]
+        try:
+            mapping = parse_mapping(pairs)
+        except USER_ERRORS as exc:
+            self._show_error(exc)
+            return None
+        return ImportRequest(str(kind), str(Path(path).expanduser()), mapping)
+
+    # --- import -----------------------------------------------------------------------------
+
+    def action_preview(self) -> None:
+        request = self.request()
+        if request is not None and not self.busy:
+            self._start(request, dry_run=True, confirm=False)
+
+    def action_run_import(self) -> None:
+        request = self.request()
+        if request is None or self.busy:
+            return
+        if self._previewed == request.key and self.report is not None:
+            self._confirm(request, self.report)
+        else:
+            self._start(request, dry_run=True, confirm=True)
+
+    @on(Button.Pressed, "#preview")
+    def _preview_pressed(self) -> None:
+        self.action_preview()
+
+    @on(Button.Pressed, "#import")
+    def _import_pressed(self) -> None:
+        self.action_run_import()
+
+    @on(Input.Submitted, "#import-path")
+    @on(Input.Submitted, "#import-map")
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    @on(Select.Changed, "#import-kind")
+    @on(Input.Changed, "#import-path")
+    @on(Input.Changed, "#import-map")
+    def _form_changed(self) -> None:
+        self._previewed = None
+
+    def _start(self, request: ImportRequest, *, dry_run: bool, confirm: bool) -> None:
+        self.busy = True
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        what = "Previewing" if dry_run else "Importing"
+        self._show(Text(f"{what} {request.path}…", style="italic"))
+        self._run_import(request, dry_run, confirm)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-import")
+    def _run_import(self, request: ImportRequest, dry_run: bool, confirm: bool) -> None:
+        app = self.app
+        pf = app.portfolio  # type: ignore[attr-defined]
+
+        def progress(done: int, total: int) -> None:
+            app.call_from_thread(self._progress, done, total)
+
+        try:
+            if request.kind == "vcf":
+                report = pf.import_vcf(request.path, dry_run=dry_run)
+            else:
+                report = pf.import_csv(
+                    request.kind, request.path, request.mapping, dry_run=dry_run,
+                    progress=progress,
+                )  # fmt: skip
+        except ImportRejected as exc:
+            app.call_from_thread(self._imported, request, exc.report, False)
+        except USER_ERRORS as exc:
+            app.call_from_thread(self._failed, exc)
+        except BaseException:
+            app.call_from_thread(self._failed, None)
+            raise
+        else:
+            app.call_from_thread(self._imported, request, report, confirm)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+
+    def _imported(self, request: ImportRequest, report: ImportReport, confirm: bool) -> None:
+        self.busy = False
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=max(report.rows, 1), progress=max(report.rows, 1))
+        self.report = report
+        self._show(report_lines(report))
+        if not report.dry_run:
+            self._previewed = None
+            self.notify(report.summary(), title="Import done", markup=False)
+            self.app.refresh_screen()  # type: ignore[attr-defined]
+            return
+        self._previewed = request.key if report.ok else None
+        if confirm and report.ok:
+            self._confirm(request, report)
+        elif confirm:
+            self.notify(
+                f"{report.rejected_rows} rejected row(s): fix the file, then import again.",
+                severity="warning",
+                markup=False,
+            )
+
+    def _confirm(self, request: ImportRequest, report: ImportReport) -> None:
+        from portfolio_tui.tui.widgets.confirm import ConfirmModal
+
+        if not report.inserted and not report.updated:
+            self.notify("Nothing to import: everything in the file is already here.")
+            return
+        question = (
+            f"Import {Path(request.path).name}? {report.inserted} new, {report.updated} updated"
+            f", {report.unchanged} already here."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start(request, dry_run=False, confirm=False)
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def _failed(self, error: BaseException | None) -> None:
+        self.busy = False
+        self.query_one("#import-progress", ProgressBar).display = False
+        if error is not None:
+            self._show_error(error)
+
+    def _show_error(self, error: BaseException) -> None:
+        self._show(Text(str(error), style="bold red"))
+
+    def _show(self, text: Text | str) -> None:
+        self.query_one("#exchange-report", Static).update(text)
+
+    # --- export -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#export-csv")
+    def _export_csv(self) -> None:
+        self.action_export("csv")
+
+    @on(Button.Pressed, "#export-vcf")
+    def _export_vcf(self) -> None:
+        self.action_export("vcf")
+
+    @on(Button.Pressed, "#export-vdir")
+    def _export_vdir(self) -> None:
+        self.action_export("vdir")
+
+    @on(Button.Pressed, "#export-ics")
+    def _export_ics(self) -> None:
+        self.action_export("ics")
+
+    def action_export(self, what: str) -> None:
+        folder = Path(self.query_one("#export-dir", Input).value.strip() or ".").expanduser()
+        kind = str(self.query_one("#export-kind", Select).value)
+        excel = self.query_one("#excel", Checkbox).value
+        self._show(Text(f"Exporting to {folder}…", style="italic"))
+        self._run_export(what, kind, folder, excel)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-export")
+    def _run_export(self, what: str, kind: str, folder: Path, excel: bool) -> None:
+        pf: Any = self.app.portfolio  # type: ignore[attr-defined]
+        jobs: dict[str, Callable[[], str]] = {
+            "csv": lambda: self._export_file(folder / EXPORT_NAMES[kind], kind,
+                                             lambda p: pf.export_csv(kind, p, excel=excel)),
+            "vcf": lambda: self._export_file(folder / EXPORT_NAMES["vcf"], "cards",
+                                             pf.export_vcf),
+            "ics": lambda: self._export_file(folder / EXPORT_NAMES["ics"], "follow-ups",
+                                             pf.export_ics),
+            "vdir": lambda: self._export_vdir(pf, folder / EXPORT_NAMES["vdir"]),
+        }  # fmt: skip
+        if not folder.is_dir():
+            self.app.call_from_thread(self._exported, f"{folder}: no such folder", True)
+            return
+        try:
+            message = jobs[what]()
+        except USER_ERRORS as exc:
+            self.app.call_from_thread(self._exported, str(exc), True)
+        except OSError as exc:
+            self.app.call_from_thread(self._exported, f"{exc.strerror or exc}: {folder}", True)
+        else:
+            self.app.call_from_thread(self._exported, message, False)
+
+    @staticmethod
+    def _export_file(target: Path, what: str, export: Callable[[Path], int]) -> str:
+        return f"{export(target)} {what} written to {target}"
+
+    @staticmethod
+    def _export_vdir(pf: Any, target: Path) -> str:
+        result = pf.export_vcf_dir(target)
+        return (
+            f"{result.written} cards written, {result.unchanged} unchanged, "
+            f"{result.removed} removed in {target}"
+        )
+
+    def _exported(self, message: str, failed: bool) -> None:
+        self._show(Text(message, style="bold red" if failed else "bold"))
+        self.notify(message, severity="warning" if failed else "information", markup=False)
