@@ -305,3 +305,31 @@ def test_sort_keeps_missing_values_last_in_both_directions():
 
 def test_cycle_goes_through_every_choice_then_all():
     assert [cycle(v, ("A", "B")) for v in (None, "A", "B")] == ["A", "B", None]
+
+
+async def test_help_and_footer_list_every_key_of_the_analysis_screens(demo_db_path):
+    from portfolio_tui.tui.screens.dashboard import DashboardScreen
+    from portfolio_tui.tui.screens.help import HelpScreen
+    from portfolio_tui.tui.screens.pipeline import PipelineScreen
+
+    app = analysis_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, screen_type in (("2", PortfolioScreen), ("4", PipelineScreen),
+                                 ("5", DashboardScreen)):  # fmt: skip
+            await keys(pilot, key)
+            screen = app.screen
+            assert isinstance(screen, screen_type)
+            ids = {b.id for b in screen_type.BINDINGS}
+            assert all(ids) and all(b.description for b in screen_type.BINDINGS)
+            shown_in_footer = {
+                active.binding.id
+                for active in screen.active_bindings.values()
+                if active.binding.show
+            }
+            visible = {b.id for b in screen_type.BINDINGS if b.show}
+            assert visible <= shown_in_footer, visible - shown_in_footer
+            await keys(pilot, "question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            listed = {k.binding_id for k in app.screen.own}
+            assert visible <= listed, visible - listed
+            await keys(pilot, "escape")

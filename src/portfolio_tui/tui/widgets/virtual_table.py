@@ -80,7 +80,6 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
         Binding("home", "first", "First row", show=False, id="table.first"),
         Binding("end", "last", "Last row", show=False, id="table.last"),
-        Binding("enter", "select", "Open", show=False, id="table.select"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
