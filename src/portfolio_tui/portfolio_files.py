@@ -17,9 +17,10 @@ from typing import IO, TYPE_CHECKING, Any
 from portfolio_tui.errors import UserError
 from portfolio_tui.exchange import ical, vcard
 from portfolio_tui.exchange.csv_export import BOM, Column, write_csv
-from portfolio_tui.exchange.csv_import import Row
+from portfolio_tui.exchange.csv_import import KINDS as IMPORT_KINDS
+from portfolio_tui.exchange.csv_import import Row, parse_mapping
 from portfolio_tui.exchange.csv_read import sniff_encoding
-from portfolio_tui.exchange.report import ImportRejected, ImportReport
+from portfolio_tui.exchange.report import ImportRejected, ImportReport, RowError
 from portfolio_tui.portfolio_imports import CsvImports
 from portfolio_tui.store import exchange_queries as xq
 from portfolio_tui.store import queries
@@ -28,6 +29,18 @@ if TYPE_CHECKING:
     from portfolio_tui.domain.abc import AbcResult
     from portfolio_tui.domain.rfm import RfmScore
     from portfolio_tui.views import ClientRow
+
+# What the faces (CLI, TUI) use of the file formats: they reach exchange/ only through here.
+__all__ = [
+    "EXPORT_KINDS",
+    "IMPORT_KINDS",
+    "FileExchange",
+    "ImportRejected",
+    "ImportReport",
+    "RowError",
+    "VcfDirResult",
+    "parse_mapping",
+]
 
 Target = Path | IO[str]
 

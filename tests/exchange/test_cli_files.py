@@ -131,3 +131,18 @@ def test_real_subprocess(demo_db_path):
     assert done.stderr.splitlines()[1].startswith(f"{SALES_BAD_DATE}:39: date: ")
     assert "Traceback" not in done.stderr
     assert db_state(demo_db_path) == before
+
+
+def test_cli_kinds_match_the_service():
+    from portfolio_tui import cli_files, portfolio_files
+
+    assert cli_files.IMPORT_KINDS == portfolio_files.IMPORT_KINDS
+    assert cli_files.EXPORT_KINDS == portfolio_files.EXPORT_KINDS
+
+
+def test_vcf_dry_run_with_a_rejected_card_exits_2(capsys, empty_db_path, tmp_path):
+    path = tmp_path / "x.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lone Wolf\r\nEND:VCARD\r\n")
+    code, out, err = run(capsys, empty_db_path, "import", "vcf", path, "--dry-run")
+    assert code == 2 and "1 rejected" in out
+    assert err.splitlines()[1] == f"{path}:1: account: missing (needed for a new contact)"

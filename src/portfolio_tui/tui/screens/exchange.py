@@ -26,8 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from portfolio_tui.errors import USER_ERRORS
-from portfolio_tui.exchange.csv_import import parse_mapping
-from portfolio_tui.exchange.report import ImportRejected, ImportReport
+from portfolio_tui.portfolio_files import ImportRejected, ImportReport, parse_mapping
 from portfolio_tui.tui.widgets.path_suggester import PathSuggester
 
 IMPORT_KINDS: tuple[tuple[str, str], ...] = (
