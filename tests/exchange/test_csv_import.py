@@ -547,3 +547,13 @@ def test_interaction_with_unknown_contact_or_kind_is_rejected(empty_portfolio, t
     assert [(e.line, e.field) for e in caught.value.errors] == [
         (2, "contact"), (3, "kind"), (4, "date")
     ]  # fmt: skip
+
+
+def test_siret_mangled_by_excel_is_refused(empty_portfolio, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [["Raison sociale", "SIRET"], ["Acme", "1,81591E+13"]],
+                     delimiter=";")  # fmt: skip
+    with pytest.raises(ImportRejected) as caught:
+        empty_portfolio.import_csv("accounts", path)
+    [error] = caught.value.errors
+    assert (error.line, error.field) == (2, "legal_id")
+    assert "scientific notation" in error.reason

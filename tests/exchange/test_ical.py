@@ -155,3 +155,29 @@ def test_time_helpers_are_consistent():
     # The fixture zone is Paris; 14:30 there on 1 Dec is 13:30 UTC (no daylight saving).
     local = datetime.combine(date(2026, 12, 1), time(14, 30), PARIS)
     assert local.astimezone(UTC).hour == 13
+
+
+def test_round_trip_every_open_follow_up_read_back(portfolio, demo_db_path, planned):
+    """Read back from the calendar: title, day, local time and rule of every open follow-up."""
+    expected = {}
+    for fid, title, due_on, due_at, rule, account in rows(demo_db_path, OPEN_SQL):
+        at = (
+            datetime.fromisoformat(due_at).replace(tzinfo=UTC).astimezone(PARIS) if due_at else None
+        )
+        expected[fid] = (title, account, date.fromisoformat(due_on),
+                         at.time().replace(tzinfo=None) if at else None, rule)  # fmt: skip
+    found = {}
+    for fid, event in _events(_ics(portfolio)).items():
+        title, account = str(event["SUMMARY"]).rsplit(" — ", 1)
+        start = event["DTSTART"].dt
+        if isinstance(start, datetime):
+            local = start.astimezone(PARIS) if start.tzinfo else start
+            day, at = local.date(), local.time().replace(tzinfo=None)
+        else:
+            day, at = start, None
+        rule = event.get("RRULE")
+        text = rule.to_ical().decode() if rule else None
+        if text and "UNTIL" in text:  # written as the last moment of the UNTIL day
+            text = text.replace("T235959", "")
+        found[fid] = (title, account, day, at, text)
+    assert found == expected

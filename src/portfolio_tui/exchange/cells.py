@@ -126,6 +126,19 @@ def record_id(value: str) -> str:
         raise CellError(f"'{value}' is not an id (a UUID)") from None
 
 
+_SCIENTIFIC = re.compile(r"^[0-9]+(?:[.,][0-9]+)?e\+?[0-9]+$", re.IGNORECASE)
+
+
+def legal_id(value: str) -> str:
+    """A SIRET, SIREN or VAT number, refused when Excel has turned it into a float."""
+    if _SCIENTIFIC.match(value.replace(" ", "")):
+        raise CellError(
+            f"'{value}' is a number Excel rounded (scientific notation): format the column "
+            "as text in the spreadsheet and export it again"
+        )
+    return value
+
+
 def email(value: str) -> str:
     if value.startswith("mailto:"):
         value = value[len("mailto:") :]

@@ -44,7 +44,7 @@ SPECS: dict[str, KindSpec] = {
         {
             "id": cells.record_id,
             "name": cells.text,
-            "legal_id": cells.text,
+            "legal_id": cells.legal_id,
             "sector": cells.text,
             "size_band": cells.text,
             "city": cells.text,
