@@ -104,6 +104,8 @@ def report_lines(report: ImportReport) -> Text:
 class ExchangeScreen(Screen):
     TITLE = "Import/Export"
     CSS_PATH = "exchange.tcss"
+    # Not an Input: it would take the number keys that switch screens.
+    AUTO_FOCUS = "#preview"
     BINDINGS = [
         Binding("ctrl+r,f5", "preview", "Preview import", id="exchange.preview"),
         Binding("ctrl+o,f6", "run_import", "Import…", id="exchange.import"),
@@ -165,7 +167,6 @@ class ExchangeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False
-        self.query_one("#import-path", Input).focus()
 
     # --- screen protocol --------------------------------------------------------------------
 
