@@ -23,7 +23,9 @@ def test_new_file_is_private_and_migrated(tmp_path: Path) -> None:
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
             assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         assert {"account", "contact", "interaction", "followup", "product", "sale"} <= tables
         assert {"stagechange", "meta"} <= tables
     finally:

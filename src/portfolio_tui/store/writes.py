@@ -22,7 +22,7 @@ T = TypeVar("T", bound=Synced)
 
 
 def clock_stamp(at: datetime, device_id: str) -> str:
-    """"<naive UTC ISO>|<device>": stamps compare as strings in time order, then by device."""
+    """Stamps read "<naive UTC ISO>|<device>" and compare as strings: by time, then device."""
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
     return f"{at.isoformat(timespec='microseconds')}|{device_id}"
