@@ -172,7 +172,11 @@ class _Generator:
                 self.names.add(name)
                 return name
 
-    def at(self, day: date, hour_low: int = 8, hour_high: int = 18) -> str:
+    def at(self, day: date, hour_low: int = 8, hour_high: int = 18, *, past: bool = True) -> str:
+        """A time of day on `day`; what already happened is moved off today, whose hours may
+        still be ahead of the clock."""
+        if past and day >= self.today:
+            day = self.today - timedelta(days=1)
         moment = datetime.combine(day, time(self.rng.randint(hour_low, hour_high - 1)))
         moment += timedelta(minutes=self.rng.choice((0, 15, 30, 45)))
         return moment.isoformat(sep=" ")
@@ -333,8 +337,6 @@ class _Generator:
             kind = rng.choices(("call", "meeting", "email", "visit", "note"), (5, 2, 3, 1, 1))[0]
             back = int(rng.random() ** spread * 365 * 2)
             day = until - timedelta(days=back)
-            if day > self.today:
-                day = self.today - timedelta(days=1)
             self.data.interactions.append(
                 (
                     *self.meta(), account_id, rng.choice(contacts) if contacts else None, kind,
@@ -349,7 +351,7 @@ class _Generator:
             return
         day = self.today + timedelta(days=rng.randint(-12, 20))
         timed = rng.random() < 0.5
-        due_at = self.at(day, 9, 17) if timed else None
+        due_at = self.at(day, 9, 17, past=False) if timed else None
         recurrence = "FREQ=MONTHLY" if index % 17 == 0 else None
         self.data.follow_ups.append(
             (
