@@ -177,3 +177,14 @@ def test_python_dash_m_and_the_console_script_agree(tmp_path: Path) -> None:
         done = subprocess.run([str(script), "--db", path, "today"], capture_output=True,
                               text=True, check=True)  # fmt: skip
         assert done.stdout.startswith("Today, ")
+
+
+def test_a_closed_pipe_ends_the_output_quietly(portfolio) -> None:
+    command = (
+        f"{sys.executable} -m portfolio_tui --db {portfolio.path} report clients --format csv "
+        "| head -1"
+    )
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
+    assert done.stdout.startswith("account_id,name")
+    assert done.stderr == ""
+    assert done.returncode == 0

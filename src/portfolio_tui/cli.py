@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -372,6 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for detail in getattr(exc, "details", ()):
             print(detail, file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader went away (`portfolio report clients | head`): stop quietly, as cat does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"portfolio: error: {exc.strerror or exc}{where}", file=sys.stderr)
