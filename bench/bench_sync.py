@@ -12,45 +12,16 @@ from __future__ import annotations
 import argparse
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from common import OUT, median_time, reference_db
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.portfolio import Portfolio
 
-OUT = Path(__file__).resolve().parent / "out"
 LIMIT = 2.0  # sync of an unchanged full bundle ≤ LIMIT x full export
-
-
-def reference_db(accounts: int, smoke: bool) -> Path:
-    """The benchmark portfolio, generated when missing."""
-    path = OUT / ("bench-sync-smoke.db" if smoke else "reference.db")
-    if path.exists() and not smoke:
-        return path
-    OUT.mkdir(exist_ok=True)
-    for stale in OUT.glob(path.name + "*"):
-        stale.unlink()
-    subprocess.run(
-        [sys.executable, "-m", "portfolio_tui", "--db", str(path), "demo",
-         "--accounts", str(accounts), "--years", "3", "--seed", "1"],
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    return path
-
-
-def median_time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    """Median seconds of `repeat` runs after one untimed warm-up; and the last result."""
-    result = fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def second_laptop(source: Path, target: Path, device_id: str) -> Path:
@@ -82,7 +53,7 @@ def main() -> int:
     args = parser.parse_args()
     accounts = 200 if args.smoke else args.accounts
     repeat = 1 if args.smoke else args.repeat
-    reference = reference_db(accounts, args.smoke)
+    reference, _ = reference_db(accounts, refresh=args.smoke)
     with sqlite3.connect(reference) as conn:
         sales = conn.execute("SELECT count(*) FROM sale").fetchone()[0]
     conn.close()
