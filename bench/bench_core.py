@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import OUT, generate_demo, median_time, reference_db
+from common import OUT, generate_demo, median_time, peak_memory_mb, reference_db
 from portfolio_tui.cli_output import client_rows_csv
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.portfolio import Portfolio
@@ -51,16 +51,6 @@ def command_seconds(args: list[str], repeat: int) -> float:
     return median_time(lambda: subprocess.run(args, check=True, stdout=subprocess.DEVNULL), repeat)[
         0
     ]
-
-
-def peak_memory_mb(args: list[str]) -> float:
-    """Peak RSS of one child process, measured by a fresh wrapper so no other child counts."""
-    probe = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-        "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True)
-    return int(out.stdout) / 1024
 
 
 def main() -> int:

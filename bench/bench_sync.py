@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import shutil
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import OUT, median_time, reference_db
+from common import OUT, median_time, peak_memory_mb, reference_db
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.portfolio import Portfolio
 
@@ -33,16 +32,6 @@ def second_laptop(source: Path, target: Path, device_id: str) -> Path:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (device_id,))
     conn.close()
     return target
-
-
-def peak_memory_mb(args: list[str]) -> float:
-    """Peak RSS of one child process, measured by a fresh wrapper so no other child counts."""
-    probe = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-        "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True)
-    return int(out.stdout) / 1024
 
 
 def main() -> int:

@@ -48,3 +48,13 @@ def median_time(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
         result = fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+def peak_memory_mb(args: list[str]) -> float:
+    """Peak RSS of one child process, measured by a fresh wrapper so no other child counts."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True)
+    return int(out.stdout) / 1024

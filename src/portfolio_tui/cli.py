@@ -22,6 +22,7 @@ from portfolio_tui.cli_output import (
     client_rows_table,
     kpis_text,
 )
+from portfolio_tui.domain.account_fields import EDITABLE_FIELDS
 from portfolio_tui.errors import USER_ERRORS, UserError
 
 EXIT_USER_ERROR = 2
@@ -46,22 +47,8 @@ def _positive(text: str) -> int:
     return value
 
 
-ACCOUNT_FLAGS = (
-    "legal_id",
-    "sector",
-    "size_band",
-    "city",
-    "region",
-    "source",
-    "potential",
-    "accessibility",
-    "risk_level",
-    "nps_score",
-    "nps_date",
-    "tags",
-    "notes",
-    "referred_by",
-)
+# Every editable account field but the name (a positional argument), plus the referrer.
+ACCOUNT_FLAGS = (*(f for f in EDITABLE_FIELDS if f != "name"), "referred_by")
 
 
 def _account_flags(parser: argparse.ArgumentParser, *, with_name: bool) -> None:

@@ -8,24 +8,11 @@ from typing import IO, Any
 
 from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.money import cents_to_plain, format_money
+from portfolio_tui.domain.records import FIGURE_NAMES
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.views import AccountCard, Agenda, AgendaItem, ClientRow
 
-CLIENT_CSV_COLUMNS = (
-    "account_id",
-    "name",
-    "stage",
-    "revenue",
-    "margin",
-    "abc",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "r",
-    "f",
-    "m",
-    "rfm_segment",
-)
+CLIENT_CSV_COLUMNS = ("account_id", "name", "stage", *FIGURE_NAMES)
 
 
 def _money(cents: int | None, settings: Settings) -> str:

@@ -20,6 +20,7 @@ from datetime import datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from portfolio_tui.domain.account_fields import EDITABLE_FIELDS
 from portfolio_tui.domain.money import cents_to_plain
 from portfolio_tui.exchange.csv_import import (
     Columns,
@@ -51,22 +52,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]  # (rows read, lines in the file)
 BATCH = 20_000
 NOON = time(12, 0)
-ACCOUNT_FIELDS = (
-    "name",
-    "legal_id",
-    "sector",
-    "size_band",
-    "city",
-    "region",
-    "source",
-    "potential",
-    "accessibility",
-    "risk_level",
-    "nps_score",
-    "nps_date",
-    "tags",
-    "notes",
-)
+ACCOUNT_FIELDS = EDITABLE_FIELDS
 CONTACT_FIELDS = ("name", "role", "email", "phone", "preferred_channel")
 NEW_ACCOUNT_COLUMNS = (
     *xq.BOOKKEEPING,

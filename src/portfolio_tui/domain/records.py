@@ -5,6 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# The per-account figures, named alike in every report and export that carries them.
+FIGURE_NAMES = (
+    "revenue",
+    "margin",
+    "abc",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "rfm_segment",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class SaleLine:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from portfolio_tui.domain.records import FIGURE_NAMES
+
 # A custom field of an account is written `custom:KEY` (in --map and in our own exports).
 CUSTOM_PREFIX = "custom:"
 
@@ -102,21 +104,7 @@ ACCOUNTS = _aliases(
     }
 )
 # Columns our own accounts export adds (figures computed from sales): read back, ignored.
-ACCOUNTS_DERIVED = frozenset(
-    normalise(h)
-    for h in (
-        "revenue",
-        "margin",
-        "abc",
-        "recency_days",
-        "frequency",
-        "monetary",
-        "r",
-        "f",
-        "m",
-        "rfm_segment",
-    )
-)
+ACCOUNTS_DERIVED = frozenset(normalise(h) for h in FIGURE_NAMES)
 # "Chiffre d'affaires 2025", "CA 2024", "Revenue 2025": a yearly figure of an account, kept
 # as the custom field revenue_YYYY (the sales themselves are what the analytics read).
 YEARLY_REVENUE = re.compile(
