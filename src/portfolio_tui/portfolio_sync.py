@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from portfolio_tui.store.database import Database
 
 Progress = Callable[[int, int], None]  # (rows merged so far, rows in all the bundles)
+BUNDLE_SUFFIX = bundle_format.SUFFIX  # for the faces, which don't import exchange/
 BATCH_ROWS = 2000
 
 
@@ -157,6 +158,27 @@ class SyncExchange:
 
     # --- sync -------------------------------------------------------------------------------
 
+    def inspect_bundle(self, path: Path) -> BundleSummary:
+        """The header of one bundle, checked as `sync` checks it before writing (format,
+        version, completeness, checksum, tables and columns against this database).
+
+        Writes nothing. Raises BundleError naming the file when sync would refuse it."""
+        path = Path(path)
+        try:
+            reader = BundleReader(path)
+        except OSError as exc:
+            raise BundleError(path, exc.strerror or str(exc)) from None
+        header = reader.verify()
+        with self.db.raw() as conn:
+            _Merger(conn, None).check_columns(reader)
+        try:
+            exported = _utc(header.exported_at)
+            since = _utc(header.since) if header.since is not None else None
+        except ValueError as exc:
+            raise BundleError(path, f"bad bundle header ({exc})", 1) from None
+        counts = dict(header.counts)
+        return BundleSummary(path, header.device_id, exported, since, counts, len(reader.data))
+
     def sync(self, bundles: Sequence[Path], progress: Progress | None = None) -> SyncReport:
         """Merge bundles from other laptops into this database, in one transaction.
 
@@ -207,6 +229,12 @@ class SyncExchange:
             self._undo.clear()
             self.data_changed()
         return result
+
+
+def _utc(stamp: str) -> datetime:
+    """An ISO time of a bundle header, aware UTC (a time without offset is UTC)."""
+    moment = datetime.fromisoformat(stamp)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _columns_id_first(conn: sqlite3.Connection, table: str) -> tuple[str, ...]:
