@@ -12,9 +12,11 @@ from portfolio_tui.domain.abc import AbcResult, AbcThresholds, classify_abc
 from portfolio_tui.domain.account_fields import nps_category
 from portfolio_tui.domain.cadence import Cadence, contact_interval, contact_status
 from portfolio_tui.domain.kpis import KpiInputs, Kpis, compute_kpis
+from portfolio_tui.domain.money import format_money
 from portfolio_tui.domain.periods import period_of
 from portfolio_tui.domain.records import AccountFigures
 from portfolio_tui.domain.rfm import RfmScore, score_rfm
+from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.window import Window, parse_window
 from portfolio_tui.errors import UserError
@@ -299,7 +301,7 @@ class ReportCases:
                     datetime.combine(sale.sold_on, time(12), self.tz),
                     "sale",
                     product.name if product else (sale.order_ref or "sale"),
-                    _sale_detail(sale, product),
+                    _sale_detail(sale, product, self.settings),
                 )
             )
             if w.contains(sale.sold_on):
@@ -394,10 +396,8 @@ def _contact_reason(days_since: int | None, interval: int | None) -> str:
     return f"No contact for {days_since} days (every {interval})"
 
 
-def _sale_detail(sale: Sale, product: Any) -> str:
-    from portfolio_tui.domain.money import cents_to_plain
-
-    parts = [cents_to_plain(sale.amount)]
+def _sale_detail(sale: Sale, product: Any, settings: Settings) -> str:
+    parts = [format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)]
     if product is not None and product.family:
         parts.append(product.family)
     if sale.order_ref:
