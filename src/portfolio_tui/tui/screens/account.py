@@ -7,6 +7,8 @@ account and add a contact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +30,7 @@ from portfolio_tui.views import AccountCard
 
 LOG = Binding.Group("Log", compact=True)
 STAGE = Binding.Group("Stage", compact=True)
+DELETE = Binding.Group("Delete", compact=True)
 
 
 def best_account(portfolio: Portfolio) -> str | None:
@@ -54,6 +57,8 @@ class AccountScreen(Screen):
         Binding("<", "stage(False)", "Stage back", id="account.stage_back", group=STAGE),
         Binding("E", "edit", "Edit", id="account.edit"),
         Binding("a", "add_contact", "Add contact", id="account.add_contact"),
+        Binding("x", "delete_follow_up", "Follow-up", id="account.delete_follow_up", group=DELETE),
+        Binding("D", "delete_account", "Account", id="account.delete", group=DELETE),
     ]
 
     def __init__(self) -> None:
@@ -239,4 +244,46 @@ class AccountScreen(Screen):
     def _stage_moved(self, before: str, after: str) -> None:
         name = self.card.account.name if self.card else ""
         self.notify(f"{name}: {before} → {after}", markup=False)
+        self.refresh_data()
+
+    # --- deletions (tombstones: ctrl+z brings them back) ------------------------------------
+
+    def action_delete_follow_up(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        if not card.open_follow_ups:
+            self.notify("No follow-up planned for this account.")
+            return
+        row = self.query_one("#follow-ups", DataTable).cursor_row
+        chosen = card.open_follow_ups[min(max(row, 0), len(card.open_follow_ups) - 1)]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(lambda: self.portfolio.delete_follow_up(chosen.follow_up_id),
+                             f"Deleted the follow-up {chosen.title!r}")  # fmt: skip
+
+        self.app.push_screen(ConfirmModal(f"Delete the follow-up {chosen.title!r}?"), answered)
+
+    def action_delete_account(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        account = card.account
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(lambda: self.portfolio.delete_account(account.account_id),
+                             f"Deleted {account.name}")  # fmt: skip
+
+        question = f"Delete {account.name}? (ctrl+z brings it back)"
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _delete(self, delete: Callable[[], object], message: str) -> None:
+        delete()
+        self.app.call_from_thread(self._deleted, message)
+
+    def _deleted(self, message: str) -> None:
+        self.notify(f"{message} · ctrl+z undoes it", markup=False)
         self.refresh_data()
