@@ -7,7 +7,14 @@ row. Import runs that preview first when it is missing or stale, then asks for c
 a file with a rejected row is never imported. Long imports show a progress bar.
 
 Export: every format to a folder, under fixed file names, so the next export replaces the
-last one (calendars and address books then update instead of duplicating).
+last one (calendars and address books then update instead of duplicating). A sync bundle (all
+rows, or those written since a date) is named after the device and the time instead.
+
+Sync: bundles from the rep's other laptops (one file, a folder, a pattern such as
+`~/Sync/portfolio/*.pfbundle`, several separated by ";"). The preview reads and checks each
+bundle's header, writing nothing; a bad file is named with its error and blocks the sync. Sync
+asks for confirmation, then merges in a worker with a progress bar and lists what each bundle
+brought, the conflicts resolved and the rows left out.
 """
 
 from __future__ import annotations
@@ -21,12 +28,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
-from portfolio_tui.errors import USER_ERRORS
+from portfolio_tui.errors import USER_ERRORS, UserError
 from portfolio_tui.portfolio_files import ImportRejected, ImportReport, parse_mapping
+from portfolio_tui.tui.screens.exchange_sync import SyncPart
+from portfolio_tui.tui.sync_view import bundle_written_text
 from portfolio_tui.tui.widgets.path_suggester import PathSuggester
 
 IMPORT_KINDS: tuple[tuple[str, str], ...] = (
@@ -101,7 +109,7 @@ def report_lines(report: ImportReport) -> Text:
     return text
 
 
-class ExchangeScreen(Screen):
+class ExchangeScreen(SyncPart):
     TITLE = "Import/Export"
     CSS_PATH = "exchange.tcss"
     # Not an Input: it would take the number keys that switch screens.
@@ -119,18 +127,20 @@ class ExchangeScreen(Screen):
             show=False,
         ),
         Binding("f9", "export('ics')", "Export calendar", id="exchange.export_ics"),
+        Binding("f10", "export('bundle')", "Export sync bundle", id="exchange.export_bundle"),
+        Binding("ctrl+l,f11", "preview_sync", "Preview sync", id="exchange.preview_sync"),
+        Binding("ctrl+y,f12", "run_sync", "Sync…", id="exchange.sync"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.report: ImportReport | None = None
         self._previewed: tuple | None = None  # request key of the last clean preview
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Static("Import / Export", id="exchange-title")
         with Horizontal(id="exchange-body"):
-            with Vertical(id="exchange-forms"):
+            with VerticalScroll(id="exchange-forms"):
                 yield Label("Import", classes="exchange-heading")
                 yield Select(IMPORT_KINDS, value="sales", allow_blank=False, id="import-kind")
                 yield Input(
@@ -158,6 +168,14 @@ class ExchangeScreen(Screen):
                     yield Button("vCard (F8)", id="export-vcf")
                     yield Button("vCard folder", id="export-vdir")
                     yield Button("Calendar (F9)", id="export-ics")
+                    yield Button("Bundle (F10)", id="export-bundle")
+                    yield Input(
+                        placeholder="since: all",
+                        tooltip="Only the rows written since (2026-11-01, 1/11, -7d, last mon); "
+                        "blank: every row",
+                        id="bundle-since",
+                    )
+                yield from self.compose_sync()
             with VerticalScroll(id="exchange-output"):
                 yield Static(
                     "Pick a file and preview it: nothing is written until you confirm.",
@@ -173,6 +191,7 @@ class ExchangeScreen(Screen):
     def refresh_data(self) -> None:
         """The data changed elsewhere (undo, another screen): a preview may be stale."""
         self._previewed = None
+        self.forget_sync_preview()
 
     # --- reading the form -------------------------------------------------------------------
 
@@ -232,6 +251,7 @@ class ExchangeScreen(Screen):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
+        self.query_one("#sync-progress", ProgressBar).display = False
         what = "Previewing" if dry_run else "Importing"
         self._show(Text(f"{what} {request.path}…", style="italic"))
         self._run_import(request, dry_run, confirm)
@@ -303,18 +323,6 @@ class ExchangeScreen(Screen):
 
         self.app.push_screen(ConfirmModal(question), answered)
 
-    def _failed(self, error: BaseException | None) -> None:
-        self.busy = False
-        self.query_one("#import-progress", ProgressBar).display = False
-        if error is not None:
-            self._show_error(error)
-
-    def _show_error(self, error: BaseException) -> None:
-        self._show(Text(str(error), style="bold red"))
-
-    def _show(self, text: Text | str) -> None:
-        self.query_one("#exchange-report", Static).update(text)
-
     # --- export -----------------------------------------------------------------------------
 
     @on(Button.Pressed, "#export-csv")
@@ -333,15 +341,21 @@ class ExchangeScreen(Screen):
     def _export_ics(self) -> None:
         self.action_export("ics")
 
+    @on(Button.Pressed, "#export-bundle")
+    @on(Input.Submitted, "#bundle-since")
+    def _export_bundle(self) -> None:
+        self.action_export("bundle")
+
     def action_export(self, what: str) -> None:
         folder = Path(self.query_one("#export-dir", Input).value.strip() or ".").expanduser()
         kind = str(self.query_one("#export-kind", Select).value)
         excel = self.query_one("#excel", Checkbox).value
+        since = self.query_one("#bundle-since", Input).value.strip()
         self._show(Text(f"Exporting to {folder}…", style="italic"))
-        self._run_export(what, kind, folder, excel)
+        self._run_export(what, kind, folder, excel, since)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-export")
-    def _run_export(self, what: str, kind: str, folder: Path, excel: bool) -> None:
+    def _run_export(self, what: str, kind: str, folder: Path, excel: bool, since: str) -> None:
         pf: Any = self.app.portfolio  # type: ignore[attr-defined]
         jobs: dict[str, Callable[[], str]] = {
             "csv": lambda: self._export_file(folder / EXPORT_NAMES[kind], kind,
@@ -351,6 +365,7 @@ class ExchangeScreen(Screen):
             "ics": lambda: self._export_file(folder / EXPORT_NAMES["ics"], "follow-ups",
                                              pf.export_ics),
             "vdir": lambda: self._export_vdir(pf, folder / EXPORT_NAMES["vdir"]),
+            "bundle": lambda: self._export_bundle_file(pf, folder, since),
         }  # fmt: skip
         if not folder.is_dir():
             self.app.call_from_thread(self._exported, f"{folder}: no such folder", True)
@@ -375,6 +390,17 @@ class ExchangeScreen(Screen):
             f"{result.written} cards written, {result.unchanged} unchanged, "
             f"{result.removed} removed in {target}"
         )
+
+    @staticmethod
+    def _export_bundle_file(pf: Any, folder: Path, since_text: str) -> str:
+        since = None
+        if since_text:
+            try:
+                when = pf.parse_when(since_text)
+            except USER_ERRORS as exc:
+                raise UserError(f"bundle since: {exc}") from None
+            since = when.at(pf.tz) or when.day
+        return bundle_written_text(pf.export_bundle(folder, since), pf.tz)
 
     def _exported(self, message: str, failed: bool) -> None:
         self._show(Text(message, style="bold red" if failed else "bold"))

@@ -1,0 +1,218 @@
+"""What the Import/Export screen shows about sync bundles: which files a typed pattern names,
+the preview of their headers, the result of a sync and of a bundle export."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from portfolio_tui.portfolio_sync import BUNDLE_SUFFIX
+from portfolio_tui.tui.widgets.path_suggester import PathSuggester
+
+if TYPE_CHECKING:
+    from portfolio_tui.portfolio_sync import BundleSummary, FileReport, SyncReport
+
+SEPARATOR = ";"
+MAX_VALUE = 40
+SHOWN_ITEMS = 100  # conflicts and rows left out listed per bundle
+
+
+def bundle_paths(typed: str) -> tuple[list[Path], list[str]]:
+    """The files `typed` names, and the parts that name none.
+
+    Parts are separated by ";"; each is a file, a folder (its bundles) or a glob pattern
+    (`~/Sync/portfolio/*.pfbundle`). A plain path is kept even when missing, so reading it
+    reports it. Each file once, in the order typed (a pattern's matches by name)."""
+    found: dict[Path, None] = {}
+    unmatched: list[str] = []
+    for part in (p.strip() for p in typed.split(SEPARATOR)):
+        if not part:
+            continue
+        path = Path(part).expanduser()
+        if glob.has_magic(part):
+            matches = sorted(Path(m) for m in glob.glob(str(path)) if Path(m).is_file())
+        elif path.is_dir():
+            matches = sorted(p for p in path.glob(f"*{BUNDLE_SUFFIX}") if p.is_file())
+        else:
+            matches = [path]
+        if not matches:
+            unmatched.append(part)
+        found.update(dict.fromkeys(matches))
+    return list(found), unmatched
+
+
+def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def local_text(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    shown = [f"{n} {table}" for table, n in counts.items() if n]
+    return ", ".join(shown) or "no rows"
+
+
+class BundlesSuggester(PathSuggester):
+    """Completes the last of the ";"-separated paths."""
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, sep, last = value.rpartition(SEPARATOR)
+        spaces = last[: len(last) - len(last.lstrip())]
+        found = await super().get_suggestion(last.lstrip())
+        return None if found is None else head + sep + spaces + found
+
+
+# --- preview --------------------------------------------------------------------------------
+
+
+def preview_text(
+    checked: Sequence[tuple[Path, BundleSummary | str]],
+    unmatched: Sequence[str],
+    device_id: str,
+    tz: tzinfo,
+) -> Text:
+    """Each bundle's header (or why it can't be synced), before anything is written."""
+    text = Text()
+    text.append("Preview of the sync: nothing written yet\n", style="bold")
+    for part in unmatched:
+        text.append(f"{part}: no such file, or no {BUNDLE_SUFFIX} file there\n", style="bold red")
+    for path, found in checked:
+        text.append("\n")
+        if isinstance(found, str):
+            text.append(f"{found}\n", style="bold red")
+            continue
+        text.append(f"{path}", style="bold")
+        text.append(f"  {size_text(found.size)}\n", style="dim")
+        since = f"written since {local_text(found.since, tz)}" if found.since else "everything"
+        text.append(
+            f"  from device {found.device_id}, exported {local_text(found.exported_at, tz)}, "
+            f"{since}\n"
+        )
+        text.append(f"  {found.rows} rows: {counts_text(found.counts)}\n")
+        if found.device_id == device_id:
+            text.append("  this laptop's own bundle: it brings nothing new\n", style="italic")
+    if not checked and not unmatched:
+        text.append("\nNo bundle named: give a file, a folder or a pattern.\n", style="bold red")
+    bad = sum(isinstance(found, str) for _, found in checked) + len(unmatched)
+    if bad:
+        text.append(f"\n{bad} file(s) can't be synced: nothing will be written\n", style="bold red")
+    elif checked:
+        text.append(
+            "\nSync… merges them: each field keeps its latest edit; the database is backed up "
+            "first.\n",
+            style="bold",
+        )
+    return text
+
+
+# --- result ---------------------------------------------------------------------------------
+
+
+def sync_text(report: SyncReport, tz: tzinfo) -> Text:
+    """What each bundle brought: counts per table, conflicts resolved, rows left out."""
+    text = Text()
+    text.append(f"Synced {len(report.files)} bundle(s)\n", style="bold")
+    for file in report.files:
+        text.append("\n")
+        _file_text(text, file, tz)
+    text.append("\n")
+    if report.backup is not None:
+        text.append(f"Backup of the database before the sync: {report.backup}\n", style="bold")
+    else:
+        text.append("Nothing to change: the database already holds all of it.\n", style="bold")
+    return text
+
+
+def _file_text(text: Text, file: FileReport, tz: tzinfo) -> None:
+    exported = _stamp_text(file.exported_at, tz)
+    text.append(f"{file.path}\n", style="bold")
+    own = " (this laptop's own bundle)" if file.own else ""
+    text.append(f"  from device {file.device_id}, exported {exported}{own}\n")
+    text.append(f"  {'table':<12} {'inserted':>9} {'updated':>9} {'left alone':>11}\n", style="dim")
+    for table, tally in file.tallies.items():
+        text.append(f"  {table:<12} ")
+        text.append(f"{tally.inserted:>9} ", style="green" if tally.inserted else "")
+        text.append(f"{tally.updated:>9} ", style="yellow" if tally.updated else "")
+        text.append(f"{tally.unchanged:>11}\n")
+    if file.conflicts:
+        text.append(f"  {len(file.conflicts)} conflict(s), the later edit kept:\n", style="bold")
+        for c in file.conflicts[:SHOWN_ITEMS]:
+            record = f"{c.table} {_quote(c.label)}" if c.label else c.table
+            text.append(f"    {record} ({c.row_id[:8]}), {c.field}:\n")
+            sides = (
+                ("here", c.local_value, c.local_clock, c.winner == "local"),
+                ("bundle", c.incoming_value, c.incoming_clock, c.winner != "local"),
+            )
+            for side, value, clock, kept in sides:
+                text.append(f"      {side:<7} {_value(value)} ({_clock(clock, tz)})")
+                text.append("  ← kept\n" if kept else "\n", style="bold green")
+        _more(text, len(file.conflicts))
+    if file.orphans:
+        text.append(
+            f"  {len(file.orphans)} row(s) left out, their parent is in neither this database "
+            "nor the bundles (sync a full bundle to bring it):\n",
+            style="bold yellow",
+        )
+        for o in file.orphans[:SHOWN_ITEMS]:
+            name = f" {_quote(o.label)}" if o.label else ""
+            text.append(
+                f"    {o.table}{name} ({o.row_id[:8]}): {o.column} {o.parent_id[:8]} missing\n"
+            )
+        _more(text, len(file.orphans))
+
+
+def _more(text: Text, count: int) -> None:
+    if count > SHOWN_ITEMS:
+        text.append(f"    … and {count - SHOWN_ITEMS} more\n", style="dim")
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(empty)"
+    return _quote(value) if isinstance(value, str) else str(value)
+
+
+def _quote(text: str | None) -> str:
+    text = text or ""
+    if len(text) > MAX_VALUE:
+        text = text[: MAX_VALUE - 1] + "…"
+    return f'"{text}"'
+
+
+def _clock(stamp: str, tz: tzinfo) -> str:
+    """A field clock `<iso utc>|<device>` as local time and device."""
+    at, _, device = stamp.partition("|")
+    return f"{_stamp_text(at, tz)} on {device}"
+
+
+def _stamp_text(stamp: str, tz: tzinfo) -> str:
+    """An ISO UTC time from a bundle, in local time; as written when it isn't one."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return local_text(moment, tz)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def bundle_written_text(summary: BundleSummary, tz: tzinfo) -> str:
+    since = f", written since {local_text(summary.since, tz)}" if summary.since else ""
+    return (
+        f"Sync bundle written to {summary.path} ({size_text(summary.size)}): "
+        f"{summary.rows} rows{since} ({counts_text(summary.counts)})"
+    )
