@@ -257,7 +257,7 @@ async def test_a_truncated_or_foreign_bundle_is_refused(demo_db_path, tmp_path):
 # --- keys and paths -------------------------------------------------------------------------
 
 
-async def test_sync_keys_in_footer_help_and_palette(demo_db_path):
+async def test_sync_keys_in_footer_help_and_palette(demo_db_path, tmp_path):
     from portfolio_tui.tui.commands import PortfolioCommands
 
     wanted = {"Export sync bundle", "Preview sync", "Sync…"}
@@ -271,7 +271,17 @@ async def test_sync_keys_in_footer_help_and_palette(demo_db_path):
         names = {name for name, _, _ in PortfolioCommands(screen)._commands()}
         assert wanted <= names
         await keys(pilot, "ctrl+l")  # nothing typed: the field asks for the bundles
-        assert screen.focused is screen.query_one("#sync-paths", Input)
+        field = screen.query_one("#sync-paths", Input)
+        assert screen.focused is field
+        # Typing in the field: enter previews, and the keys still reach the screen.
+        bundle = app.portfolio.export_bundle(tmp_path / "own.pfbundle").path
+        field.value = str(bundle)
+        await keys(pilot, "enter")
+        assert "this laptop's own bundle" in report_text(screen)
+        await keys(pilot, "ctrl+y")
+        assert isinstance(app.screen, ConfirmModal)
+        await keys(pilot, "escape")
+        assert app.screen is screen and screen.focused is field
 
 
 async def test_bundle_paths_and_completion(tmp_path):
