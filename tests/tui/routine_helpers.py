@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.tui.app import PortfolioApp, make_app
 from portfolio_tui.tui.screens.today import TodayScreen
+from portfolio_tui.tui.widgets.agenda_table import AgendaTable
 from portfolio_tui.views import AgendaItem
 
 from conftest import PARIS, fixed_clock
@@ -55,8 +56,7 @@ def today_screen(app: PortfolioApp) -> TodayScreen:
 async def select_row(pilot: Pilot, key: str) -> AgendaItem:
     """Put Today's cursor on the row with `key` ("fu:<id>" or "acct:<id>")."""
     screen = today_screen(pilot.app)  # type: ignore[arg-type]
-    table = screen.query_one(DataTable)
-    table.move_cursor(row=table.get_row_index(key))
+    assert screen.query_one(AgendaTable).move_cursor_to(key), f"no row {key!r} on Today"
     await pilot.pause()
     item = screen.selected_item()
     assert item is not None

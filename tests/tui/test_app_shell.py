@@ -8,7 +8,6 @@ import sqlite3
 from routine_helpers import SIZE, build_app, press, settle, today_screen, type_text
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.widgets import DataTable
 
 from portfolio_tui import paths
 from portfolio_tui.domain.settings import Settings
@@ -28,6 +27,7 @@ from portfolio_tui.tui.screens.help import HelpScreen
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.screens.today import TodayScreen
+from portfolio_tui.tui.widgets.agenda_table import AgendaTable
 
 from conftest import db_dump, open_portfolio
 
@@ -244,7 +244,7 @@ async def test_unexpected_error_is_logged_and_notified_and_the_app_goes_on(demo_
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        rows_before = today_screen(app).query_one(DataTable).row_count
+        rows_before = today_screen(app).query_one(AgendaTable).row_count
         conn = sqlite3.connect(demo_db_path)
         conn.execute("DROP TABLE followup")
         conn.commit()
@@ -257,7 +257,7 @@ async def test_unexpected_error_is_logged_and_notified_and_the_app_goes_on(demo_
         assert "Traceback" in log and "followup" in log
         # Still running, still showing what it had.
         assert app.is_running
-        assert today_screen(app).query_one(DataTable).row_count == rows_before
+        assert today_screen(app).query_one(AgendaTable).row_count == rows_before
         await press(pilot, "2")
         assert isinstance(app.screen, PortfolioScreen)
 

@@ -61,6 +61,12 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         color: $block-cursor-foreground;
         text-style: $block-cursor-text-style;
     }
+    VirtualTable > .virtual-table--even-row {
+        background: $surface-lighten-1 50%;
+    }
+    VirtualTable:dark > .virtual-table--even-row {
+        background: $surface-darken-1 40%;
+    }
     VirtualTable > .virtual-table--empty {
         color: $text-muted;
         text-style: italic;
@@ -71,6 +77,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         "virtual-table--header",
         "virtual-table--cursor",
         "virtual-table--empty",
+        "virtual-table--even-row",
     }
 
     BINDINGS = [
@@ -123,6 +130,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         row_key: Callable[[T], str],
         *,
         empty_text: str = "Nothing to show",
+        zebra_stripes: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -132,10 +140,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._render_row = render_row
         self._row_key = row_key
         self.empty_text = empty_text
+        self.zebra_stripes = zebra_stripes  # rows 0, 2, 4… take the even-row style
         self._items: Sequence[T] = ()
         self._sort: tuple[str, bool] | None = None
         self._cells: LRUCache[str, Sequence[Cell]] = LRUCache(2048)
-        self._lines: LRUCache[tuple[str, int, bool], Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[str, int, bool, bool], Strip] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
 
     # --- data ---------------------------------------------------------------------------------
@@ -324,11 +333,12 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def _row_line(self, index: int, width: int) -> Strip:
         item = self._items[index]
         is_cursor = index == self.cursor_row
-        cache_key = (self._row_key(item), width, is_cursor)
+        even = self.zebra_stripes and index % 2 == 0
+        cache_key = (self._row_key(item), width, is_cursor, even)
         cached = self._lines.get(cache_key)
         if cached is not None:
             return cached
-        style = self._style("cursor" if is_cursor else "")
+        style = self._style("cursor" if is_cursor else "even-row" if even else "")
         strip = self._strip(self._cells_of(item), width, style)
         self._lines[cache_key] = strip
         return strip
@@ -350,8 +360,13 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         return Strip(text.render(self.app.console), width)
 
     def _strip(self, cells: Sequence[Cell], width: int, style: Style) -> Strip:
+        """One line: each cell rendered on its own (so a cell stays one run of segments, and an
+        SVG export keeps the columns apart), over the line's `style`."""
+        console = self.app.console
         widths = self._column_widths(width)
-        line = Text(style=style, no_wrap=True, end="")
+        gap = Segment(" ", style)
+        segments: list[Segment] = []
+        total = 0
         for column, cell, cell_width in zip(self.columns, cells, widths, strict=False):
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             text.no_wrap = True
@@ -364,10 +379,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
                 text.pad_right(pad - pad // 2)
             else:
                 text.pad_right(pad)
-            line.append(" ")
-            line.append_text(text)
-        segments = list(line.render(self.app.console))
-        total = line.cell_len
+            # Text.render leaves out the text's own style when it has no spans: add it here.
+            base = style + console.get_style(text.style) if text.style else style
+            segments.append(gap)
+            segments.extend(Segment.apply_style(text.render(console), base))
+            total += 1 + cell_width
         if total < width:
             segments.append(Segment(" " * (width - total), style))
             total = width

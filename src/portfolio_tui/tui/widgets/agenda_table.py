@@ -1,0 +1,125 @@
+"""Today's agenda as one table: a heading row per group, then its follow-ups or accounts.
+
+A `VirtualTable`, so only the rows on screen are drawn: a big portfolio's agenda holds ~10,000
+rows, which Textual's DataTable took ~2 s to measure. The cursor never rests on a heading: it
+steps over it in the direction it was moving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+
+from portfolio_tui.tui.formatting import days_ago, due_text
+from portfolio_tui.tui.widgets.badges import abc_badge, rfm_badge, stage_badge
+from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
+from portfolio_tui.views import Agenda, AgendaItem
+
+GROUP_PREFIX = "group:"
+# Theme variables colouring each group's heading.
+GROUP_COLOURS = {
+    "Overdue": "error",
+    "Today": "warning",
+    "Next 7 days": "primary",
+    "Due for contact": "accent",
+}
+# Fixed widths but Account and To do, which share what is left (29 each at 120 columns).
+COLUMNS = (
+    TableColumn("when", "When", 16),
+    TableColumn("account", "Account", None, min_width=20),
+    TableColumn("class", "Class", 7),
+    TableColumn("rfm", "RFM", 23),
+    TableColumn("todo", "To do", None, min_width=20),
+    TableColumn("last", "Last", 9),
+)
+EMPTY = "Nothing to do: no follow-up due and nobody past their cadence."
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHeading:
+    name: str
+    count: int
+
+
+AgendaRow = GroupHeading | AgendaItem
+
+
+def row_key(row: AgendaRow) -> str:
+    if isinstance(row, GroupHeading):
+        return GROUP_PREFIX + row.name
+    return f"fu:{row.follow_up_id}" if row.follow_up_id else f"acct:{row.account_id}"
+
+
+def agenda_rows(agenda: Agenda) -> list[AgendaRow]:
+    rows: list[AgendaRow] = []
+    for name, items in agenda.groups:
+        if items:
+            rows.append(GroupHeading(name, len(items)))
+            rows.extend(items)
+    return rows
+
+
+class AgendaTable(VirtualTable[AgendaRow]):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(COLUMNS, self.cells, row_key, empty_text=EMPTY, zebra_stripes=True, id=id)
+        self.today: date | None = None
+
+    def show(self, agenda: Agenda, keep_cursor_on: str | None) -> None:
+        """Show `agenda`; the cursor stays on the row keyed `keep_cursor_on` when it is still
+        there, else on the same line (the row after one just done)."""
+        rows = agenda_rows(agenda)
+        self.today = agenda.today
+        keys = [row_key(row) for row in rows]
+        if keep_cursor_on not in keys:
+            line = min(self.cursor_row, len(rows) - 1)
+            keep_cursor_on = keys[line] if line >= 0 else None
+        self.invalidate()  # same keys, new contents (a snoozed date, a new count)
+        self.set_items(rows, keep_cursor_on=keep_cursor_on)
+
+    def index_of(self, key: str) -> int | None:
+        return next((i for i, row in enumerate(self.items) if row_key(row) == key), None)
+
+    # --- headings are not selectable ----------------------------------------------------------
+
+    def validate_cursor_row(self, row: int) -> int:
+        row = super().validate_cursor_row(row)
+        rows = self.items
+        if not 0 <= row < len(rows) or not isinstance(rows[row], GroupHeading):
+            return row
+        forward = row >= self.cursor_row
+        for step in (1, -1) if forward else (-1, 1):
+            probe = row + step
+            while 0 <= probe < len(rows):
+                if not isinstance(rows[probe], GroupHeading):
+                    return probe
+                probe += step
+        return row
+
+    # --- cells --------------------------------------------------------------------------------
+
+    def cells(self, row: AgendaRow) -> tuple[Text | str, ...]:
+        if isinstance(row, GroupHeading):
+            colour = self.app.theme_variables.get(GROUP_COLOURS[row.name], "")
+            return (Text(row.name, style=f"bold {colour}"), Text(f"{row.count}", style=colour))
+        item = row
+        if item.due_on is not None and self.today is not None:
+            overdue = item.due_on < self.today
+            when = Text(
+                due_text(item.due_on, item.due_at, self.today), style="bold" if overdue else ""
+            )
+        else:
+            when = Text("due", style="italic")
+        # As a span, so the badge's background stops at its text and the padding stays plain.
+        badge = Text.assemble(abc_badge(item.abc) if item.abc else stage_badge(item.stage))
+        # A recurring follow-up is marked before its title, which the column may cut.
+        title = Text.assemble(("↻ " if item.recurring else "", "dim"), item.title)
+        return (
+            when,
+            Text(item.account_name),
+            badge,
+            rfm_badge(item.rfm),
+            title,
+            Text(days_ago(item.days_since_contact)),
+        )
