@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-MAX_VALUE = 40
+from portfolio_tui.sync_text import (
+    clock_text,
+    counts_text,
+    local_text,
+    quote,
+    size_text,
+    stamp_text,
+    value_text,
+)
 
 
 def register(sub: argparse._SubParsersAction, export_sub: argparse._SubParsersAction) -> None:
@@ -63,11 +71,13 @@ def _since(text: str) -> date | datetime:
 
 def cmd_export_bundle(pf, args) -> int:
     summary = pf.export_bundle(args.output, args.since)
-    tables = ", ".join(f"{n} {table}" for table, n in summary.counts.items() if n)
-    since = f", written since {_local(summary.since, pf.tz)}" if summary.since else ""
+    tables = counts_text(summary.counts) if summary.rows else "nothing to send"
+    since = (
+        f", written since {local_text(summary.since, pf.tz, seconds=True)}" if summary.since else ""
+    )
     print(
         f"bundle written to {summary.path}: {summary.rows} rows{since} "
-        f"({tables or 'nothing to send'}), {_size(summary.size)}, device {summary.device_id}"
+        f"({tables}), {size_text(summary.size)}, device {summary.device_id}"
     )
     return 0
 
@@ -86,10 +96,10 @@ def cmd_sync(pf, args) -> int:
 
 def sync_file_text(file: Any, tz: Any) -> str:
     """What one bundle brought: counts per table, conflicts resolved, rows left out."""
-    exported = datetime.fromisoformat(file.exported_at)
     own = " — this laptop's own bundle" if file.own else ""
+    exported = stamp_text(file.exported_at, tz, seconds=True)
     lines = [
-        f"{file.path}: from device {file.device_id}, exported {_local(exported, tz)}{own}",
+        f"{file.path}: from device {file.device_id}, exported {exported}{own}",
         f"  {'table':<12} {'inserted':>9} {'updated':>9} {'left alone':>11}",
     ]
     for table, tally in file.tallies.items():
@@ -98,54 +108,23 @@ def sync_file_text(file: Any, tz: Any) -> str:
         lines.append(f"  conflicts resolved ({len(file.conflicts)}), the later edit kept:")
         for c in file.conflicts:
             record = (
-                f"{c.table} {_quote(c.label)} ({c.row_id[:8]})"
+                f"{c.table} {quote(c.label)} ({c.row_id[:8]})"
                 if c.label
                 else (f"{c.table} {c.row_id[:8]}")
             )
+            here = clock_text(c.local_clock, tz, seconds=True)
+            there = clock_text(c.incoming_clock, tz, seconds=True)
             lines.append(
-                f"    {record} {c.field}: here {_value(c.local_value)} "
-                f"({_clock(c.local_clock, tz)}), bundle {_value(c.incoming_value)} "
-                f"({_clock(c.incoming_clock, tz)}) → kept {_value(c.winning_value)} "
-                f"({'here' if c.winner == 'local' else 'bundle'})"
+                f"    {record} {c.field}: here {value_text(c.local_value)} ({here}), "
+                f"bundle {value_text(c.incoming_value)} ({there}) → kept "
+                f"{value_text(c.winning_value)} ({'here' if c.winner == 'local' else 'bundle'})"
             )
     if file.orphans:
         lines.append(f"  left out, their parent is missing ({len(file.orphans)}):")
         for o in file.orphans:
-            name = f" {_quote(o.label)}" if o.label else ""
+            name = f" {quote(o.label)}" if o.label else ""
             lines.append(
                 f"    {o.table}{name} ({o.row_id[:8]}): {o.column} {o.parent_id[:8]} is in "
                 f"neither this database nor the bundle; sync a full bundle to bring it"
             )
     return "\n".join(lines)
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "(empty)"
-    if isinstance(value, str):
-        return _quote(value)
-    return str(value)
-
-
-def _quote(text: str | None) -> str:
-    text = text or ""
-    if len(text) > MAX_VALUE:
-        text = text[: MAX_VALUE - 1] + "…"
-    return f'"{text}"'
-
-
-def _clock(stamp: str, tz: Any) -> str:
-    at, _, device = stamp.partition("|")
-    return f"{_local(datetime.fromisoformat(at).replace(tzinfo=UTC), tz)} on {device}"
-
-
-def _local(moment: datetime, tz: Any) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"

@@ -210,6 +210,17 @@ def test_a_header_without_a_required_field_is_refused(bundle: Path, field: str) 
         BundleReader(bundle).verify()
 
 
+@pytest.mark.parametrize("field", ["exported_at", "since"])
+def test_a_header_time_that_is_not_a_time_is_refused(bundle: Path, field: str) -> None:
+    lines = lines_of(bundle)
+    first = json.loads(lines[0])
+    first[field] = "last tuesday"
+    lines[0] = json.dumps(first).encode() + b"\n"
+    write_lines(bundle, with_trailer(lines[:-1]))
+    with pytest.raises(BundleError, match="bad bundle header.*last tuesday"):
+        BundleReader(bundle).verify()
+
+
 @pytest.mark.parametrize(
     "bad_line, reason",
     [

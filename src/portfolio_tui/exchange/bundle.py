@@ -21,6 +21,7 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -218,8 +219,8 @@ class BundleReader:
         try:
             header = BundleHeader(
                 device_id=_text(raw["device_id"]),
-                exported_at=_text(raw["exported_at"]),
-                since=None if raw.get("since") is None else _text(raw["since"]),
+                exported_at=_instant(raw["exported_at"]),
+                since=None if raw.get("since") is None else _instant(raw["since"]),
                 schema=int(raw.get("schema", 0)),
                 columns={
                     _text(t): tuple(_text(c) for c in cols)
@@ -330,4 +331,10 @@ class BundleReader:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _instant(value: Any) -> str:
+    """An ISO time, checked here so that nothing downstream meets an unreadable one."""
+    datetime.fromisoformat(_text(value))  # ValueError names the text
     return value

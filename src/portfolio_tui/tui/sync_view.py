@@ -5,20 +5,28 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from portfolio_tui.portfolio_sync import BUNDLE_SUFFIX
+from portfolio_tui.sync_text import (
+    clock_text,
+    counts_text,
+    local_text,
+    quote,
+    size_text,
+    stamp_text,
+    value_text,
+)
 from portfolio_tui.tui.widgets.path_suggester import PathSuggester
 
 if TYPE_CHECKING:
     from portfolio_tui.portfolio_sync import BundleSummary, FileReport, SyncReport
 
 SEPARATOR = ";"
-MAX_VALUE = 40
 SHOWN_ITEMS = 100  # conflicts and rows left out listed per bundle
 
 
@@ -44,23 +52,6 @@ def bundle_paths(typed: str) -> tuple[list[Path], list[str]]:
             unmatched.append(part)
         found.update(dict.fromkeys(matches))
     return list(found), unmatched
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-def local_text(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def counts_text(counts: dict[str, int]) -> str:
-    shown = [f"{n} {table}" for table, n in counts.items() if n]
-    return ", ".join(shown) or "no rows"
 
 
 class BundlesSuggester(PathSuggester):
@@ -135,7 +126,7 @@ def sync_text(report: SyncReport, tz: tzinfo) -> Text:
 
 
 def _file_text(text: Text, file: FileReport, tz: tzinfo) -> None:
-    exported = _stamp_text(file.exported_at, tz)
+    exported = stamp_text(file.exported_at, tz)
     text.append(f"{file.path}\n", style="bold")
     own = " (this laptop's own bundle)" if file.own else ""
     text.append(f"  from device {file.device_id}, exported {exported}{own}\n")
@@ -148,14 +139,14 @@ def _file_text(text: Text, file: FileReport, tz: tzinfo) -> None:
     if file.conflicts:
         text.append(f"  {len(file.conflicts)} conflict(s), the later edit kept:\n", style="bold")
         for c in file.conflicts[:SHOWN_ITEMS]:
-            record = f"{c.table} {_quote(c.label)}" if c.label else c.table
+            record = f"{c.table} {quote(c.label)}" if c.label else c.table
             text.append(f"    {record} ({c.row_id[:8]}), {c.field}:\n")
             sides = (
                 ("here", c.local_value, c.local_clock, c.winner == "local"),
                 ("bundle", c.incoming_value, c.incoming_clock, c.winner != "local"),
             )
             for side, value, clock, kept in sides:
-                text.append(f"      {side:<7} {_value(value)} ({_clock(clock, tz)})")
+                text.append(f"      {side:<7} {value_text(value)} ({clock_text(clock, tz)})")
                 text.append("  ← kept\n" if kept else "\n", style="bold green")
         _more(text, len(file.conflicts))
     if file.orphans:
@@ -165,7 +156,7 @@ def _file_text(text: Text, file: FileReport, tz: tzinfo) -> None:
             style="bold yellow",
         )
         for o in file.orphans[:SHOWN_ITEMS]:
-            name = f" {_quote(o.label)}" if o.label else ""
+            name = f" {quote(o.label)}" if o.label else ""
             text.append(
                 f"    {o.table}{name} ({o.row_id[:8]}): {o.column} {o.parent_id[:8]} missing\n"
             )
@@ -175,36 +166,6 @@ def _file_text(text: Text, file: FileReport, tz: tzinfo) -> None:
 def _more(text: Text, count: int) -> None:
     if count > SHOWN_ITEMS:
         text.append(f"    … and {count - SHOWN_ITEMS} more\n", style="dim")
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "(empty)"
-    return _quote(value) if isinstance(value, str) else str(value)
-
-
-def _quote(text: str | None) -> str:
-    text = text or ""
-    if len(text) > MAX_VALUE:
-        text = text[: MAX_VALUE - 1] + "…"
-    return f'"{text}"'
-
-
-def _clock(stamp: str, tz: tzinfo) -> str:
-    """A field clock `<iso utc>|<device>` as local time and device."""
-    at, _, device = stamp.partition("|")
-    return f"{_stamp_text(at, tz)} on {device}"
-
-
-def _stamp_text(stamp: str, tz: tzinfo) -> str:
-    """An ISO UTC time from a bundle, in local time; as written when it isn't one."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return local_text(moment, tz)
 
 
 # --- export ---------------------------------------------------------------------------------
