@@ -217,7 +217,7 @@ def test_a_header_time_that_is_not_a_time_is_refused(bundle: Path, field: str) -
     first[field] = "last tuesday"
     lines[0] = json.dumps(first).encode() + b"\n"
     write_lines(bundle, with_trailer(lines[:-1]))
-    with pytest.raises(BundleError, match="bad bundle header.*last tuesday"):
+    with pytest.raises(BundleError, match=r"bad bundle header.*last tuesday"):
         BundleReader(bundle).verify()
 
 
