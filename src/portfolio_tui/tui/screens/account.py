@@ -57,8 +57,10 @@ class AccountScreen(Screen):
         Binding("<", "stage(False)", "Stage back", id="account.stage_back", group=STAGE),
         Binding("E", "edit", "Edit", id="account.edit"),
         Binding("a", "add_contact", "Add contact", id="account.add_contact"),
-        Binding("x", "delete_follow_up", "Follow-up", id="account.delete_follow_up", group=DELETE),
-        Binding("D", "delete_account", "Account", id="account.delete", group=DELETE),
+        Binding(
+            "x", "delete_follow_up", "Delete follow-up", id="account.delete_follow_up", group=DELETE
+        ),
+        Binding("D", "delete_account", "Delete account", id="account.delete", group=DELETE),
     ]
 
     def __init__(self) -> None:
