@@ -71,6 +71,7 @@ class AgendaTable(VirtualTable[AgendaRow]):
         there, else on the same line (the row after one just done)."""
         rows = agenda_rows(agenda)
         self.today = agenda.today
+        self.empty_text = EMPTY
         keys = [row_key(row) for row in rows]
         if keep_cursor_on not in keys:
             line = min(self.cursor_row, len(rows) - 1)
