@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
-from portfolio_tui.domain.account_fields import clean_account_fields
+from portfolio_tui.domain.account_fields import INTERACTION_KINDS, clean_account_fields
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.recurrence import next_occurrence, validate_rrule
 from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
@@ -28,8 +28,6 @@ from portfolio_tui.views import (
 )
 
 Clock = Callable[[], datetime]
-
-INTERACTION_KINDS = ("call", "meeting", "email", "visit", "note")
 
 
 class RoutineCases:

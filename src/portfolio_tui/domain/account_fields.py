@@ -10,6 +10,7 @@ from portfolio_tui.domain.money import parse_money
 SOURCES = ("inbound", "outbound", "referral", "event", "other")
 RISK_LEVELS = ("low", "medium", "high")
 CHANNELS = ("phone", "email", "visit", "video", "sms")
+INTERACTION_KINDS = ("call", "meeting", "email", "visit", "note")
 TEXT_FIELDS = ("name", "legal_id", "sector", "size_band", "city", "region", "notes")
 EDITABLE_FIELDS = (
     *TEXT_FIELDS,

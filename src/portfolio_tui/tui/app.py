@@ -1,5 +1,8 @@
 """The app: modes (one screen each), global keys, theme, keymap, undo and error reporting.
 
+The service (`app.portfolio`) is opened on first use, by the first screen's loading worker:
+importing it (SQLAlchemy, SQLModel) takes ~0.4 s that the first frame does not wait for.
+
 Screen protocol: a mode screen has `refresh_data()`, a thread worker that (re)loads its data
 and touches the UI only through `app.call_from_thread` or `post_message`; it is called on
 mount and on resume, and by the app after an undo and after a modal form saved something.
@@ -8,11 +11,12 @@ mount and on resume, and by the app after an undo and after a modal form saved s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -20,18 +24,21 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from portfolio_tui import paths
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.portfolio import Portfolio, system_clock
+from portfolio_tui.errors import USER_ERRORS
 from portfolio_tui.tui.commands import AccountSearch, PortfolioCommands
 from portfolio_tui.tui.failures import ReportingWorkerManager, log_failure, report
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
-from portfolio_tui.tui.screens.exchange import ExchangeScreen
 from portfolio_tui.tui.screens.help import HelpScreen, screen_keys
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.form import FormModal
+
+if TYPE_CHECKING:
+    from portfolio_tui.portfolio import Portfolio
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 # (mode, key, title), in key order.
@@ -43,6 +50,15 @@ SCREEN_SWITCHES: list[tuple[str, str, str]] = [
     ("dashboard", "5", "Dashboard"),
     ("exchange", "6", "Import/Export"),
 ]
+
+
+def _exchange_screen() -> Screen:
+    # Imported when first shown: it reaches the file formats, and through them SQLModel, which
+    # the first frame should not wait for.
+    from portfolio_tui.tui.screens.exchange import ExchangeScreen
+
+    return ExchangeScreen()
+
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -57,7 +73,7 @@ class PortfolioApp(App[int]):
         "account": AccountScreen,
         "pipeline": PipelineScreen,
         "dashboard": DashboardScreen,
-        "exchange": ExchangeScreen,
+        "exchange": _exchange_screen,
     }
     DEFAULT_MODE = "today"
     COMMANDS = App.COMMANDS | {PortfolioCommands}
@@ -77,13 +93,21 @@ class PortfolioApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, portfolio: Portfolio, clock: Callable[[], datetime] = system_clock) -> None:
+    def __init__(
+        self,
+        open_portfolio: Callable[[], Portfolio],
+        settings: Settings,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self._workers = ReportingWorkerManager(self)
-        self.portfolio = portfolio
-        self.clock = clock
+        self._open_portfolio = open_portfolio
+        self._portfolio: Portfolio | None = None
+        self._portfolio_lock = threading.Lock()
+        self.open_error: BaseException | None = None  # why the database could not be opened
+        self.settings = settings
+        self.clock = clock  # None: the system clock
         self.current_account_id: str | None = None
-        settings = portfolio.settings
         self._theme_problem: str | None = None
         if self.get_theme(settings.theme) is None:
             self._theme_problem = f"theme: no theme named {settings.theme!r}; using {DARK_THEME}"
@@ -91,8 +115,27 @@ class PortfolioApp(App[int]):
         else:
             self.theme = settings.theme
 
+    @property
+    def portfolio(self) -> Portfolio:
+        """The service, opened on first use (from any thread; once)."""
+        with self._portfolio_lock:
+            if self._portfolio is None:
+                try:
+                    self._portfolio = self._open_portfolio()
+                except USER_ERRORS as error:  # not a portfolio file, a newer schema…
+                    # Nothing can be shown: quit, and `run` reports it as the CLI reports errors.
+                    self.open_error = error
+                    self.call_later(self.exit, return_code=1)  # thread-safe: posts a message
+                    raise
+            return self._portfolio
+
+    def close_portfolio(self) -> None:
+        with self._portfolio_lock:
+            if self._portfolio is not None:
+                self._portfolio.close()
+
     def on_mount(self) -> None:
-        self.set_keymap(dict(self.portfolio.settings.keymap))
+        self.set_keymap(dict(self.settings.keymap))
         if self._theme_problem:
             self.notify(self._theme_problem, severity="warning", markup=False)
 
@@ -178,7 +221,7 @@ class PortfolioApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         """Dark ↔ light; the theme of the settings stands for its side."""
-        preferred = self.get_theme(self.portfolio.settings.theme)
+        preferred = self.get_theme(self.settings.theme)
         if self.current_theme.dark:
             self.theme = preferred.name if preferred and not preferred.dark else LIGHT_THEME
         else:
@@ -205,8 +248,18 @@ def make_app(
     settings: Settings | None = None,
 ) -> PortfolioApp:
     """The app on the database at `db_path`; the CLI and the tests both build it here."""
-    clock = clock or system_clock
-    return PortfolioApp(Portfolio(db_path, clock=clock, tz=tz, settings=settings), clock)
+    if settings is None:
+        from portfolio_tui.config import load_settings
+
+        settings = load_settings(paths.config_file())
+    chosen: Settings = settings
+
+    def open_portfolio() -> Portfolio:
+        from portfolio_tui.portfolio import Portfolio, system_clock
+
+        return Portfolio(db_path, clock=clock or system_clock, tz=tz, settings=chosen)
+
+    return PortfolioApp(open_portfolio, chosen, clock)
 
 
 def run(db_path: Path) -> int:
@@ -214,5 +267,7 @@ def run(db_path: Path) -> int:
     try:
         app.run()
     finally:
-        app.portfolio.close()
+        app.close_portfolio()
+    if app.open_error is not None:
+        raise app.open_error
     return app.return_code or 0

@@ -8,6 +8,7 @@ account and add a contact.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,13 +21,15 @@ from textual.worker import Worker
 
 from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.errors import NotFound
-from portfolio_tui.portfolio import Portfolio
 from portfolio_tui.tui.formatting import due_text, money
 from portfolio_tui.tui.screens.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
 from portfolio_tui.tui.widgets.account_header import header_text
 from portfolio_tui.tui.widgets.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 from portfolio_tui.views import AccountCard
+
+if TYPE_CHECKING:  # the service is imported when the app first opens it
+    from portfolio_tui.portfolio import Portfolio
 
 LOG = Binding.Group("Log", compact=True)
 STAGE = Binding.Group("Stage", compact=True)

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from portfolio_tui.domain.account_fields import CHANNELS, RISK_LEVELS, SOURCES
+from portfolio_tui.domain.account_fields import (
+    CHANNELS,
+    INTERACTION_KINDS,
+    RISK_LEVELS,
+    SOURCES,
+)
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.portfolio import Portfolio
-from portfolio_tui.portfolio_routine import INTERACTION_KINDS
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
 from portfolio_tui.tui.widgets.form import FormError, FormModal
 from portfolio_tui.views import AccountView, AgendaItem
+
+if TYPE_CHECKING:  # the service is imported when the app first opens it
+    from portfolio_tui.portfolio import Portfolio
 
 MAX_DURATION_MINUTES = 24 * 60
 

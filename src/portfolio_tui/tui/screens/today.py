@@ -37,6 +37,7 @@ class TodayScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.agenda: Agenda | None = None
+        self.loads = 0  # agendas loaded and shown so far
         self._items: dict[str, AgendaItem] = {}
         # Mount and the resumes Textual sends when the mode is first shown come together:
         # the refresher makes them one load.
@@ -72,6 +73,7 @@ class TodayScreen(Screen):
 
     def _show(self, agenda: Agenda) -> None:
         self.agenda = agenda
+        self.loads += 1
         self._items = {row_key(item): item for _, items in agenda.groups for item in items}
         self.table.show(agenda, keep_cursor_on=self.selected_key())
         self._show_title(agenda)

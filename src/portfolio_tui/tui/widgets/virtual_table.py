@@ -204,7 +204,13 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         return [c.width if c.width is not None else max(c.min_width, share) for c in self.columns]
 
     def _update_virtual_size(self) -> None:
-        widths = self._column_widths(self.scrollable_content_region.width)
+        region = self.scrollable_content_region
+        width = region.width
+        if not self.show_vertical_scrollbar and len(self._items) + 1 > region.height:
+            # The vertical bar about to appear narrows the lines: sized for the width without
+            # it, they would be one too wide and bring a horizontal bar over the last row.
+            width -= self.styles.scrollbar_size_vertical
+        widths = self._column_widths(width)
         self.virtual_size = Size(sum(widths) + len(widths), len(self._items) + 1)
 
     def on_resize(self, event: events.Resize) -> None:
