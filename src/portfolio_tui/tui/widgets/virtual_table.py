@@ -346,6 +346,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             return cached
         style = self._style("cursor" if is_cursor else "even-row" if even else "")
         strip = self._strip(self._cells_of(item), width, style)
+        if is_cursor:
+            strip = self._cursor_colours(strip, style)
         self._lines[cache_key] = strip
         return strip
 
@@ -364,6 +366,21 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         text = Text(f" {self.empty_text}", style=style, no_wrap=True, end="")
         text.truncate(width, pad=True)
         return Strip(text.render(self.app.console), width)
+
+    @staticmethod
+    def _cursor_colours(strip: Strip, style: Style) -> Strip:
+        """On the cursor row, text takes the cursor's colour (coloured words on its background
+        were hard to read); badges, which bring their own background, keep theirs."""
+        colour = Style(color=style.color)
+        return Strip(
+            [
+                Segment(text, seg_style + colour, control)
+                if seg_style is not None and seg_style.bgcolor == style.bgcolor
+                else Segment(text, seg_style, control)
+                for text, seg_style, control in strip
+            ],
+            strip.cell_length,
+        )
 
     def _strip(self, cells: Sequence[Cell], width: int, style: Style) -> Strip:
         """One line: each cell rendered on its own (so a cell stays one run of segments, and an
