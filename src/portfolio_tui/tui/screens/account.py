@@ -89,7 +89,7 @@ class AccountScreen(Screen):
                 yield DataTable(id="contacts", cursor_type="row", show_header=False)
                 yield Label("Sales by family", classes="pane-title", id="families-title")
                 yield DataTable(id="families", cursor_type="row", show_header=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # Fixed widths: the side pane is about 46 columns wide on a 120-column screen.

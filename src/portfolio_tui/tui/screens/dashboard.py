@@ -118,7 +118,7 @@ class DashboardScreen(Screen):
             with Vertical(classes="panel", id="matrix-panel"):
                 yield Static(id="matrix-title", classes="panel-title")
                 yield Static(id="matrix")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show_title()

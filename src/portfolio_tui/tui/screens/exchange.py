@@ -181,7 +181,7 @@ class ExchangeScreen(SyncPart):
                     "Pick a file and preview it: nothing is written until you confirm.",
                     id="exchange-report",
                 )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False

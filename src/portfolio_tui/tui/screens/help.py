@@ -79,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 id="help-hint",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

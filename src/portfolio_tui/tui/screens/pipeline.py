@@ -108,7 +108,7 @@ class PipelineScreen(Screen):
                     empty_text="No prospect to rank.",
                     id="ranked-table",
                 )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show_title()

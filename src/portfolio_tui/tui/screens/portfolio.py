@@ -92,7 +92,7 @@ class PortfolioScreen(Screen):
             id="portfolio-table",
         )
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def table(self) -> VirtualTable[PortfolioRow]:

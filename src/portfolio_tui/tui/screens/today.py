@@ -46,7 +46,7 @@ class TodayScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="today-title")
         yield AgendaTable(id="agenda")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def table(self) -> AgendaTable:

@@ -103,7 +103,7 @@ class FormModal(ModalScreen[str | None]):
             yield Static(
                 Text("enter or ctrl+s saves · escape cancels", style="italic"), id="form-hint"
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#form-error").display = False
