@@ -29,7 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-OUT = Path(__file__).resolve().parent / "out"
+from common import OUT, reference_db
+
 SIZE = (120, 36)
 ZONE = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=ZONE)  # the demo is generated around this day
@@ -38,20 +39,6 @@ TYPING = ["l", "y", "o", "n", "backspace", "backspace", "backspace", "backspace"
           "s", "a", "s", "space", "m", "backspace", "backspace", "backspace", "backspace",
           "backspace", "d", "u", "p", "o", "n", "t", "backspace", "backspace", "backspace",
           "backspace", "backspace", "backspace", "p", "h", "a", "r", "m", "a"]  # fmt: skip
-
-
-def reference_db(accounts: int) -> Path:
-    """The benchmark portfolio, generated once when missing (the reference takes minutes)."""
-    path = OUT / ("reference.db" if accounts == 20_000 else f"reference-{accounts}.db")
-    if not path.exists():
-        OUT.mkdir(exist_ok=True)
-        print(f"generating {path} ({accounts} accounts)…", file=sys.stderr)
-        subprocess.run(
-            [sys.executable, "-m", "portfolio_tui", "--db", str(path), "demo",
-             "--accounts", str(accounts), "--years", "3", "--seed", "1"],
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-    return path
 
 
 def clock() -> datetime:
@@ -315,7 +302,7 @@ def main() -> int:
 
     accounts = 300 if args.smoke else args.accounts
     repeat = 1 if args.smoke else args.repeat
-    db = reference_db(accounts)
+    db, _ = reference_db(accounts)
     first_screen_seconds("bare", db)  # warm the page cache and the imports; not counted
     first_screen_seconds("app", db)
     bare_runs = [first_screen_seconds("bare", db) for _ in range(repeat)]

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# Columns every synced row carries besides its data (see store/models.Synced); merged by
+# their own rules in a sync.
+BOOKKEEPING = ("id", "created_at", "updated_at", "device_id", "clocks")
+
 # The per-account figures, named alike in every report and export that carries them.
 FIGURE_NAMES = (
     "revenue",

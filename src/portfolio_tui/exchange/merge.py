@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-# Columns that describe a row rather than hold its data; merged by their own rules.
-BOOKKEEPING = ("id", "created_at", "updated_at", "device_id", "clocks")
+from portfolio_tui.domain.records import BOOKKEEPING
+
 LABEL_COLUMNS = ("name", "title", "summary", "to_stage", "order_ref")
 
 Row = tuple[Any, ...]

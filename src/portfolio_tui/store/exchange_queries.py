@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portfolio_tui.domain.records import BOOKKEEPING
 from portfolio_tui.store.models import Account, Contact
 
 # --- records matched by an import ------------------------------------------------------------
@@ -84,7 +85,6 @@ INTERACTIONS = FactTable(
     {"occurred_at": "datetime"},
 )
 STAGING = "temp.import_staging"
-BOOKKEEPING = ("id", "created_at", "updated_at", "device_id", "clocks")
 
 
 def create_staging(conn: sqlite3.Connection, fact: FactTable) -> None:

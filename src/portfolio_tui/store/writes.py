@@ -16,8 +16,6 @@ from sqlmodel import Session
 
 from portfolio_tui.store.models import Synced
 
-BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "device_id", "clocks"})
-
 T = TypeVar("T", bound=Synced)
 
 
