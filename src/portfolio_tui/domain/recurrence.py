@@ -3,17 +3,21 @@
 Only the parts a follow-up needs are accepted: FREQ (DAILY, WEEKLY, MONTHLY or YEARLY; the time
 of day comes from the start), INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYYEARDAY,
 BYWEEKNO, BYSETPOS and WKST. Every value is range-checked here, because dateutil silently
-accepts rules such as BYMONTH=13 that never happen.
+accepts rules such as BYMONTH=13 that never happen. `parse_repeat` also reads repeats in words
+("every monday", "tous les mois le 5"); `next_in_series` steps a series when one is done.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from typing import Any
 
 from dateutil import rrule as du
+
+from portfolio_tui.domain.text import fold
 
 _FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -29,19 +33,8 @@ _INT_LISTS = {
     "BYWEEKNO": (1, 53, True),
     "BYSETPOS": (1, 366, True),
 }
-_ORDER = (
-    "FREQ",
-    "INTERVAL",
-    "COUNT",
-    "UNTIL",
-    "BYMONTH",
-    "BYWEEKNO",
-    "BYYEARDAY",
-    "BYMONTHDAY",
-    "BYDAY",
-    "BYSETPOS",
-    "WKST",
-)
+# every part a rule may give; _Rule.text writes them in a fixed order
+_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_INT_LISTS})
 _BYDAY = re.compile(r"([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 _UNTIL = re.compile(r"([0-9]{8})(?:T([0-9]{6})(Z?))?")
 # A rule that never happens (BYMONTH=2;BYMONTHDAY=30) makes dateutil walk to year 9999, which
@@ -122,6 +115,23 @@ def validate_rrule(text: str) -> str:
     return _parse(text).text()
 
 
+def parse_repeat(text: str) -> str:
+    """A repeat as typed, as canonical RRULE text: an RRULE, or words in English or French
+    (case and accents ignored): "every weekday", "every 2 weeks on mon", "tous les lundis", "une
+    semaine sur deux", "le premier lundi de chaque mois", "weekly, 5 times". Anything else, even
+    "every 2nd week" (which week?), is a RecurrenceError: nothing is guessed."""
+    if "=" in text or not text.strip():
+        return validate_rrule(text)
+    words = fold(text)
+    for pattern, replacement in _PHRASES:
+        words = pattern.sub(replacement, words)
+    said = _Said(text).read([_token(word, text) for word in _WORD.findall(words)])
+    try:
+        return validate_rrule(said.rule().text())
+    except RecurrenceError as error:
+        raise RecurrenceError(text, error.reason) from None
+
+
 def next_occurrence(rrule_text: str, after: datetime, dtstart: datetime) -> datetime | None:
     """The first occurrence strictly after `after`, or None once COUNT or UNTIL is spent.
 
@@ -144,6 +154,20 @@ def next_occurrence_date(rrule_text: str, after: date, start: date) -> date | No
         rrule_text, datetime.combine(after, time()), datetime.combine(start, time())
     )
     return None if found is None else found.date()
+
+
+def next_in_series(
+    rrule_text: str, *, first: datetime, current: datetime, now: datetime
+) -> datetime | None:
+    """The occurrence after `current` once it is done, or None when the series is over.
+
+    `first` is the series' DTSTART, the same for all its occurrences so that COUNT and UNTIL
+    mean what a calendar reads; `current` the occurrence done (its due time, snoozed or not);
+    `now` when. The next is strictly after both: missed ones are skipped and, as on a calendar,
+    used up."""
+    if current < first:
+        raise ValueError("the current occurrence can't come before the series' first one")
+    return next_occurrence(rrule_text, max(current, now), first)
 
 
 def describe_rrule(text: str) -> str:
@@ -235,7 +259,7 @@ def _parse(text: str) -> _Rule:
         name, value = name.strip(), value.strip()
         if not sep or not value:
             raise RecurrenceError(text, f"expected NAME=VALUE, not '{part}'")
-        if name not in _ORDER:
+        if name not in _PARTS:
             if name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
                 raise RecurrenceError(text, f"{name} is not supported: the start sets the time")
             raise RecurrenceError(text, f"unknown part {name}")
@@ -346,3 +370,131 @@ def _until(value: str, text: str) -> date | datetime:
 def _happens(rule: _Rule) -> bool:
     probe = replace(rule, interval=1, count=None, until=None).build(_PROBE_START, None)
     return next(iter(probe), None) is not None
+
+
+# --- repeats in words (parse_repeat) ---------------------------------------------------------
+
+_Token = tuple[str, Any]  # (kind, value): ("unit", "WEEKLY"), ("day", 0), ("nth", -1)…
+_NUMBERS_EN = "one two three four five six seven eight nine ten eleven twelve"
+_NUMBERS_FR = "un deux trois quatre cinq six sept huit neuf dix onze douze"
+_VOCABULARY: dict[str, _Token] = {}
+for _kind, _value, _names in (
+    ("every", None, "every each chaque tous toutes"),
+    ("filler", None, "on the of and at le la les l de du des et"),
+    ("times", None, "times time fois"),
+    ("weekdays", None, "weekdays"),
+    ("unit", "DAILY", "day days jour jours"),
+    ("unit", "WEEKLY", "week weeks semaine semaines"),
+    ("unit", "MONTHLY", "month months mois"),
+    ("unit", "YEARLY", "year years an ans annee annees"),
+    ("adverb", "DAILY", "daily quotidien quotidienne quotidiennement"),
+    ("adverb", "WEEKLY", "weekly hebdomadaire hebdo"),
+    ("adverb", "MONTHLY", "monthly mensuel mensuelle mensuellement"),
+    ("adverb", "YEARLY", "yearly annually annual annuel annuelle annuellement"),
+    ("nth", 1, "first premier premiere premiers premieres"),
+    ("nth", 2, "second seconde deuxieme deuxiemes"),
+    ("nth", 3, "third troisieme troisiemes"),
+    ("nth", 4, "fourth quatrieme quatriemes"),
+    ("nth", -1, "last dernier derniere derniers dernieres"),
+    ("day", 0, "monday mondays mon lundi lundis lun"),
+    ("day", 1, "tuesday tuesdays tue tues mardi mardis mar"),
+    ("day", 2, "wednesday wednesdays wed mercredi mercredis mer"),
+    ("day", 3, "thursday thursdays thu thur thurs jeudi jeudis jeu"),
+    ("day", 4, "friday fridays fri vendredi vendredis ven"),
+    ("day", 5, "saturday saturdays sat samedi samedis sam"),
+    ("day", 6, "sunday sundays sun dimanche dimanches dim"),
+):
+    _VOCABULARY.update(dict.fromkeys(_names.split(), (_kind, _value)))
+for _number, _names in enumerate(zip(_NUMBERS_EN.split(), _NUMBERS_FR.split(), strict=True), 1):
+    _VOCABULARY.update(dict.fromkeys(_names, ("num", _number)))
+_PHRASES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(week ?days?|working days?|business days?|jours? ouvr(es?|ables?))\b", " weekdays "),
+        (r"\bdu lundi au vendredi\b", " every weekdays "),
+        (r"\bevery other\b", "every 2"),
+        (r"\bune? (\w+) sur deux\b", r"every 2 \1"),  # une semaine sur deux
+        (r"\b(quinze jours|quinzaine|fortnight)\b", "2 weeks"),  # tous les quinze jours
+        (r"\b([0-9]+)(st|nd|rd|th|e|eme) (last|derniere?s?)\b", r"\1thlast"),  # the 2nd last
+        (r"\bavant[- ]derniere?s?\b", "2thlast"),
+    )
+)
+_WORD = re.compile(r"[^\W_]+")
+_ORDINAL = re.compile(r"([0-9]+)(?:st|nd|rd|th|er|re|e|eme|ieme)(last)?")
+_HOW_TO = "try 'every monday', 'every 2 weeks', 'tous les mois le 5', or FREQ=WEEKLY;BYDAY=MO"
+
+
+def _token(word: str, text: str) -> _Token:
+    if word in _VOCABULARY:
+        return _VOCABULARY[word]
+    if word.isdecimal():
+        return "num", int(word)
+    if (ordinal := _ORDINAL.fullmatch(word)) is not None:
+        return "nth", -int(ordinal[1]) if ordinal[2] else int(ordinal[1])
+    raise RecurrenceError(text, f"'{word}' is not a word of repeats; {_HOW_TO}")
+
+
+@dataclass(slots=True)
+class _Said:
+    """What the words of a repeat say, read token by token."""
+
+    text: str
+    every: bool = False
+    freqs: set[str] = field(default_factory=set)
+    interval: int | None = None
+    count: int | None = None
+    monthdays: list[int] = field(default_factory=list)
+    days: list[tuple[int | None, int]] = field(default_factory=list)
+
+    def read(self, tokens: list[_Token]) -> _Said:
+        tokens, index = [*tokens, ("end", None)], 0
+        while index < len(tokens) - 1:
+            index += 1 + self._take(*tokens[index], tokens[index + 1])
+        return self
+
+    def _take(self, kind: str, value: Any, following: _Token) -> int:  # 1 if it used following
+        after = following[0]
+        if kind in ("every", "adverb"):
+            self.every = True
+        if kind in ("unit", "adverb"):
+            self.freqs.add(value)
+        elif kind == "weekdays":
+            self.days.extend((None, day) for day in range(5))
+        elif kind == "day":
+            self.days.append((None, value))
+        elif kind == "num" and after in ("unit", "day", "times"):  # every 2 weeks, 5 times
+            name = "count" if after == "times" else "interval"
+            if getattr(self, name) is not None:
+                raise RecurrenceError(self.text, f"it gives the {name} twice")
+            setattr(self, name, value)
+            return int(after == "times")
+        elif kind == "nth" and after == "day":  # the 1st monday, le dernier vendredi
+            self.days.append((value, following[1]))
+            return 1
+        elif kind == "nth" and after == "unit" and following[1] != "DAILY" and value > 0:
+            unit, nth = _UNIT[following[1]], _ordinal(value)  # every 2nd week: which one?
+            raise RecurrenceError(
+                self.text, f"say 'every {value} {unit}s' or 'every {unit} on the {nth}'"
+            )
+        elif kind in ("num", "nth"):  # the 5th, le 5, the last day
+            self.monthdays.append(value)
+            return int(after == "unit")
+        elif kind == "times":
+            raise RecurrenceError(self.text, "say how many times, such as '5 times'")
+        return 0
+
+    def rule(self) -> _Rule:
+        positioned = bool(self.monthdays) or any(n is not None for n, _ in self.days)
+        implied = "WEEKLY" if self.days and not positioned else None
+        freq = next(iter(self.freqs)) if len(self.freqs) == 1 else implied
+        if not (self.every or (positioned and self.freqs == {"MONTHLY"})):  # "le 5 du mois"
+            problem = "say how often: 'every …', 'chaque …', 'tous les …'"
+        elif positioned and freq != "MONTHLY":
+            problem = "a day of the month needs 'every month', such as 'every month on the 5th'"
+        elif freq is None or len(self.freqs) > 1:
+            problem = "say one of every day, week, month or year"
+        else:
+            interval = 1 if self.interval is None else self.interval
+            days, monthdays = tuple(self.days), tuple(self.monthdays)
+            return _Rule(freq, interval, self.count, bymonthday=monthdays, byday=days)
+        raise RecurrenceError(self.text, f"{problem}; {_HOW_TO}")
