@@ -127,6 +127,37 @@ def d(day: int, month: int = 11, year: int = 2026) -> date:
         ("15 août 2027", d(15, 8, 2027), None),
         ("3 fevrier", d(3, 2, 2027), None),
         ("maintenant", d(22), time(8, 30)),
+        # weeks, months and days of the month
+        ("next week", d(23), None),  # the Monday of next week; today is Sunday
+        ("la semaine prochaine 10h", d(23), time(10)),
+        ("fin du mois 17h", d(30), time(17)),
+        ("end of next month", d(31, 12), None),
+        ("fin du mois prochain", d(31, 12), None),
+        ("le 5", d(5, 12), None),  # the 5th of November is past: December's
+        ("le 22", d(22), None),  # today
+        ("le 1er", d(1, 12), None),
+        ("le 5 à 14h", d(5, 12), time(14)),
+        ("the 5th", d(5, 12), None),
+        ("on the 1st", d(1, 12), None),
+        ("the 2nd", d(2, 12), None),
+        ("the 3rd", d(3, 12), None),
+        ("the 11th", d(11, 12), None),
+        ("the 22nd", d(22), None),
+        ("on the 30th at 9:00", d(30), time(9)),
+        ("dans 15 jours", d(7, 12), None),  # digits count days, not the "quinze jours" idiom
+        ("5/12", d(5, 12), None),
+        ("le 5/12/2026 9h", d(5, 12), time(9)),
+        ("le 1er décembre", d(1, 12), None),
+        ("le lun. 30 nov. 2026", d(30), None),
+        # times
+        ("jeudi 14h30", d(26), time(14, 30)),
+        ("à 9h", d(22), time(9)),
+        ("at 9:00", d(22), time(9)),
+        ("midi", d(22), time(12)),
+        ("à midi", d(22), time(12)),
+        ("demain midi", d(23), time(12)),
+        ("noon", d(22), time(12)),
+        ("tomorrow at noon", d(23), time(12)),
     ],
 )
 def test_parse_when_on_a_sunday(phrase: str, day: date, at: time | None) -> None:
@@ -148,6 +179,8 @@ def test_parse_when_on_a_sunday(phrase: str, day: date, at: time | None) -> None
         ("lundi dernier", d(16)),
         ("last sunday", d(22)),
         ("+1w", d(30)),
+        ("next week", d(30)),  # today is already this week's Monday
+        ("semaine prochaine", d(30)),
     ],
 )
 def test_weekdays_on_a_monday(phrase: str, day: date) -> None:
@@ -169,10 +202,48 @@ def test_weekdays_on_a_monday(phrase: str, day: date) -> None:
         ("5/1", datetime(2026, 12, 30), date(2027, 1, 5)),
         ("28/12", datetime(2027, 1, 2), date(2026, 12, 28)),
         ("29/2", datetime(2027, 11, 22), date(2028, 2, 29)),
+        ("fin du mois", datetime(2028, 2, 10), date(2028, 2, 29)),  # leap year
+        ("fin du mois", datetime(2027, 2, 28), date(2027, 2, 28)),  # today is the last day
+        ("fin du mois prochain", datetime(2027, 1, 31), date(2027, 2, 28)),
+        ("fin du mois prochain", datetime(2026, 12, 15), date(2027, 1, 31)),
+        ("next week", datetime(2026, 12, 31), date(2027, 1, 4)),  # a Thursday
+        ("next week", datetime(2026, 11, 28), date(2026, 11, 30)),  # a Saturday
+        ("le 5", datetime(2026, 12, 20), date(2027, 1, 5)),  # across the year
+        ("le 31", datetime(2026, 12, 5), date(2026, 12, 31)),
+        ("le 29", datetime(2028, 2, 3), date(2028, 2, 29)),
+        ("the 31st", datetime(2027, 1, 2), date(2027, 1, 31)),
     ],
 )
 def test_month_arithmetic_and_year_less_dates(phrase: str, now: datetime, day: date) -> None:
     assert parse_when(phrase, now).day == day
+
+
+@given(today=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)))
+def test_next_week_and_end_of_month(today: date) -> None:
+    now = datetime.combine(today, time(12))
+    for phrase in ("next week", "semaine prochaine", "la semaine prochaine"):
+        monday = parse_when(phrase, now).day
+        assert monday.weekday() == 0 and 1 <= days_between(today, monday) <= 7
+    for phrase in ("end of month", "end of the month", "fin du mois", "fin de mois"):
+        last = parse_when(phrase, now).day
+        assert (last.year, last.month) == (today.year, today.month) and last >= today
+        assert (last + timedelta(days=1)).day == 1
+
+
+@given(
+    today=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    day=st.integers(min_value=1, max_value=31),
+)
+def test_day_of_the_month_is_the_next_one_or_an_error(today: date, day: int) -> None:
+    following = [today + timedelta(days=k) for k in range(62)]
+    first = next(c for c in following if c.day == day)
+    month_meant = today.month if day >= today.day else today.month % 12 + 1
+    phrase = "le 1er" if day == 1 else f"le {day}"
+    if first.month == month_meant:
+        assert parse_when(phrase, datetime.combine(today, time(12))) == When(first)
+    else:
+        with pytest.raises(DatePhraseError, match="has no day"):
+            parse_when(phrase, datetime.combine(today, time(12)))
 
 
 def test_now_drops_seconds() -> None:
@@ -185,7 +256,6 @@ def test_now_drops_seconds() -> None:
         ("tomorow", None),
         ("", None),
         ("   ", None),
-        ("next week", None),
         ("+3", None),
         ("+3x", None),
         ("+2h", None),
@@ -199,7 +269,6 @@ def test_now_drops_seconds() -> None:
         ("1/12/202", None),
         ("01/12-2026", None),
         ("2026-12-01 14:30 extra", None),
-        ("le 3", None),
         ("١/١٢", None),  # Arabic-Indic digits are not read as digits
         ("25:00", "no such time 25:00"),
         ("tomorrow 25:00", "no such time 25:00"),
@@ -218,6 +287,9 @@ def test_now_drops_seconds() -> None:
         ("29/2", "no 29 February between"),
         ("tue 30 nov", "30 November 2026 is a Monday"),
         ("+99999999999d", "too far away"),
+        ("le 31", "November 2026 has no day 31"),  # not skipped to 31 December
+        ("le 0", "December 2026 has no day 0"),
+        ("le 32", "November 2026 has no day 32"),
         ("in 99999 years", "too far away"),
     ],
 )
@@ -231,6 +303,23 @@ def test_unreadable_phrases_name_the_phrase(phrase: str, reason: str | None) -> 
         assert "(try: today, tomorrow 9:00, +3d" in message
     else:
         assert reason in message
+
+
+# Not read on purpose: no single reading (see the module docstring), or malformed.
+# fmt: off
+NOT_READ = [
+    "fin de semaine", "end of week", "week-end", "ce week-end", "next month", "mois prochain",
+    "demain matin", "demain après-midi", "après-midi", "demain soir", "minuit", "demain minuit",
+    "midnight", "ce vendredi", "dans quinze jours", "in three days", "le lundi", "le", "le 5er",
+    "le 1st", "the 5st", "the 1th", "the 22th", "the 5", "on 5th", "midi 9h",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("phrase", NOT_READ)
+def test_phrases_not_read_on_purpose(phrase: str) -> None:
+    with pytest.raises(DatePhraseError, match=r"\(try: today, tomorrow 9:00, \+3d"):
+        parse_when(phrase, SUNDAY)
 
 
 def test_error_message_matches_the_contract() -> None:

@@ -2,27 +2,40 @@
 
 `parse_when` reads a small, strict grammar (case, accents and surrounding spaces ignored):
 
-    phrase   := date [[","] ["at" | "à"] time] | time | "now" | "maintenant"
+    phrase   := date [[","] ["at" | "à"] time] | ["at" | "à"] time | "now" | "maintenant"
     date     := "today" | "aujourd'hui" | "tomorrow" | "demain" | "après-demain"
               | "yesterday" | "hier" | "avant-hier"
+              | "next week" | ["la"] "semaine prochaine"   the Monday of next week
+              | "end of [the] month" | "fin du mois" | "fin de mois"     its last day
+              | "end of next month" | "fin du mois prochain"
+              | "le" D | "le 1er" | ["on"] "the" Dth        le 5, the 5th, on the 1st
               | ("+" | "-") N unit                      +3d  +2w  +1m  -3d  +3 days
               | ("in" | "dans") N unit                  in 3 days, dans 2 semaines
               | N unit "ago" | "il y a" N unit          3 days ago, il y a 2 jours
               | ["next"] weekday | weekday ["prochain"]   the first one strictly after today
               | "last" weekday | weekday "dernier"      the last one strictly before today
               | YYYY-MM-DD | YYYY/MM/DD                 also 2026-12-01T14:30
-              | D/M/YYYY | D/M/YY | D/M                 day first; "/", "-" or "." between
-              | [weekday] D ["er"] month [YYYY]         30 nov, mon 30 Nov 2026, 1er décembre
+              | ["le"] D/M/YYYY | D/M/YY | D/M          day first; "/", "-" or "." between
+              | ["le"] [weekday] D ["er"] month [YYYY]  30 nov, mon 30 Nov 2026, le 1er décembre
     unit     := d | day(s) | j | jour(s) | w | week(s) | s | semaine(s)
               | m | month(s) | mois | y | year(s) | an(s) | année(s)
     time     := H:MM | Hh | HhMM | H[:MM]am | H[:MM]pm   9:00  09:00  9h  14h30  2pm  2:30pm
+              | "midi" | "noon"                        12:00
     weekday  := monday | mon | lundi | lun | ... (English and French, full or 3 letters)
 
 `m` is months, never minutes. Months are added with relativedelta, so 31 Jan + 1m = 28 Feb.
 A date without a year (`1/12`, `30 nov`) is the one from 3 months before today to 9 months
 after, which reads right both for follow-ups ("1/12" or "15/6" typed on 22 Nov are next week
 and next June) and for logging ("20/11" typed on 22 Nov was two days ago). A lone time means
-today.
+today. A day of the month alone (`le 5`, `the 5th`) is this month's if it is today or later,
+else next month's, and an error when that month has no such day (`le 31` on 5 November):
+never a skip to a later month.
+Counts are digits and mean what they say: `dans 15 jours` is 15 days, although French says
+"quinze jours" for two weeks (`dans 2 semaines`, `+2w`); number words are not read.
+Left out on purpose, because they have no single reading: "fin de semaine" / "end of week"
+(Friday in a French office, Sunday by the calendar, the weekend in Quebec), "week-end",
+"matin", "après-midi", "soir" (which hour?), "minuit" (which day?), "mois prochain" /
+"next month" (the 1st, or the same day?), "ce vendredi" (today, on a Friday?).
 Anything else is an error that names the phrase: nothing is guessed.
 """
 
@@ -155,12 +168,17 @@ _FIXED_DAYS = {
     "day before yesterday": -2,
 }
 _NOW_WORDS = frozenset({"now", "maintenant"})
+_NOON_WORDS = frozenset({"midi", "noon"})
+_NEXT_WEEK = frozenset({"next week", "semaine prochaine", "la semaine prochaine"})
+_END_OF_MONTH = frozenset({"end of month", "end of the month", "fin du mois", "fin de mois"})
+_END_OF_NEXT_MONTH = frozenset({"end of next month", "fin du mois prochain"})
+_ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 _WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 _MO = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _UN = "|".join(sorted(_UNITS, key=len, reverse=True))
 
-_TIME = r"[0-9]{1,2}(?::[0-9]{2}\s*(?:am|pm)?|h(?:[0-9]{2})?|\s*(?:am|pm))"
+_TIME = r"(?:[0-9]{1,2}(?::[0-9]{2}\s*(?:am|pm)?|h(?:[0-9]{2})?|\s*(?:am|pm))|midi|noon)"
 _TRAILING_TIME = re.compile(rf"(?:^|[\s,]+)(?:(?:at|a)\s+)?(?P<time>{_TIME})$")
 _ISO_T = re.compile(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])")
 
@@ -171,6 +189,11 @@ _AGO = re.compile(
 )
 _NEXT_WD = re.compile(rf"^(?:next\s+(?P<wd1>{_WD})|(?P<wd2>{_WD})(?:\s+prochain)?)$")
 _LAST_WD = re.compile(rf"^(?:last\s+(?P<wd1>{_WD})|(?P<wd2>{_WD})\s+dernier)$")
+_DAY_OF_MONTH = re.compile(
+    r"^(?:le\s+(?P<fr>[0-9]{1,2})(?P<er>er)?"
+    r"|(?:on\s+)?the\s+(?P<en>[0-9]{1,2})(?P<th>st|nd|rd|th))$"
+)
+_LEADING_LE = re.compile(r"^le\s+(?=[0-9]|(?:" + _WD + r")\.?,?\s+[0-9])")
 _YMD = re.compile(r"^(?P<y>[0-9]{4})(?P<sep>[-/])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})$")
 _DMY = re.compile(
     r"^(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?:(?P=sep)(?P<y>[0-9]{4}|[0-9]{2}))?$"
@@ -212,6 +235,8 @@ def _normalise(phrase: str) -> str:
 
 
 def _parse_time(text: str, phrase: str) -> time:
+    if text in _NOON_WORDS:
+        return time(12)
     match = re.fullmatch(r"([0-9]{1,2})(?:[:h]([0-9]{2})?)?\s*(am|pm)?", text)
     assert match is not None  # _TIME only matches this shape
     hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
@@ -225,8 +250,24 @@ def _parse_time(text: str, phrase: str) -> time:
 
 
 def _parse_day(text: str, today: date, phrase: str) -> date:
+    found = _relative_day(text, today, phrase)
+    if found is None:
+        found = _calendar_day(_LEADING_LE.sub("", text), today, phrase)
+    if found is None:
+        raise DatePhraseError(phrase)
+    return found
+
+
+def _relative_day(text: str, today: date, phrase: str) -> date | None:
+    """Days named from today: tomorrow, +3d, in 2 weeks, monday, next week, le 5…"""
     if text in _FIXED_DAYS:
         return today + timedelta(days=_FIXED_DAYS[text])
+    if text in _NEXT_WEEK:
+        return today + timedelta(days=7 - today.weekday())
+    if text in _END_OF_MONTH:
+        return _last_day_of_month(today)
+    if text in _END_OF_NEXT_MONTH:
+        return _last_day_of_month(today + relativedelta(months=1))
     if m := _SIGNED.match(text):
         return _shift(today, int(m["n"]) * (1 if m["sign"] == "+" else -1), m["unit"], phrase)
     if m := _IN.match(text):
@@ -239,6 +280,19 @@ def _parse_day(text: str, today: date, phrase: str) -> date:
     if m := _LAST_WD.match(text):
         back = (today.weekday() - _WEEKDAYS[m["wd1"] or m["wd2"]] - 1) % 7 + 1
         return today - timedelta(days=back)
+    if m := _DAY_OF_MONTH.match(text):
+        day = int(m["fr"] or m["en"])
+        well_formed = (m["er"] is None or day == 1) and (
+            m["th"] is None or m["th"] == _ORDINAL_SUFFIXES.get(day, "th")
+        )
+        if not well_formed:  # "le 5er", "the 5st"
+            raise DatePhraseError(phrase)
+        return _day_of_month(day, today, phrase)
+    return None
+
+
+def _calendar_day(text: str, today: date, phrase: str) -> date | None:
+    """Days written as a date: 2026-12-01, 1/12/2026, 1/12, mon 30 nov, 1er décembre 2027."""
     if m := _YMD.match(text):
         return _make_date(int(m["y"]), int(m["m"]), int(m["d"]), phrase, DatePhraseError)
     if m := _DMY.match(text):
@@ -257,7 +311,19 @@ def _parse_day(text: str, today: date, phrase: str) -> date:
                 phrase, f"{_long_date(found)} is a {calendar.day_name[found.weekday()]}"
             )
         return found
-    raise DatePhraseError(phrase)
+    return None
+
+
+def _last_day_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _day_of_month(day: int, today: date, phrase: str) -> date:
+    """The `day` of this month, or of next month once this month's is past; never skipped."""
+    year, month = today.year, today.month
+    if day < today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return _make_date(year, month, day, phrase, DatePhraseError)
 
 
 def _shift(today: date, n: int, unit: str, phrase: str) -> date:

@@ -1,0 +1,95 @@
+"""The names of the domain's values as people read them, in the current language.
+
+The domain keeps stable English keys (`"warm"`, `"Need Attention"`, `"no_budget"`); these
+functions give the label for a screen or a report, with the French of docs/glossary.md.
+Each family has its own gettext context, so the same English word can take two French ones:
+an account is "Perdu", a deal (une affaire) "Perdue".
+"""
+
+from __future__ import annotations
+
+from portfolio_tui.i18n import ngettext, pgettext
+from portfolio_tui.i18n.formats import number
+
+__all__ = [
+    "accounts_count",
+    "deal_stage_label",
+    "interaction_kind_label",
+    "lost_reason_label",
+    "segment_label",
+    "stage_label",
+]
+
+
+def stage_label(stage: str) -> str:
+    """An account's stage (`domain.stages.Stage`): "warm" → "Warm" / "Tiède"."""
+    labels = {
+        "suspect": pgettext("account stage", "Suspect"),
+        "cold": pgettext("account stage", "Cold"),
+        "warm": pgettext("account stage", "Warm"),
+        "hot": pgettext("account stage", "Hot"),
+        "client": pgettext("account stage", "Client"),
+        "lost": pgettext("account stage", "Lost"),
+    }
+    return labels[stage]
+
+
+def deal_stage_label(stage: str) -> str:
+    """A deal's stage (`domain.deals.DealStage`): "won" → "Won" / "Gagnée"."""
+    labels = {
+        "qualification": pgettext("deal stage", "Qualification"),
+        "proposal": pgettext("deal stage", "Proposal"),
+        "negotiation": pgettext("deal stage", "Negotiation"),
+        "won": pgettext("deal stage", "Won"),
+        "lost": pgettext("deal stage", "Lost"),
+    }
+    return labels[stage]
+
+
+def lost_reason_label(reason: str) -> str:
+    """A lost deal's reason: the defaults translated ("no_budget" → "Pas de budget"); a reason
+    the rep defined is their own text and comes back as it is."""
+    labels = {
+        "price": pgettext("lost reason", "Price"),
+        "competitor": pgettext("lost reason", "Competitor"),
+        "timing": pgettext("lost reason", "Timing"),
+        "no_budget": pgettext("lost reason", "No budget"),
+        "no_decision": pgettext("lost reason", "No decision"),
+        "other": pgettext("lost reason", "Other"),
+    }
+    return labels.get(reason, reason)
+
+
+def interaction_kind_label(kind: str) -> str:
+    """An interaction's kind (`domain.account_fields.INTERACTION_KINDS`): "call" → "Appel"."""
+    labels = {
+        "call": pgettext("interaction kind", "Call"),
+        "meeting": pgettext("interaction kind", "Meeting"),
+        "email": pgettext("interaction kind", "Email"),
+        "visit": pgettext("interaction kind", "Visit"),
+        "note": pgettext("interaction kind", "Note"),
+    }
+    return labels[kind]
+
+
+def segment_label(segment: str) -> str:
+    """An RFM segment (`domain.rfm.SEGMENTS`): "Need Attention" → "À surveiller"."""
+    labels = {
+        "Champions": pgettext("RFM segment", "Champions"),
+        "Loyal": pgettext("RFM segment", "Loyal"),
+        "Potential Loyalists": pgettext("RFM segment", "Potential Loyalists"),
+        "New Customers": pgettext("RFM segment", "New Customers"),
+        "Promising": pgettext("RFM segment", "Promising"),
+        "Need Attention": pgettext("RFM segment", "Need Attention"),
+        "About to Sleep": pgettext("RFM segment", "About to Sleep"),
+        "At Risk": pgettext("RFM segment", "At Risk"),
+        "Can't Lose Them": pgettext("RFM segment", "Can't Lose Them"),
+        "Hibernating": pgettext("RFM segment", "Hibernating"),
+    }
+    return labels[segment]
+
+
+def accounts_count(count: int) -> str:
+    """ "1 234 comptes", "1 compte", "0 compte" (French: 0 is singular) / "0 accounts"."""
+    template = ngettext("{count} account", "{count} accounts", count)
+    return template.format(count=number(count))
