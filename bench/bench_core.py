@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 from common import OUT, generate_demo, median_time, peak_memory_mb, reference_db
-from portfolio_tui.cli_output import client_rows_csv
+from portfolio_tui.cli.output import client_rows_csv
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.service import open_portfolio
 from portfolio_tui.store.queries import FIGURES_SQL
 
 AS_OF = "2026-11-22"
@@ -35,8 +35,8 @@ def bare_group_by(path: Path) -> None:
 def report_clients_in_process(path: Path) -> None:
     from datetime import date
 
-    with Portfolio(path, settings=Settings()) as pf:
-        rows = pf.client_report(as_of=date.fromisoformat(AS_OF))
+    with open_portfolio(path, settings=Settings()) as pf:
+        rows = pf.reports.client_report(as_of=date.fromisoformat(AS_OF))
         client_rows_csv(rows, io.StringIO())
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from common import OUT, median_time, peak_memory_mb, reference_db
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.service import open_portfolio
 
 LIMIT = 2.0  # sync of an unchanged full bundle ≤ LIMIT x full export
 
@@ -49,10 +49,10 @@ def main() -> int:
     bundle = OUT / "bench-sync.pfbundle"
     laptop_b = second_laptop(reference, OUT / "bench-sync-b.db", "benchlaptopb")
 
-    with Portfolio(reference, settings=Settings()) as pf:
-        export_s, summary = median_time(lambda: pf.export_bundle(bundle), repeat)
-    with Portfolio(laptop_b, settings=Settings()) as pf:
-        sync_s, report = median_time(lambda: pf.sync([bundle]), repeat)
+    with open_portfolio(reference, settings=Settings()) as pf:
+        export_s, summary = median_time(lambda: pf.bundles.export_bundle(bundle), repeat)
+    with open_portfolio(laptop_b, settings=Settings()) as pf:
+        sync_s, report = median_time(lambda: pf.bundles.sync([bundle]), repeat)
     assert not report.changed and report.backup is None, "an unchanged bundle wrote something"
     sync_cmd = [sys.executable, "-m", "portfolio_tui", "--db", str(laptop_b), "sync", str(bundle)]
     memory = peak_memory_mb(sync_cmd)
@@ -61,9 +61,9 @@ def main() -> int:
     empty = OUT / "bench-sync-new.db"
     for stale in OUT.glob(empty.name + "*"):
         stale.unlink()
-    with Portfolio(empty, settings=Settings()) as pf:
+    with open_portfolio(empty, settings=Settings()) as pf:
         started = time.perf_counter()
-        first = pf.sync([bundle])
+        first = pf.bundles.sync([bundle])
         first_s = time.perf_counter() - started
     inserted = sum(t.inserted for t in first.files[0].tallies.values())
     assert inserted == summary.rows, "the new laptop did not receive every row"

@@ -25,7 +25,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.service import open_portfolio
 from portfolio_tui.tui.app import SCREEN_SWITCHES, PortfolioApp, make_app
 
 SIZE = (120, 36)
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         db = work / "demo.db"
         settings = Settings()
-        with Portfolio(db, clock=clock, tz=ZONE, settings=settings) as pf:
+        with open_portfolio(db, clock=clock, tz=ZONE, settings=settings) as pf:
             pf.load_demo()
         app = make_app(db, clock=clock, tz=ZONE, settings=settings)
         try:

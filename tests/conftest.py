@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portfolio_tui import service
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.service import Portfolio
 
 PARIS = ZoneInfo("Europe/Paris")
 # A Monday morning: the rep's week starts, with overdue work from last week.
@@ -27,7 +28,7 @@ def fixed_clock() -> datetime:
 
 def open_portfolio(path: Path, clock=fixed_clock) -> Portfolio:
     """A Portfolio on `path` with the fixed clock, Paris time and default settings."""
-    return Portfolio(path, clock=clock, tz=PARIS, settings=Settings())
+    return service.open_portfolio(path, clock=clock, tz=PARIS, settings=Settings())
 
 
 @pytest.fixture(autouse=True)

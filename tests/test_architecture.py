@@ -64,7 +64,7 @@ def test_faces_never_touch_the_database_directly(path: Path) -> None:
     for name in _imported_modules(path):
         assert not name.startswith(("sqlite3", "sqlmodel", "sqlalchemy")), f"{path} imports {name}"
         assert not name.startswith("portfolio_tui.store"), f"{path} imports {name}"
-        assert not name.startswith("portfolio_tui.exchange"), f"{path} imports {name}"
+        assert not name.startswith("portfolio_tui.formats"), f"{path} imports {name}"
 
 
 def test_scripted_commands_do_not_import_textual(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from portfolio_tui.cli import main
-from portfolio_tui.cli_output import CLIENT_CSV_COLUMNS
+from portfolio_tui.cli.output import CLIENT_CSV_COLUMNS
 
 from conftest import db_dump
 

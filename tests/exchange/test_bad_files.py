@@ -7,7 +7,7 @@ import pytest
 from exchange_helpers import ACCOUNTS_FR, CONTACTS_LO, SALES_FR, db_state
 
 from portfolio_tui.errors import UserError
-from portfolio_tui.exchange.report import ImportRejected
+from portfolio_tui.formats.report import ImportRejected
 
 GOOD = {
     "accounts": "name;SIRET;city\r\nAcmé;552100554;Lyon\r\nBéta Cie;;Évian\r\n",
@@ -36,7 +36,7 @@ def _write(tmp_path, data: bytes):
 def test_good_files_import(portfolio, tmp_path, kind):
     for encoding in ("utf-8", "utf-8-sig", "cp1252"):
         path = _write(tmp_path, GOOD[kind].encode(encoding))
-        report = portfolio.import_csv(kind, path, dry_run=True)
+        report = portfolio.imports.import_csv(kind, path, dry_run=True)
         assert report.ok and report.rows == 2, (encoding, report.rejected)
 
 
@@ -46,7 +46,7 @@ def test_file_cut_in_the_middle_of_a_line(portfolio, demo_db_path, state, tmp_pa
     cut = text[: text.rindex(";")]  # the last line loses its last cell
     path = _write(tmp_path, cut.encode("utf-8"))
     with pytest.raises(ImportRejected) as caught:
-        portfolio.import_csv(kind, path)
+        portfolio.imports.import_csv(kind, path)
     [error] = caught.value.errors
     assert (error.line, error.field) == (3, "row")
     assert "cut short" in error.reason
@@ -57,7 +57,7 @@ def test_file_cut_in_the_middle_of_a_line(portfolio, demo_db_path, state, tmp_pa
 def test_file_cut_inside_a_quoted_cell(portfolio, demo_db_path, state, tmp_path, kind):
     path = _write(tmp_path, (GOOD[kind] + 'Gamma;"never closed').encode("utf-8"))
     with pytest.raises(UserError, match=rf"^{path}:4: .*cut short"):
-        portfolio.import_csv(kind, path)
+        portfolio.imports.import_csv(kind, path)
     assert db_state(demo_db_path) == state
 
 
@@ -80,7 +80,7 @@ def test_file_cut_inside_a_quoted_cell(portfolio, demo_db_path, state, tmp_path,
 def test_wrongly_encoded_file(portfolio, demo_db_path, state, tmp_path, kind, damage, message):
     path = _write(tmp_path, damage(GOOD[kind]))
     with pytest.raises(UserError, match=rf"^{path}{message}"):
-        portfolio.import_csv(kind, path)
+        portfolio.imports.import_csv(kind, path)
     assert db_state(demo_db_path) == state
 
 
@@ -98,7 +98,7 @@ def test_file_of_another_kind(portfolio, demo_db_path, state, kind):
     if kind == "accounts":
         message = "columns 'Nom' and 'Société' both give name"
     with pytest.raises(UserError, match=message) as caught:
-        portfolio.import_csv(kind, path)
+        portfolio.imports.import_csv(kind, path)
     assert str(path) in str(caught.value)
     assert db_state(demo_db_path) == state
 
@@ -110,12 +110,12 @@ def test_wrong_values_in_every_row(portfolio, demo_db_path, state, tmp_path, kin
     shifted = [header] + [";".join(["x", *line.split(";")[:-1]]) for line in lines if line]
     path = _write(tmp_path, "\r\n".join(shifted).encode("utf-8"))
     if kind == "accounts":
-        report = portfolio.import_csv(kind, path, dry_run=True)
+        report = portfolio.imports.import_csv(kind, path, dry_run=True)
         # Shifted names still read as names: the preview shows what would change.
         assert report.inserted + report.updated == 2
     else:
         with pytest.raises(ImportRejected) as caught:
-            portfolio.import_csv(kind, path)
+            portfolio.imports.import_csv(kind, path)
         assert caught.value.report.rejected_rows == 2
     assert db_state(demo_db_path) == state
 
@@ -124,7 +124,7 @@ def test_wrong_values_in_every_row(portfolio, demo_db_path, state, tmp_path, kin
 def test_empty_and_missing_files(portfolio, demo_db_path, state, tmp_path, kind):
     empty = _write(tmp_path, b"\r\n\r\n")
     with pytest.raises(UserError, match=rf"^{empty}: the file is empty"):
-        portfolio.import_csv(kind, empty)
+        portfolio.imports.import_csv(kind, empty)
     with pytest.raises(UserError, match=r"nope\.csv: no such file"):
-        portfolio.import_csv(kind, tmp_path / "nope.csv")
+        portfolio.imports.import_csv(kind, tmp_path / "nope.csv")
     assert db_state(demo_db_path) == state

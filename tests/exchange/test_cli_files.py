@@ -134,7 +134,8 @@ def test_real_subprocess(demo_db_path):
 
 
 def test_cli_kinds_match_the_service():
-    from portfolio_tui import cli_files, portfolio_files
+    from portfolio_tui.cli import files as cli_files
+    from portfolio_tui.service import exports as portfolio_files
 
     assert cli_files.IMPORT_KINDS == portfolio_files.IMPORT_KINDS
     assert cli_files.EXPORT_KINDS == portfolio_files.EXPORT_KINDS

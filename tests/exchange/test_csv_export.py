@@ -30,18 +30,20 @@ def _read(text: str, excel: bool = False) -> list[dict[str, str]]:
 
 def _export(pf, kind: str, tmp_path, excel: bool = False):
     path = tmp_path / f"{kind}{'-excel' if excel else ''}.csv"
-    pf.export_csv(kind, path, excel=excel)
+    pf.exports.export_csv(kind, path, excel=excel)
     return path
 
 
 def _tricky_portfolio(pf) -> None:
     """Names and notes a spreadsheet would run as formulas, and cells that need quoting."""
-    first, second, third = pf.portfolio_rows()[:3]
+    first, second, third = pf.reports.portfolio_rows()[:3]
     for (text, _), row in zip(list(TRICKY.items())[:3], (first, second, third), strict=True):
-        pf.edit_account(row.account_id, name=text, notes='a "quoted", multi-line\nnote; with ;')
-    pf.edit_account(first.account_id, tags="x,y", potential="12 000,50")
-    pf.set_custom_field(first.account_id, "address", "@home, 3 rue")
-    pf.add_contact(second.account_id, "Ann ; Lee, Jr", phone="+33 6 00", role="-Buyer")
+        pf.routine.edit_account(
+            row.account_id, name=text, notes='a "quoted", multi-line\nnote; with ;'
+        )
+    pf.routine.edit_account(first.account_id, tags="x,y", potential="12 000,50")
+    pf.routine.set_custom_field(first.account_id, "address", "@home, 3 rue")
+    pf.routine.add_contact(second.account_id, "Ann ; Lee, Jr", phone="+33 6 00", role="-Buyer")
 
 
 # --- the format ------------------------------------------------------------------------------
@@ -56,7 +58,7 @@ def test_rfc4180_export_read_by_the_csv_module(portfolio, tmp_path):
     assert lines[0].startswith("id,name,legal_id,stage,")
     assert "\n" not in lines[0]
     read = _read(text)
-    assert len(read) == len(portfolio.portfolio_rows())
+    assert len(read) == len(portfolio.reports.portfolio_rows())
     by_notes = [r for r in read if r["notes"].startswith('a "quoted"')]
     assert {r["notes"] for r in by_notes} == {'a "quoted", multi-line\nnote; with ;'}
     names = {r["name"] for r in read}
@@ -74,7 +76,7 @@ def test_formula_guard_on_every_text_cell_and_its_undoing(portfolio, tmp_path):
     [ann] = [r for r in contacts if r["name"] == "Ann ; Lee, Jr"]
     assert (ann["phone"], ann["role"]) == ("'+33 6 00", "'-Buyer")
     # Negative money is a number, not a formula: no quote.
-    sale_id = portfolio.record_sale(tagged["id"], datetime(2026, 1, 5).date(), -1250)
+    sale_id = portfolio.routine.record_sale(tagged["id"], datetime(2026, 1, 5).date(), -1250)
     sales = _read(_export(portfolio, "sales", tmp_path).read_text("utf-8"))
     assert [s["amount"] for s in sales if s["id"] == sale_id] == ["-12.50"]
 
@@ -98,7 +100,7 @@ def test_excel_export_is_semicolon_bom_and_decimal_commas(portfolio, tmp_path):
 
 def test_accounts_export_carries_revenue_abc_and_rfm(portfolio, tmp_path):
     exported = {r["id"]: r for r in _read(_export(portfolio, "accounts", tmp_path).read_text())}
-    report = portfolio.client_report()
+    report = portfolio.reports.client_report()
     assert len(exported) == len(report)
     graded = 0
     for row in report:
@@ -126,13 +128,13 @@ def test_follow_ups_export(portfolio, tmp_path):
 
 def test_export_to_a_stream_and_to_a_missing_folder(portfolio, tmp_path):
     out = io.StringIO(newline="")
-    assert portfolio.export_csv("contacts", out) == len(_read(out.getvalue()))
+    assert portfolio.exports.export_csv("contacts", out) == len(_read(out.getvalue()))
     from portfolio_tui.errors import UserError
 
     with pytest.raises(UserError, match="does not exist"):
-        portfolio.export_csv("contacts", tmp_path / "nowhere" / "c.csv")
+        portfolio.exports.export_csv("contacts", tmp_path / "nowhere" / "c.csv")
     with pytest.raises(UserError, match="can't export 'products'"):
-        portfolio.export_csv("products", tmp_path / "p.csv")
+        portfolio.exports.export_csv("products", tmp_path / "p.csv")
 
 
 # --- round trips -----------------------------------------------------------------------------
@@ -167,7 +169,7 @@ def test_round_trip_into_a_fresh_database(portfolio, demo_db_path, tmp_path, exc
     fresh_path = tmp_path / "fresh.db"
     with open_portfolio(fresh_path) as fresh:
         for kind in KINDS:
-            report = fresh.import_csv(kind, files[kind])
+            report = fresh.imports.import_csv(kind, files[kind])
             assert report.inserted == report.rows and not report.created.get("accounts"), kind
     assert _snapshot(fresh_path) == _snapshot(demo_db_path)
 
@@ -179,7 +181,7 @@ def test_reimporting_an_export_into_its_database_changes_nothing(portfolio, demo
     files = {kind: _export(portfolio, kind, tmp_path, excel) for kind in KINDS}
     before = db_state(demo_db_path)
     for kind in KINDS:
-        report = portfolio.import_csv(kind, files[kind])
+        report = portfolio.imports.import_csv(kind, files[kind])
         assert (report.inserted, report.updated, report.unchanged) == (0, 0, report.rows), kind
     assert db_state(demo_db_path) == before
 
@@ -190,8 +192,8 @@ def test_reimporting_an_export_into_its_database_changes_nothing(portfolio, demo
      ("\rx", "'\rx"), ("'=x", "''=x"), ("'tis", "'tis"), ("a=b", "a=b"), ("", "")],
 )  # fmt: skip
 def test_guard_and_unguard_are_inverse(text, written):
-    from portfolio_tui.exchange.cells import unguard
-    from portfolio_tui.exchange.csv_export import guard
+    from portfolio_tui.formats.cells import unguard
+    from portfolio_tui.formats.csv_export import guard
 
     assert guard(text) == written
     assert unguard(written) == text

@@ -19,9 +19,9 @@ from exchange_helpers import (
 )
 
 from portfolio_tui.errors import UserError
-from portfolio_tui.exchange.cells import money
-from portfolio_tui.exchange.report import ImportRejected
-from portfolio_tui.portfolio_imports import uuid4_texts
+from portfolio_tui.formats.cells import money
+from portfolio_tui.formats.report import ImportRejected
+from portfolio_tui.service.imports import uuid4_texts
 
 STORED_NOW = "2026-11-23 07:30:00.000000"  # FIXED_NOW (08:30 Paris) in naive UTC
 
@@ -30,7 +30,7 @@ STORED_NOW = "2026-11-23 07:30:00.000000"  # FIXED_NOW (08:30 Paris) in naive UT
 
 
 def test_french_excel_accounts_file(empty_portfolio, empty_db_path):
-    report = empty_portfolio.import_csv("accounts", ACCOUNTS_FR)
+    report = empty_portfolio.imports.import_csv("accounts", ACCOUNTS_FR)
     assert (report.encoding, report.delimiter) == ("Windows-1252", ";")
     assert (report.rows, report.inserted, report.updated, report.rejected) == (60, 60, 0, [])
     [(legal_id, sector, city, source, stage, custom)] = rows(
@@ -58,19 +58,19 @@ def test_french_excel_accounts_file(empty_portfolio, empty_db_path):
 
 
 def test_reimporting_a_file_changes_nothing(empty_portfolio, empty_db_path):
-    empty_portfolio.import_csv("accounts", ACCOUNTS_FR)
-    empty_portfolio.import_csv("contacts", CONTACTS_LO)
-    empty_portfolio.import_csv("sales", SALES_FR)
+    empty_portfolio.imports.import_csv("accounts", ACCOUNTS_FR)
+    empty_portfolio.imports.import_csv("contacts", CONTACTS_LO)
+    empty_portfolio.imports.import_csv("sales", SALES_FR)
     before = db_state(empty_db_path)
     for kind, path in (("accounts", ACCOUNTS_FR), ("contacts", CONTACTS_LO), ("sales", SALES_FR)):
-        report = empty_portfolio.import_csv(kind, path)
+        report = empty_portfolio.imports.import_csv(kind, path)
         assert (report.inserted, report.updated, report.unchanged) == (0, 0, report.rows)
     assert db_state(empty_db_path) == before
 
 
 def test_libreoffice_contacts_file_links_companies_by_name(empty_portfolio, empty_db_path):
-    empty_portfolio.import_csv("accounts", ACCOUNTS_FR)
-    report = empty_portfolio.import_csv("contacts", CONTACTS_LO)
+    empty_portfolio.imports.import_csv("accounts", ACCOUNTS_FR)
+    report = empty_portfolio.imports.import_csv("contacts", CONTACTS_LO)
     assert (report.encoding, report.delimiter, report.inserted) == ("Windows-1252", ",", 88)
     assert "accounts" not in report.created  # every company was already there
     assert count(empty_db_path, "account") == 60
@@ -89,15 +89,15 @@ def test_libreoffice_contacts_file_links_companies_by_name(empty_portfolio, empt
 
 
 def test_contacts_of_unknown_companies_create_them_as_suspects(empty_portfolio, empty_db_path):
-    report = empty_portfolio.import_csv("contacts", CONTACTS_LO)
+    report = empty_portfolio.imports.import_csv("contacts", CONTACTS_LO)
     assert len(report.created["accounts"]) == 60
     assert rows(empty_db_path, "SELECT DISTINCT stage FROM account") == [("suspect",)]
     assert count(empty_db_path, "stagechange") == 60
 
 
 def test_french_excel_sales_file(empty_portfolio, empty_db_path):
-    empty_portfolio.import_csv("accounts", ACCOUNTS_FR)
-    report = empty_portfolio.import_csv("sales", SALES_FR)
+    empty_portfolio.imports.import_csv("accounts", ACCOUNTS_FR)
+    report = empty_portfolio.imports.import_csv("sales", SALES_FR)
     assert (report.encoding, report.delimiter, report.inserted) == ("UTF-8 with BOM", ";", 900)
     [(sold_on, amount, margin, product, family, account)] = rows(
         empty_db_path,
@@ -114,10 +114,10 @@ def test_french_excel_sales_file(empty_portfolio, empty_db_path):
 
 
 def test_one_impossible_date_rejects_the_whole_file(empty_portfolio, empty_db_path):
-    empty_portfolio.import_csv("accounts", ACCOUNTS_FR)
+    empty_portfolio.imports.import_csv("accounts", ACCOUNTS_FR)
     before = db_state(empty_db_path)
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("sales", SALES_BAD_DATE)
+        empty_portfolio.imports.import_csv("sales", SALES_BAD_DATE)
     assert caught.value.details == [
         f"{SALES_BAD_DATE}:39: date: can't read the date '31/02/2025': February 2025 has no day 31"
     ]
@@ -132,7 +132,7 @@ def test_bulk_rows_carry_ids_stamps_device_and_clocks(empty_portfolio, empty_db_
     path = write_csv(
         tmp_path / "s.csv", [["account", "date", "amount"], ["Acme", "2026-01-05", "10"]]
     )
-    empty_portfolio.import_csv("sales", path)
+    empty_portfolio.imports.import_csv("sales", path)
     for table in ("sale", "account", "stagechange"):
         [(row_id, created, updated, device, clocks)] = rows(
             empty_db_path, f"SELECT id, created_at, updated_at, device_id, clocks FROM {table}"
@@ -183,7 +183,7 @@ def test_delimiters_encodings_and_number_shapes(
     else:
         shaped = SALES_ROWS
     path = write_csv(tmp_path / "v.csv", shaped, delimiter=delimiter, encoding=encoding)
-    report = empty_portfolio.import_csv("sales", path)
+    report = empty_portfolio.imports.import_csv("sales", path)
     assert (report.encoding, report.delimiter) == (label, {"\t": "tab"}.get(delimiter, delimiter))
     assert rows(empty_db_path, "SELECT sold_on, amount, margin FROM sale ORDER BY sold_on") == [
         ("2026-01-05", 123450, 10000),
@@ -205,7 +205,7 @@ def test_fast_money_path_reads_like_parse_money():
 def test_excel_sep_line_and_blank_lines(empty_portfolio, empty_db_path, tmp_path):
     path = tmp_path / "v.csv"
     path.write_text("sep=;\r\nClient;Date;Montant\r\n\r\nAcme;2026-01-05;10\r\n\r\n")
-    assert empty_portfolio.import_csv("sales", path).inserted == 1
+    assert empty_portfolio.imports.import_csv("sales", path).inserted == 1
 
 
 # --- headers and --map -----------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_english_headers(empty_portfolio, empty_db_path, tmp_path):
         [["Company", "VAT number", "Industry", "Town", "Lead source", "Status", "Comments"],
          ["Acme Ltd", "GB 123 456 789", "Retail", "Leeds", "Trade show", "warm", "big"]],
     )  # fmt: skip
-    empty_portfolio.import_csv("accounts", path)
+    empty_portfolio.imports.import_csv("accounts", path)
     assert rows(
         empty_db_path, "SELECT name, legal_id, sector, city, source, stage, notes FROM account"
     ) == [("Acme Ltd", "GB 123 456 789", "Retail", "Leeds", "event", "warm", "big")]
@@ -229,8 +229,8 @@ def test_map_reads_other_headers(empty_portfolio, empty_db_path, tmp_path):
         [["Kunde", "Datum", "Betrag", "Notiz"], ["Acme", "2026-01-05", "10,00", "x"]],
     )
     with pytest.raises(UserError, match=r"no column for account_id or account"):
-        empty_portfolio.import_csv("sales", path)
-    report = empty_portfolio.import_csv(
+        empty_portfolio.imports.import_csv("sales", path)
+    report = empty_portfolio.imports.import_csv(
         "sales", path, {"Kunde": "account", "Datum": "date", "Betrag": "amount", "Notiz": "ignore"}
     )
     assert report.inserted == 1 and report.ignored_columns == []
@@ -250,19 +250,19 @@ def test_map_errors_name_the_column_or_field(empty_portfolio, empty_db_path, tmp
     path = write_csv(tmp_path / "v.csv", [["Kunde", "Date", "Amount"], ["Acme", "2026-01-05", "1"]])
     before = db_state(empty_db_path)
     with pytest.raises(UserError, match=message):
-        empty_portfolio.import_csv("sales", path, mapping)
+        empty_portfolio.imports.import_csv("sales", path, mapping)
     assert db_state(empty_db_path) == before
 
 
 def test_two_columns_for_one_field_is_an_error(empty_portfolio, tmp_path):
     path = write_csv(tmp_path / "a.csv", [["Nom", "Société"], ["A", "B"]])
     with pytest.raises(UserError, match=r"columns 'Nom' and 'Société' both give name"):
-        empty_portfolio.import_csv("accounts", path)
+        empty_portfolio.imports.import_csv("accounts", path)
 
 
 def test_map_custom_field_and_unknown_columns_listed(empty_portfolio, empty_db_path, tmp_path):
     path = write_csv(tmp_path / "a.csv", [["Name", "Colour", "Shoe"], ["Acme", "red", "XL"]])
-    report = empty_portfolio.import_csv("accounts", path, {"Colour": "custom:colour"})
+    report = empty_portfolio.imports.import_csv("accounts", path, {"Colour": "custom:colour"})
     assert report.ignored_columns == ["Shoe"]
     assert rows(empty_db_path, "SELECT custom_fields FROM account") == [('{"colour": "red"}',)]
 
@@ -271,8 +271,8 @@ def test_map_custom_field_and_unknown_columns_listed(empty_portfolio, empty_db_p
 
 
 def test_accounts_match_by_id_then_legal_id_then_name(portfolio, demo_db_path, tmp_path):
-    by_name = portfolio.portfolio_rows()[0]
-    by_id = portfolio.portfolio_rows()[1]
+    by_name = portfolio.reports.portfolio_rows()[0]
+    by_id = portfolio.reports.portfolio_rows()[1]
     with portfolio.db.raw() as conn:
         legal_name, legal_id = conn.execute(
             "SELECT name, legal_id FROM account WHERE legal_id IS NOT NULL AND id NOT IN (?, ?) "
@@ -290,7 +290,7 @@ def test_accounts_match_by_id_then_legal_id_then_name(portfolio, demo_db_path, t
             ["", "Other name", spaced, "Vannes"],
         ],
     )
-    report = portfolio.import_csv("accounts", path)
+    report = portfolio.imports.import_csv("accounts", path)
     assert (report.inserted, report.updated) == (0, 3)
     assert count(demo_db_path, "account") == accounts_before
     assert portfolio.resolve_account(by_name.account_id).city == "Nantes"
@@ -305,9 +305,9 @@ def test_accounts_match_by_id_then_legal_id_then_name(portfolio, demo_db_path, t
 
 
 def test_updates_stamp_field_clocks_for_sync(empty_portfolio, empty_db_path, tmp_path):
-    empty_portfolio.add_account("Acme", city="Lyon")
+    empty_portfolio.routine.add_account("Acme", city="Lyon")
     path = write_csv(tmp_path / "a.csv", [["name", "city", "sector"], ["acme", "Paris", ""]])
-    report = empty_portfolio.import_csv("accounts", path)
+    report = empty_portfolio.imports.import_csv("accounts", path)
     assert report.items[0].detail == "city: Lyon → Paris"  # an empty cell erases nothing
     [(city, clocks)] = rows(empty_db_path, "SELECT city, clocks FROM account")
     assert city == "Paris" and set(json.loads(clocks)) == {"city"}
@@ -315,11 +315,11 @@ def test_updates_stamp_field_clocks_for_sync(empty_portfolio, empty_db_path, tmp
 
 def test_contacts_match_by_email_then_name_in_their_account(empty_portfolio, empty_db_path,
                                                              tmp_path):  # fmt: skip
-    empty_portfolio.add_account("Acme")
-    empty_portfolio.add_account("Beta")
-    empty_portfolio.add_contact("Acme", "Ann Lee", email="ann@acme.example")
-    empty_portfolio.add_contact("Acme", "Bob Ray")
-    empty_portfolio.add_contact("Beta", "Bob Ray")
+    empty_portfolio.routine.add_account("Acme")
+    empty_portfolio.routine.add_account("Beta")
+    empty_portfolio.routine.add_contact("Acme", "Ann Lee", email="ann@acme.example")
+    empty_portfolio.routine.add_contact("Acme", "Bob Ray")
+    empty_portfolio.routine.add_contact("Beta", "Bob Ray")
     path = write_csv(
         tmp_path / "c.csv",
         [
@@ -329,7 +329,7 @@ def test_contacts_match_by_email_then_name_in_their_account(empty_portfolio, emp
             ["Beta", "Cy Doe", "cy@beta.example", ""],
         ],
     )
-    report = empty_portfolio.import_csv("contacts", path)
+    report = empty_portfolio.imports.import_csv("contacts", path)
     assert (report.inserted, report.updated) == (1, 2)
     assert rows(
         empty_db_path,
@@ -344,12 +344,12 @@ def test_contacts_match_by_email_then_name_in_their_account(empty_portfolio, emp
 
 
 def test_ambiguous_name_is_rejected_not_guessed(empty_portfolio, empty_db_path, tmp_path):
-    empty_portfolio.add_account("Twin")
-    empty_portfolio.add_account("Twin")
+    empty_portfolio.routine.add_account("Twin")
+    empty_portfolio.routine.add_account("Twin")
     before = db_state(empty_db_path)
     path = write_csv(tmp_path / "a.csv", [["name", "city"], ["Twin", "Lyon"]])
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("accounts", path)
+        empty_portfolio.imports.import_csv("accounts", path)
     assert caught.value.details == [
         f"{path}:2: name: 2 records have the name 'Twin': add an id or a legal id"
     ]
@@ -362,7 +362,7 @@ def test_rows_of_one_file_never_duplicate_each_other(empty_portfolio, empty_db_p
         [["name", "SIRET", "city"], ["Acme", "123 456 789", "Lyon"], ["ACME", "", "Paris"],
          ["Acme Group", "123456789", ""]],
     )  # fmt: skip
-    report = empty_portfolio.import_csv("accounts", path)
+    report = empty_portfolio.imports.import_csv("accounts", path)
     assert (report.inserted, report.updated) == (1, 2)
     assert rows(empty_db_path, "SELECT name, city FROM account") == [("Acme Group", "Paris")]
 
@@ -373,8 +373,8 @@ def test_rows_of_one_file_never_duplicate_each_other(empty_portfolio, empty_db_p
 def test_sales_account_by_id_legal_id_or_name_unknown_created_as_client(
     empty_portfolio, empty_db_path, tmp_path
 ):
-    acme = empty_portfolio.add_account("Acme", legal_id="552 100 554")
-    empty_portfolio.add_account("Beta", stage="warm")
+    acme = empty_portfolio.routine.add_account("Acme", legal_id="552 100 554")
+    empty_portfolio.routine.add_account("Beta", stage="warm")
     path = write_csv(
         tmp_path / "v.csv",
         [
@@ -385,7 +385,7 @@ def test_sales_account_by_id_legal_id_or_name_unknown_created_as_client(
             ["Gamma SA", "2026-01-08", "40", "Widget", "", "F-2", ""],
         ],
     )
-    report = empty_portfolio.import_csv("sales", path)
+    report = empty_portfolio.imports.import_csv("sales", path)
     assert report.created == {"products": ["Widget", "Services"], "accounts": ["Gamma SA"]}
     assert rows(
         empty_db_path,
@@ -409,7 +409,7 @@ def test_unknown_legal_id_or_account_id_is_an_error(empty_portfolio, tmp_path):
          [str(uuid.uuid4()), "2026-01-05", "1"]],
     )  # fmt: skip
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("sales", path)
+        empty_portfolio.imports.import_csv("sales", path)
     assert [e.line for e in caught.value.errors] == [2, 3]
     assert all(e.field == "account" for e in caught.value.errors)
 
@@ -417,10 +417,10 @@ def test_unknown_legal_id_or_account_id_is_an_error(empty_portfolio, tmp_path):
 def test_identical_lines_are_two_sales_and_stay_two(empty_portfolio, empty_db_path, tmp_path):
     lines = [["account", "date", "amount"]] + [["Acme", "2026-01-05", "10"]] * 2
     path = write_csv(tmp_path / "v.csv", lines)
-    assert empty_portfolio.import_csv("sales", path).inserted == 2
-    assert empty_portfolio.import_csv("sales", path).inserted == 0
+    assert empty_portfolio.imports.import_csv("sales", path).inserted == 2
+    assert empty_portfolio.imports.import_csv("sales", path).inserted == 0
     bigger = write_csv(tmp_path / "w.csv", [*lines, ["Acme", "2026-01-05", "10"]])
-    assert empty_portfolio.import_csv("sales", bigger).inserted == 1
+    assert empty_portfolio.imports.import_csv("sales", bigger).inserted == 1
     assert count(empty_db_path, "sale") == 3
 
 
@@ -428,7 +428,7 @@ def test_sale_id_given_twice_or_edited_is_rejected(empty_portfolio, empty_db_pat
     sale_id = str(uuid.uuid4())
     path = write_csv(tmp_path / "v.csv", [["id", "account", "date", "amount"],
                                           [sale_id, "Acme", "2026-01-05", "10"]])  # fmt: skip
-    empty_portfolio.import_csv("sales", path)
+    empty_portfolio.imports.import_csv("sales", path)
     assert rows(empty_db_path, "SELECT id FROM sale") == [(sale_id,)]
     before = db_state(empty_db_path)
     edited = write_csv(
@@ -438,14 +438,14 @@ def test_sale_id_given_twice_or_edited_is_rejected(empty_portfolio, empty_db_pat
          [other, "Acme", "2026-01-06", "1"]],
     )  # fmt: skip
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("sales", edited)
+        empty_portfolio.imports.import_csv("sales", edited)
     assert [(e.line, e.field) for e in caught.value.errors] == [(2, "id"), (4, "id")]
     assert "an import does not edit them" in caught.value.errors[0].reason
     assert db_state(empty_db_path) == before
 
 
 def test_every_bad_row_is_reported_and_nothing_written(empty_portfolio, empty_db_path, tmp_path):
-    empty_portfolio.import_csv("sales", SALES_FR)
+    empty_portfolio.imports.import_csv("sales", SALES_FR)
     before = db_state(empty_db_path)
     path = write_csv(
         tmp_path / "v.csv",
@@ -459,7 +459,7 @@ def test_every_bad_row_is_reported_and_nothing_written(empty_portfolio, empty_db
         ],
     )
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("sales", path)
+        empty_portfolio.imports.import_csv("sales", path)
     assert caught.value.details == [
         f"{path}:3: date: can't read the date '2026-13-05': there is no month 13",
         f"{path}:3: amount: can't read the amount '1,2,3': thousands are not in groups of 3 digits",
@@ -474,21 +474,21 @@ def test_every_bad_row_is_reported_and_nothing_written(empty_portfolio, empty_db
 
 def test_leading_quote_of_our_formula_guard_is_removed(empty_portfolio, empty_db_path, tmp_path):
     path = write_csv(tmp_path / "a.csv", [["name", "notes", "tags"], ["'=Acme", "'+33 1", "'its"]])
-    empty_portfolio.import_csv("accounts", path)
+    empty_portfolio.imports.import_csv("accounts", path)
     assert rows(empty_db_path, "SELECT name, notes, tags FROM account") == [
         ("=Acme", "+33 1", "'its")
     ]
 
 
 def test_dry_run_previews_and_writes_nothing(portfolio, demo_db_path, tmp_path):
-    existing = portfolio.portfolio_rows()[0]
+    existing = portfolio.reports.portfolio_rows()[0]
     before = db_state(demo_db_path)
     path = write_csv(
         tmp_path / "a.csv",
         [["name", "city", "potential"], [existing.name, "Quimper", ""], ["New One", "Lyon", "5k"],
          ["Newer", "Caen", "12 000"]],
     )  # fmt: skip
-    report = portfolio.import_csv("accounts", path, dry_run=True)
+    report = portfolio.imports.import_csv("accounts", path, dry_run=True)
     assert (report.inserted, report.updated, len(report.rejected)) == (1, 1, 1)
     assert [(i.line, i.action, i.label) for i in report.items] == [
         (2, "update", existing.name),
@@ -498,7 +498,7 @@ def test_dry_run_previews_and_writes_nothing(portfolio, demo_db_path, tmp_path):
     sales = write_csv(
         tmp_path / "v.csv", [["account", "date", "amount"], ["Zed", "2026-01-05", "1"]]
     )
-    preview = portfolio.import_csv("sales", sales, dry_run=True)
+    preview = portfolio.imports.import_csv("sales", sales, dry_run=True)
     assert (preview.inserted, preview.created) == (1, {"accounts": ["Zed"]})
     assert preview.items[0].label == "2026-01-05  Zed  1.00"
     assert db_state(demo_db_path) == before
@@ -508,8 +508,8 @@ def test_dry_run_previews_and_writes_nothing(portfolio, demo_db_path, tmp_path):
 
 
 def test_interactions_import_in_french(empty_portfolio, empty_db_path, tmp_path):
-    empty_portfolio.add_account("Acme")
-    empty_portfolio.add_contact("Acme", "Ann Lee", email="ann@acme.example")
+    empty_portfolio.routine.add_account("Acme")
+    empty_portfolio.routine.add_contact("Acme", "Ann Lee", email="ann@acme.example")
     path = write_csv(
         tmp_path / "i.csv",
         [
@@ -519,7 +519,7 @@ def test_interactions_import_in_french(empty_portfolio, empty_db_path, tmp_path)
             ["Newco", "", "Visite", "07/01/2026", "", "", "", ""],
         ],
     )
-    report = empty_portfolio.import_csv("interactions", path)
+    report = empty_portfolio.imports.import_csv("interactions", path)
     assert (report.inserted, report.created) == (3, {"accounts": ["Newco"]})
     assert rows(
         empty_db_path,
@@ -532,18 +532,18 @@ def test_interactions_import_in_french(empty_portfolio, empty_db_path, tmp_path)
         ("Newco", None, "visit", "2026-01-07 11:00:00.000000", None, "", None),  # noon, Paris
     ]
     assert empty_portfolio.resolve_account("Newco").stage == "suspect"
-    assert empty_portfolio.import_csv("interactions", path).inserted == 0
+    assert empty_portfolio.imports.import_csv("interactions", path).inserted == 0
 
 
 def test_interaction_with_unknown_contact_or_kind_is_rejected(empty_portfolio, tmp_path):
-    empty_portfolio.add_account("Acme")
+    empty_portfolio.routine.add_account("Acme")
     path = write_csv(
         tmp_path / "i.csv",
         [["account", "contact", "kind", "date"], ["Acme", "Nobody", "call", "2026-01-05"],
          ["Acme", "", "fax", "2026-01-05"], ["Acme", "", "call", "2026-01-05 25:00"]],
     )  # fmt: skip
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("interactions", path)
+        empty_portfolio.imports.import_csv("interactions", path)
     assert [(e.line, e.field) for e in caught.value.errors] == [
         (2, "contact"), (3, "kind"), (4, "date")
     ]  # fmt: skip
@@ -553,7 +553,7 @@ def test_siret_mangled_by_excel_is_refused(empty_portfolio, tmp_path):
     path = write_csv(tmp_path / "a.csv", [["Raison sociale", "SIRET"], ["Acme", "1,81591E+13"]],
                      delimiter=";")  # fmt: skip
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_csv("accounts", path)
+        empty_portfolio.imports.import_csv("accounts", path)
     [error] = caught.value.errors
     assert (error.line, error.field) == (2, "legal_id")
     assert "scientific notation" in error.reason

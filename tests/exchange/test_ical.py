@@ -10,7 +10,7 @@ import pytest
 import vobject
 from exchange_helpers import rows
 
-from portfolio_tui.exchange.ical import rrule_for
+from portfolio_tui.formats.ical import rrule_for
 
 from conftest import PARIS
 
@@ -23,7 +23,7 @@ OPEN_SQL = (
 
 def _ics(pf) -> str:
     out = io.StringIO(newline="")
-    pf.export_ics(out)
+    pf.exports.export_ics(out)
     return out.getvalue()
 
 
@@ -35,12 +35,12 @@ def _events(text: str) -> dict[str, icalendar.Event]:
 @pytest.fixture
 def planned(portfolio):
     """Three follow-ups of each shape on the first account of the demo portfolio."""
-    account = portfolio.portfolio_rows()[0]
+    account = portfolio.reports.portfolio_rows()[0]
     return account, {
-        "timed": portfolio.schedule_follow_up(account.account_id, "Call, then; send\\quote",
+        "timed": portfolio.routine.schedule_follow_up(account.account_id, "Call, then; send\\quote",
                                               "2026-12-01 14:30"),
-        "all_day": portfolio.schedule_follow_up(account.account_id, "Visit", "2026-12-02"),
-        "weekly": portfolio.schedule_follow_up(
+        "all_day": portfolio.routine.schedule_follow_up(account.account_id, "Visit", "2026-12-02"),
+        "weekly": portfolio.routine.schedule_follow_up(
             account.account_id, "Weekly check", "2026-11-30 09:00",
             recurrence="FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301",
         ),
@@ -101,7 +101,7 @@ def test_read_by_vobject_too(portfolio, demo_db_path, planned):
 def test_lines_fold_at_75_octets(portfolio, planned):
     account, _ = planned
     title = "Relancer Mme Bérénice Château-Gaillard " * 4
-    portfolio.schedule_follow_up(account.account_id, title, "2026-12-03 10:00")
+    portfolio.routine.schedule_follow_up(account.account_id, title, "2026-12-03 10:00")
     text = _ics(portfolio)
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     summaries = {str(e["SUMMARY"]) for e in _events(text).values()}
@@ -112,8 +112,8 @@ def test_stable_uids_so_a_calendar_updates_instead_of_duplicating(portfolio, pla
     account, ids = planned
     first = _ics(portfolio)
     assert _ics(portfolio) == first  # nothing changed, same bytes
-    portfolio.snooze(ids["timed"], "2026-12-04")
-    portfolio.complete_follow_up(ids["all_day"], outcome="seen")
+    portfolio.routine.snooze(ids["timed"], "2026-12-04")
+    portfolio.routine.complete_follow_up(ids["all_day"], outcome="seen")
     before, after = _events(first), _events(_ics(portfolio))
     assert set(after) == set(before) - {ids["all_day"]}
     moved = after[ids["timed"]]
@@ -132,7 +132,7 @@ def test_stable_uids_so_a_calendar_updates_instead_of_duplicating(portfolio, pla
 
 def test_export_to_a_file(portfolio, planned, tmp_path):
     path = tmp_path / "f.ics"
-    count = portfolio.export_ics(path)
+    count = portfolio.exports.export_ics(path)
     assert count == len(_events(path.read_text("utf-8")))
     assert path.read_bytes().startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
 

@@ -11,8 +11,8 @@ import vobject
 from exchange_helpers import db_state, rows
 
 from portfolio_tui.errors import UserError
-from portfolio_tui.exchange.report import ImportRejected
-from portfolio_tui.exchange.vcard import split_name
+from portfolio_tui.formats.report import ImportRejected
+from portfolio_tui.formats.vcard import split_name
 
 from conftest import open_portfolio
 
@@ -24,22 +24,22 @@ CONTACTS_SQL = (
 
 def _export(pf) -> str:
     out = io.StringIO(newline="")
-    pf.export_vcf(out)
+    pf.exports.export_vcf(out)
     return out.getvalue()
 
 
 def test_export_read_by_vobject(portfolio, demo_db_path):
-    first = portfolio.portfolio_rows()[0]
-    portfolio.set_custom_field(first.account_id, "address", "3 rue de la Paix")
-    portfolio.set_custom_field(first.account_id, "postal_code", "75002")
-    portfolio.add_contact(first.account_id, "Zoé DE LA TOUR", email="zoe@x.example",
+    first = portfolio.reports.portfolio_rows()[0]
+    portfolio.routine.set_custom_field(first.account_id, "address", "3 rue de la Paix")
+    portfolio.routine.set_custom_field(first.account_id, "postal_code", "75002")
+    portfolio.routine.add_contact(first.account_id, "Zoé DE LA TOUR", email="zoe@x.example",
                           phone="+33 6 12", role="Achats; Direction, Nord")  # fmt: skip
     text = _export(portfolio)
     assert "\n" not in text.replace("\r\n", "")  # CRLF only
     cards = list(vobject.readComponents(text))
     contacts = rows(demo_db_path, CONTACTS_SQL)
     assert sorted(c.uid.value for c in cards) == [c[0] for c in contacts]
-    abc, rfm = portfolio.badges()
+    abc, rfm = portfolio.reports.badges()
     by_uid = {c.uid.value: c for c in cards}
     for cid, account_id, org, name, role, email, phone in contacts:
         card = by_uid[cid]
@@ -68,9 +68,9 @@ def test_export_read_by_vobject(portfolio, demo_db_path):
 
 
 def test_long_values_fold_at_75_octets_without_splitting_characters(empty_portfolio):
-    empty_portfolio.add_account("Société " + "é" * 90)
+    empty_portfolio.routine.add_account("Société " + "é" * 90)
     long_name = "Bérénice " + "Ÿ" * 60 + " ÉLÉONORE"
-    empty_portfolio.add_contact("Société", long_name, role="r\\ôle, with; marks\\")
+    empty_portfolio.routine.add_contact("Société", long_name, role="r\\ôle, with; marks\\")
     text = _export(empty_portfolio)
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert "\r\n " in text
@@ -92,7 +92,7 @@ def test_split_name(name, parts):
 
 def test_directory_export_is_a_vdir(portfolio, demo_db_path, tmp_path):
     folder = tmp_path / "contacts"
-    first = portfolio.export_vcf_dir(folder)
+    first = portfolio.exports.export_vcf_dir(folder)
     files = sorted(folder.glob("*.vcf"))
     contacts = rows(demo_db_path, CONTACTS_SQL)
     assert (first.written, first.unchanged, first.removed) == (len(contacts), 0, 0)
@@ -102,18 +102,18 @@ def test_directory_export_is_a_vdir(portfolio, demo_db_path, tmp_path):
         assert card.uid.value == f.stem
     (folder / "mine.vcf").write_text("not ours")
     stamps = {f: f.stat().st_mtime_ns for f in files}
-    again = portfolio.export_vcf_dir(folder)
+    again = portfolio.exports.export_vcf_dir(folder)
     assert (again.written, again.unchanged, again.removed) == (0, len(contacts), 0)
     assert {f: f.stat().st_mtime_ns for f in files} == stamps
     # A contact changes, another is deleted (say by a sync): one file rewritten, one removed.
     changed, gone = contacts[0], contacts[1]
-    portfolio.add_contact(changed[1], "New Person")
+    portfolio.routine.add_contact(changed[1], "New Person")
     with sqlite3.connect(demo_db_path) as conn:
         conn.execute("UPDATE contact SET role = 'Boss' WHERE id = ?", (changed[0],))
         conn.execute("UPDATE contact SET deleted_at = '2026-11-23 07:00:00' WHERE id = ?",
                      (gone[0],))  # fmt: skip
     conn.close()
-    third = portfolio.export_vcf_dir(folder)
+    third = portfolio.exports.export_vcf_dir(folder)
     assert (third.written, third.removed) == (2, 1)
     assert not (folder / f"{gone[0]}.vcf").exists()
     assert (folder / "mine.vcf").read_text() == "not ours"
@@ -121,18 +121,18 @@ def test_directory_export_is_a_vdir(portfolio, demo_db_path, tmp_path):
 
 def test_round_trip_into_a_fresh_database(portfolio, demo_db_path, tmp_path):
     path = tmp_path / "all.vcf"
-    portfolio.export_vcf(path)
+    portfolio.exports.export_vcf(path)
     with open_portfolio(tmp_path / "fresh.db") as fresh:
-        report = fresh.import_vcf(path)
+        report = fresh.imports.import_vcf(path)
         assert report.inserted == report.rows == len(rows(demo_db_path, CONTACTS_SQL))
     assert rows(tmp_path / "fresh.db", CONTACTS_SQL) == rows(demo_db_path, CONTACTS_SQL)
 
 
 def test_reimport_of_an_export_changes_nothing(portfolio, demo_db_path, tmp_path):
     folder = tmp_path / "vdir"
-    portfolio.export_vcf_dir(folder)
+    portfolio.exports.export_vcf_dir(folder)
     before = db_state(demo_db_path)
-    report = portfolio.import_vcf(folder)
+    report = portfolio.imports.import_vcf(folder)
     assert (report.inserted, report.updated, report.unchanged) == (0, 0, report.rows)
     assert db_state(demo_db_path) == before
 
@@ -151,13 +151,13 @@ PHONE_CARDS = (
 
 def test_cards_from_a_phone_match_on_email_and_create_accounts(empty_portfolio, empty_db_path,
                                                                 tmp_path):  # fmt: skip
-    empty_portfolio.add_account("Acme")
-    ann = empty_portfolio.add_contact("Acme", "Ann Lee-Smith", email="ann@acme.example")
+    empty_portfolio.routine.add_account("Acme")
+    ann = empty_portfolio.routine.add_contact("Acme", "Ann Lee-Smith", email="ann@acme.example")
     path = tmp_path / "phone.vcf"
     path.write_text(PHONE_CARDS, encoding="utf-8")
-    preview = empty_portfolio.import_vcf(path, dry_run=True)
+    preview = empty_portfolio.imports.import_vcf(path, dry_run=True)
     assert (preview.inserted, preview.updated) == (2, 1)
-    report = empty_portfolio.import_vcf(path)
+    report = empty_portfolio.imports.import_vcf(path)
     assert report.created == {"accounts": ["Newco", "Société Générale"]}
     assert rows(empty_db_path, "SELECT a.name, c.id, c.name, c.role, c.email, c.phone "
                 "FROM contact c JOIN account a ON a.id = c.account_id ORDER BY c.name") == [
@@ -167,7 +167,7 @@ def test_cards_from_a_phone_match_on_email_and_create_accounts(empty_portfolio, 
         ("Société Générale", rows(empty_db_path, "SELECT id FROM contact WHERE name = 'René Mor'")
          [0][0], "René Mor", None, None, None),
     ]  # fmt: skip
-    assert empty_portfolio.import_vcf(path).inserted == 0
+    assert empty_portfolio.imports.import_vcf(path).inserted == 0
 
 
 def test_card_without_org_or_match_is_rejected(empty_portfolio, empty_db_path, tmp_path):
@@ -175,7 +175,7 @@ def test_card_without_org_or_match_is_rejected(empty_portfolio, empty_db_path, t
     path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lone Wolf\r\nEND:VCARD\r\n")
     before = db_state(empty_db_path)
     with pytest.raises(ImportRejected) as caught:
-        empty_portfolio.import_vcf(path)
+        empty_portfolio.imports.import_vcf(path)
     assert caught.value.details == [f"{path}:1: account: missing (needed for a new contact)"]
     assert db_state(empty_db_path) == before
 
@@ -193,12 +193,12 @@ def test_card_without_org_or_match_is_rejected(empty_portfolio, empty_db_path, t
 )  # fmt: skip
 def test_bad_vcf_files_write_nothing(portfolio, demo_db_path, tmp_path, text, message):
     good = tmp_path / "a.vcf"
-    portfolio.export_vcf(good)
+    portfolio.exports.export_vcf(good)
     bad = tmp_path / "b.vcf"
     bad.write_text(text, encoding="utf-8")
     before = db_state(demo_db_path)
     with pytest.raises(UserError, match=rf"{bad}{message}"):
-        portfolio.import_vcf(tmp_path)  # the folder: a good file and a bad one
+        portfolio.imports.import_vcf(tmp_path)  # the folder: a good file and a bad one
     assert db_state(demo_db_path) == before
 
 
@@ -207,9 +207,9 @@ def test_wrongly_encoded_vcf(portfolio, demo_db_path, tmp_path):
     path.write_bytes(b"BEGIN:VCARD\r\nFN:Ren\xc3\xa9 \x81\r\nEND:VCARD\r\n")
     before = db_state(demo_db_path)
     with pytest.raises(UserError, match=rf"{path}:2: neither UTF-8 nor Windows-1252"):
-        portfolio.import_vcf(path)
+        portfolio.imports.import_vcf(path)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(UserError, match=r"no \.vcf files"):
-        portfolio.import_vcf(empty)
+        portfolio.imports.import_vcf(empty)
     assert db_state(demo_db_path) == before

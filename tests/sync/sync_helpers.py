@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.service import Portfolio
 
 from conftest import FIXED_NOW, open_portfolio
 

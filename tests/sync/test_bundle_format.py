@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portfolio_tui.exchange.bundle import (
+from portfolio_tui.formats.bundle import (
     FORMAT,
     VERSION,
     BundleError,

@@ -8,21 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from portfolio_tui.exchange.bundle import BundleError, BundleHeader, write_bundle
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.formats.bundle import BundleError, BundleHeader, write_bundle
+from portfolio_tui.service import Portfolio
 
 from conftest import FIXED_NOW, PARIS, db_dump
 
 
 def test_a_full_and_a_since_bundle(portfolio: Portfolio, tmp_path: Path) -> None:
     before = db_dump(portfolio.path)
-    written = portfolio.export_bundle(tmp_path / "all.pfbundle")
-    summary = portfolio.inspect_bundle(written.path)
+    written = portfolio.bundles.export_bundle(tmp_path / "all.pfbundle")
+    summary = portfolio.bundles.inspect_bundle(written.path)
     assert summary == written
     assert summary.exported_at == FIXED_NOW and summary.since is None
     assert summary.size == written.path.stat().st_size
-    since = portfolio.export_bundle(tmp_path / "since.pfbundle", date(2026, 11, 20))
-    seen = portfolio.inspect_bundle(since.path)
+    since = portfolio.bundles.export_bundle(tmp_path / "since.pfbundle", date(2026, 11, 20))
+    seen = portfolio.bundles.inspect_bundle(since.path)
     assert seen.since == datetime(2026, 11, 20, tzinfo=PARIS).astimezone(UTC)
     assert seen.counts == since.counts
     assert db_dump(portfolio.path) == before
@@ -40,21 +40,21 @@ def test_a_full_and_a_since_bundle(portfolio: Portfolio, tmp_path: Path) -> None
     ids=["truncated", "foreign", "text", "empty"],
 )  # fmt: skip
 def test_a_bad_file_is_refused_naming_it(portfolio: Portfolio, tmp_path: Path, make, reason):
-    data = portfolio.export_bundle(tmp_path / "good.pfbundle").path.read_bytes()
+    data = portfolio.bundles.export_bundle(tmp_path / "good.pfbundle").path.read_bytes()
     bad = tmp_path / "bad.pfbundle"
     make(bad, data)
     before = db_dump(portfolio.path)
     with pytest.raises(BundleError, match=reason) as caught:
-        portfolio.inspect_bundle(bad)
+        portfolio.bundles.inspect_bundle(bad)
     assert str(caught.value).startswith(str(bad))
     assert db_dump(portfolio.path) == before
 
 
 def test_a_missing_file_and_other_columns(portfolio: Portfolio, tmp_path: Path) -> None:
     with pytest.raises(BundleError, match=r"nowhere\.pfbundle: No such file"):
-        portfolio.inspect_bundle(tmp_path / "nowhere.pfbundle")
+        portfolio.bundles.inspect_bundle(tmp_path / "nowhere.pfbundle")
     header = BundleHeader("zzzz", FIXED_NOW.isoformat(), None, 1, {"gadget": ("id",)}, {})
     other = tmp_path / "other.pfbundle"
     write_bundle(other, header, [])
     with pytest.raises(BundleError, match="unknown table 'gadget'"):
-        portfolio.inspect_bundle(other)
+        portfolio.bundles.inspect_bundle(other)

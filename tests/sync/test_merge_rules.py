@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portfolio_tui.exchange.merge import (
+from portfolio_tui.domain.merge import (
     MergeError,
     RowShape,
     clock_key,

@@ -21,13 +21,13 @@ def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("other-laptop")
     with open_portfolio(folder / "other.db") as other:
         other.load_demo(accounts=1500, years=3, seed=5)
-        return other.export_bundle(folder / "big.pfbundle").path
+        return other.bundles.export_bundle(folder / "big.pfbundle").path
 
 
 def _portfolio_with_its_own_data(path: Path) -> list[str]:
     with open_portfolio(path) as pf:
         pf.load_demo(accounts=40, years=2, seed=9)
-        pf.add_account("Client du jour", city="Lyon")
+        pf.routine.add_account("Client du jour", city="Lyon")
     return db_dump(path)
 
 

@@ -15,8 +15,8 @@ import pytest
 from sync_helpers import SYNCED, SharedTime, live_ids, open_laptop, row_of, synced_dump
 
 from portfolio_tui.errors import NotFound, UserError
-from portfolio_tui.exchange.bundle import BundleError, BundleHeader, write_bundle
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.formats.bundle import BundleError, BundleHeader, write_bundle
+from portfolio_tui.service import Portfolio
 
 from conftest import FIXED_NOW, db_dump
 
@@ -39,8 +39,8 @@ def laptops(tmp_path: Path, time: SharedTime) -> Iterator[tuple[Portfolio, Portf
 def send(source: Portfolio, target: Portfolio, name: str | None = None):
     """Export a full bundle from `source` and sync it into `target`; returns the report."""
     path = source.path.with_name(name or f"{source.device_id}-{target.device_id}.pfbundle")
-    source.export_bundle(path)
-    return target.sync([path])
+    source.bundles.export_bundle(path)
+    return target.bundles.sync([path])
 
 
 def tallies(report, table: str) -> tuple[int, int, int]:
@@ -54,7 +54,7 @@ def bundle_lines(path: Path) -> list[dict]:
 
 
 def shared_account(a: Portfolio, b: Portfolio, time: SharedTime, **fields) -> str:
-    account = a.add_account("Boulangerie Dupont", city="Lyon", **fields)
+    account = a.routine.add_account("Boulangerie Dupont", city="Lyon", **fields)
     time.advance(60)
     send(a, b)
     return account
@@ -64,7 +64,7 @@ def shared_account(a: Portfolio, b: Portfolio, time: SharedTime, **fields) -> st
 
 
 def test_export_writes_a_header_and_every_row(portfolio: Portfolio, tmp_path: Path) -> None:
-    summary = portfolio.export_bundle(tmp_path / "all.pfbundle")
+    summary = portfolio.bundles.export_bundle(tmp_path / "all.pfbundle")
     lines = bundle_lines(summary.path)
     header, rows, trailer = lines[0], lines[1:-1], lines[-1]
     assert header["format"] == "portfolio-tui-bundle"
@@ -85,13 +85,13 @@ def test_export_writes_a_header_and_every_row(portfolio: Portfolio, tmp_path: Pa
 
 def test_export_since_carries_only_what_was_written_since(laptops, time) -> None:
     a, _ = laptops
-    old = a.add_account("Ancien client")
-    untouched = a.add_account("Jamais modifié")
+    old = a.routine.add_account("Ancien client")
+    untouched = a.routine.add_account("Jamais modifié")
     time.advance(3 * 86400)
-    a.edit_account(old, city="Brest")
-    new = a.add_account("Nouveau prospect")
+    a.routine.edit_account(old, city="Brest")
+    new = a.routine.add_account("Nouveau prospect")
     day = (time.now - timedelta(days=1)).date()
-    summary = a.export_bundle(a.path.with_name("since.pfbundle"), since=day)
+    summary = a.bundles.export_bundle(a.path.with_name("since.pfbundle"), since=day)
     rows = bundle_lines(summary.path)[1:-1]
     accounts = {r["row"][0] for r in rows if r["table"] == "account"}
     assert accounts == {old, new}
@@ -102,29 +102,31 @@ def test_export_since_carries_only_what_was_written_since(laptops, time) -> None
         day.year, day.month, day.day, tzinfo=a.tz
     )
     # An instant works too: only what was written at or after it.
-    later = a.export_bundle(a.path.with_name("later.pfbundle"), since=time.now + timedelta(1))
+    later = a.bundles.export_bundle(
+        a.path.with_name("later.pfbundle"), since=time.now + timedelta(1)
+    )
     assert later.rows == 0
 
 
 def test_export_names_the_file_after_the_device_and_the_time(laptops, tmp_path, monkeypatch):
     a, _ = laptops
     monkeypatch.chdir(tmp_path)
-    summary = a.export_bundle()
+    summary = a.bundles.export_bundle()
     assert summary.path == tmp_path / "aaaa-20261123T073000Z.pfbundle"
     assert summary.path.exists()
     folder = tmp_path / "outbox"
     folder.mkdir()
-    assert a.export_bundle(folder).path == folder / "aaaa-20261123T073000Z.pfbundle"
+    assert a.bundles.export_bundle(folder).path == folder / "aaaa-20261123T073000Z.pfbundle"
 
 
 # --- merging --------------------------------------------------------------------------------
 
 
 def test_a_new_laptop_receives_everything_parents_first(portfolio: Portfolio, tmp_path) -> None:
-    bundle = portfolio.export_bundle(tmp_path / "all.pfbundle")
+    bundle = portfolio.bundles.export_bundle(tmp_path / "all.pfbundle")
     time = SharedTime()
     with open_laptop(tmp_path / "new.db", "cccc", time.clock()) as fresh:
-        report = fresh.sync([bundle.path])
+        report = fresh.bundles.sync([bundle.path])
         [file] = report.files
         assert {t: c.inserted for t, c in file.tallies.items()} == bundle.counts
         assert not file.conflicts and not file.orphans
@@ -134,9 +136,9 @@ def test_a_new_laptop_receives_everything_parents_first(portfolio: Portfolio, tm
 def test_edits_of_different_fields_on_two_laptops_both_survive(laptops, time) -> None:
     a, b = laptops
     account = shared_account(a, b, time)
-    a.edit_account(account, city="Villeurbanne")
+    a.routine.edit_account(account, city="Villeurbanne")
     time.advance()
-    b.edit_account(account, sector="Agroalimentaire", notes="Livraison le mardi")
+    b.routine.edit_account(account, sector="Agroalimentaire", notes="Livraison le mardi")
     ab = send(a, b)
     ba = send(b, a)
     for pf in (a, b):
@@ -153,9 +155,9 @@ def test_edits_of_different_fields_on_two_laptops_both_survive(laptops, time) ->
 def test_the_same_field_keeps_the_later_edit_and_reports_the_conflict(laptops, time) -> None:
     a, b = laptops
     account = shared_account(a, b, time)
-    b.edit_account(account, city="Grenoble")
+    b.routine.edit_account(account, city="Grenoble")
     time.advance(5)
-    a.edit_account(account, city="Annecy")  # later, though synced first
+    a.routine.edit_account(account, city="Annecy")  # later, though synced first
     to_a = send(b, a)
     to_b = send(a, b)
     assert a.resolve_account(account).city == b.resolve_account(account).city == "Annecy"
@@ -182,8 +184,8 @@ def test_the_same_field_keeps_the_later_edit_and_reports_the_conflict(laptops, t
 def test_edits_at_the_same_instant_are_settled_by_device_id(laptops, time) -> None:
     a, b = laptops
     account = shared_account(a, b, time)
-    a.edit_account(account, city="Annecy")
-    b.edit_account(account, city="Grenoble")  # same clock reading: "bbbb" > "aaaa" wins
+    a.routine.edit_account(account, city="Annecy")
+    b.routine.edit_account(account, city="Grenoble")  # same clock reading: "bbbb" > "aaaa" wins
     send(a, b)
     send(b, a)
     assert a.resolve_account(account).city == b.resolve_account(account).city == "Grenoble"
@@ -193,12 +195,12 @@ def test_edits_at_the_same_instant_are_settled_by_device_id(laptops, time) -> No
 def test_a_deletion_travels_as_a_tombstone_and_a_later_edit_does_not_revive(laptops, time):
     a, b = laptops
     account = shared_account(a, b, time)
-    contact = a.add_contact(account, "Claire Martin")
+    contact = a.routine.add_contact(account, "Claire Martin")
     send(a, b)
     time.advance()
-    a.delete_account(account)
+    a.routine.delete_account(account)
     time.advance()
-    b.edit_account(account, notes="Rappeler en janvier")  # B has not heard of the deletion
+    b.routine.edit_account(account, notes="Rappeler en janvier")  # B has not heard of the deletion
     send(a, b)
     send(b, a)
     for pf in (a, b):
@@ -214,7 +216,7 @@ def test_a_deletion_travels_as_a_tombstone_and_a_later_edit_does_not_revive(lapt
 def test_an_undone_deletion_travels_too(laptops, time) -> None:
     a, b = laptops
     account = shared_account(a, b, time)
-    a.delete_account(account)
+    a.routine.delete_account(account)
     send(a, b)
     time.advance()
     assert a.undo() is not None
@@ -225,13 +227,13 @@ def test_an_undone_deletion_travels_too(laptops, time) -> None:
 def test_calls_sales_and_stage_moves_add_up_and_the_stage_takes_the_later_move(laptops, time):
     a, b = laptops
     account = shared_account(a, b, time)
-    a.log_interaction("call", account, "Point sur le devis")
-    a.record_sale(account, date(2026, 11, 20), 120_000)
-    a.move_stage(account, "cold")
+    a.routine.log_interaction("call", account, "Point sur le devis")
+    a.routine.record_sale(account, date(2026, 11, 20), 120_000)
+    a.routine.move_stage(account, "cold")
     time.advance()
-    b.log_interaction("visit", account, "Visite de l'atelier")
-    b.record_sale(account, date(2026, 11, 21), 80_000)
-    b.move_stage(account, "warm")
+    b.routine.log_interaction("visit", account, "Visite de l'atelier")
+    b.routine.record_sale(account, date(2026, 11, 21), 80_000)
+    b.routine.move_stage(account, "warm")
     send(a, b)
     send(b, a)
     for pf in (a, b):
@@ -246,7 +248,7 @@ def test_calls_sales_and_stage_moves_add_up_and_the_stage_takes_the_later_move(l
 def test_a_deleted_call_stays_deleted_on_the_other_laptop(laptops, time) -> None:
     a, b = laptops
     account = shared_account(a, b, time)
-    logged = a.log_interaction("call", account, "Appel de courtoisie")
+    logged = a.routine.log_interaction("call", account, "Appel de courtoisie")
     send(a, b)
     time.advance()
     a.undo()  # the log is undone: the call is tombstoned
@@ -257,15 +259,15 @@ def test_a_deleted_call_stays_deleted_on_the_other_laptop(laptops, time) -> None
 def test_the_same_bundle_twice_changes_nothing(laptops, time) -> None:
     a, b = laptops
     account = shared_account(a, b, time)
-    b.edit_account(account, city="Grenoble")
+    b.routine.edit_account(account, city="Grenoble")
     time.advance()
-    a.edit_account(account, city="Annecy", notes="x")
-    a.log_interaction("call", account, "Relance")
-    bundle = a.export_bundle(a.path.with_name("a.pfbundle")).path
-    first = b.sync([bundle])
+    a.routine.edit_account(account, city="Annecy", notes="x")
+    a.routine.log_interaction("call", account, "Relance")
+    bundle = a.bundles.export_bundle(a.path.with_name("a.pfbundle")).path
+    first = b.bundles.sync([bundle])
     assert first.changed and first.backup is not None
     before = db_dump(b.path)
-    again = b.sync([bundle])
+    again = b.bundles.sync([bundle])
     assert not again.changed
     assert again.backup is None
     for tally in again.files[0].tallies.values():
@@ -277,16 +279,16 @@ def test_the_order_of_two_bundles_does_not_matter(tmp_path: Path, time: SharedTi
     a = open_laptop(tmp_path / "a.db", "aaaa", time.clock())
     b = open_laptop(tmp_path / "b.db", "bbbb", time.clock(skew=2))
     c = open_laptop(tmp_path / "c.db", "cccc", time.clock(skew=-3))
-    account = a.add_account("Garage Petit", city="Rennes")
+    account = a.routine.add_account("Garage Petit", city="Rennes")
     send(a, b)
     send(a, c)
     time.advance()
-    a.edit_account(account, city="Vannes")
-    b.edit_account(account, city="Lorient", notes="b")
-    c.edit_account(account, notes="c")
-    b.add_contact(account, "Julien Roux")
-    bundle_a = a.export_bundle(tmp_path / "a.pfbundle").path
-    bundle_b = b.export_bundle(tmp_path / "b.pfbundle").path
+    a.routine.edit_account(account, city="Vannes")
+    b.routine.edit_account(account, city="Lorient", notes="b")
+    c.routine.edit_account(account, notes="c")
+    b.routine.add_contact(account, "Julien Roux")
+    bundle_a = a.bundles.export_bundle(tmp_path / "a.pfbundle").path
+    bundle_b = b.bundles.export_bundle(tmp_path / "b.pfbundle").path
     c.close()
     copies = [tmp_path / f"c{i}.db" for i in range(4)]
     for copy in copies:
@@ -300,7 +302,7 @@ def test_the_order_of_two_bundles_does_not_matter(tmp_path: Path, time: SharedTi
     for copy, calls in zip(copies, orders, strict=True):
         with open_laptop(copy, "cccc", time.clock()) as replica:
             for bundles in calls:
-                replica.sync(bundles)
+                replica.bundles.sync(bundles)
     dumps = [synced_dump(copy) for copy in copies]
     assert dumps[0] == dumps[1] == dumps[2] == dumps[3]
     a.close()
@@ -312,11 +314,11 @@ def test_laptops_that_exchange_both_ways_end_identical(portfolio: Portfolio, tmp
     send(portfolio, b)
     accounts = live_ids(b, "account")[:5]
     for i, account in enumerate(accounts):
-        b.edit_account(account, notes=f"note {i}")
-        portfolio.edit_account(account, city=f"Ville {i}")
-    b.move_stage(accounts[0], "lost")
-    portfolio.log_interaction("call", accounts[1], "Appel")
-    portfolio.delete_account(accounts[2])
+        b.routine.edit_account(account, notes=f"note {i}")
+        portfolio.routine.edit_account(account, city=f"Ville {i}")
+    b.routine.move_stage(accounts[0], "lost")
+    portfolio.routine.log_interaction("call", accounts[1], "Appel")
+    portfolio.routine.delete_account(accounts[2])
     send(portfolio, b)
     send(b, portfolio)
     assert synced_dump(portfolio.path) == synced_dump(b.path)
@@ -328,8 +330,8 @@ def test_laptops_that_exchange_both_ways_end_identical(portfolio: Portfolio, tmp
 
 def test_a_backup_is_taken_before_writing(laptops, time) -> None:
     a, b = laptops
-    b.add_account("Chez B")
-    a.add_account("Chez A")
+    b.routine.add_account("Chez B")
+    a.routine.add_account("Chez A")
     before = synced_dump(b.path)
     report = send(a, b)
     assert report.backup == b.path.with_name("b.sync-20261123T073000.bak")
@@ -347,25 +349,25 @@ def test_a_bundle_with_nothing_new_takes_no_backup_and_writes_nothing(laptops, t
 
 def test_syncing_our_own_bundle_changes_nothing(laptops, time) -> None:
     a, _ = laptops
-    a.add_account("Moi")
+    a.routine.add_account("Moi")
     report = send(a, a)
     assert report.files[0].own and not report.changed
 
 
 def test_undo_history_is_dropped_once_a_sync_wrote(laptops, time) -> None:
     a, b = laptops
-    b.add_account("Chez B")
-    a.add_account("Chez A")
+    b.routine.add_account("Chez B")
+    a.routine.add_account("Chez A")
     assert b.can_undo
     send(a, b)
     assert not b.can_undo
 
 
 def test_progress_is_reported(portfolio: Portfolio, tmp_path: Path, time) -> None:
-    bundle = portfolio.export_bundle(tmp_path / "all.pfbundle")
+    bundle = portfolio.bundles.export_bundle(tmp_path / "all.pfbundle")
     seen: list[tuple[int, int]] = []
     with open_laptop(tmp_path / "new.db", "cccc", time.clock()) as fresh:
-        fresh.sync([bundle.path], progress=lambda done, total: seen.append((done, total)))
+        fresh.bundles.sync([bundle.path], progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (bundle.rows, bundle.rows)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
@@ -450,20 +452,20 @@ def test_a_bad_bundle_is_refused_and_the_database_stays_byte_identical(
 ) -> None:
     a = open_laptop(tmp_path / "a.db", "aaaa", time.clock())
     for i in range(30):
-        account = a.add_account(f"Client {i}", city="Lyon")
-        a.add_contact(account, f"Contact {i}", email=f"c{i}@example.fr")
-    good = a.export_bundle(tmp_path / "good.pfbundle").path
+        account = a.routine.add_account(f"Client {i}", city="Lyon")
+        a.routine.add_contact(account, f"Contact {i}", email=f"c{i}@example.fr")
+    good = a.bundles.export_bundle(tmp_path / "good.pfbundle").path
     bad = tmp_path / "bad.pfbundle"
     shutil.copy(good, bad)
     damage(bad)
     a.close()
     b = open_laptop(tmp_path / "b.db", "bbbb", time.clock())
-    b.add_account("Déjà là")
+    b.routine.add_account("Déjà là")
     b.close()
     before = (tmp_path / "b.db").read_bytes()
     with open_laptop(tmp_path / "b.db", "bbbb", time.clock()) as b:
         with pytest.raises(UserError) as caught:
-            b.sync([good, bad])  # the good one first: still nothing may be written
+            b.bundles.sync([good, bad])  # the good one first: still nothing may be written
         assert str(bad) in str(caught.value)
     assert (tmp_path / "b.db").read_bytes() == before
     assert list(tmp_path.glob("*.bak")) == []
@@ -471,12 +473,12 @@ def test_a_bad_bundle_is_refused_and_the_database_stays_byte_identical(
 
 def test_errors_name_the_line_of_a_bad_row(laptops, time) -> None:
     a, b = laptops
-    a.add_account("Un")
-    a.add_account("Deux")
-    path = a.export_bundle(a.path.with_name("x.pfbundle")).path
+    a.routine.add_account("Un")
+    a.routine.add_account("Deux")
+    path = a.bundles.export_bundle(a.path.with_name("x.pfbundle")).path
     _rewrite(path, _replace_row("account", "name", None))
     with pytest.raises(BundleError, match=r"x\.pfbundle:2: account .*: name must not be empty"):
-        b.sync([path])
+        b.bundles.sync([path])
 
 
 # --- rows whose parents are elsewhere -------------------------------------------------------
@@ -484,9 +486,9 @@ def test_errors_name_the_line_of_a_bad_row(laptops, time) -> None:
 
 def test_a_child_listed_before_its_parent_still_goes_in(laptops, time) -> None:
     a, b = laptops
-    referrer_later = a.add_account("Parrainé")
-    referrer = a.add_account("Parrain")
-    a.edit_account(referrer_later, referred_by=referrer)  # a row that points further down
+    referrer_later = a.routine.add_account("Parrainé")
+    referrer = a.routine.add_account("Parrain")
+    a.routine.edit_account(referrer_later, referred_by=referrer)  # a row that points further down
     report = send(a, b)
     assert tallies(report, "account") == (2, 0, 0)
     assert row_of(b, "account", referrer_later)["referred_by_id"] == referrer
@@ -494,9 +496,9 @@ def test_a_child_listed_before_its_parent_still_goes_in(laptops, time) -> None:
 
 def test_accounts_that_refer_to_each_other_go_in_together(laptops, time) -> None:
     a, b = laptops
-    one = a.add_account("Un")
-    two = a.add_account("Deux", referred_by=one)
-    a.edit_account(one, referred_by=two)
+    one = a.routine.add_account("Un")
+    two = a.routine.add_account("Deux", referred_by=one)
+    a.routine.edit_account(one, referred_by=two)
     report = send(a, b)
     assert tallies(report, "account") == (2, 0, 0)
     assert not report.files[0].orphans
@@ -504,13 +506,13 @@ def test_accounts_that_refer_to_each_other_go_in_together(laptops, time) -> None
 
 def test_a_row_whose_parent_is_nowhere_is_left_out_and_reported(laptops, time) -> None:
     a, b = laptops
-    old = a.add_account("Client ancien")
+    old = a.routine.add_account("Client ancien")
     time.advance(3 * 86400)
-    contact = a.add_contact(old, "Sophie Girard")
-    call = a.log_interaction("call", old, "Bonjour", contact="Sophie Girard")
-    other = a.add_account("Client récent")
-    partial = a.export_bundle(a.path.with_name("recent.pfbundle"), since=time.now.date())
-    report = b.sync([partial.path])
+    contact = a.routine.add_contact(old, "Sophie Girard")
+    call = a.routine.log_interaction("call", old, "Bonjour", contact="Sophie Girard")
+    other = a.routine.add_account("Client récent")
+    partial = a.bundles.export_bundle(a.path.with_name("recent.pfbundle"), since=time.now.date())
+    report = b.bundles.sync([partial.path])
     [file] = report.files
     assert tallies(report, "account") == (1, 0, 0)
     assert live_ids(b, "account") == [other]
@@ -553,7 +555,7 @@ def test_a_forged_bundle_with_a_dangling_reference_does_not_crash(tmp_path, time
         header = BundleHeader("zzzz", datetime.now(UTC).isoformat(), None, 1, columns, {"sale": 1})
         path = tmp_path / "forged.pfbundle"
         write_bundle(path, header, [("sale", [row])])
-        report = b.sync([path])
+        report = b.bundles.sync([path])
         [orphan] = report.files[0].orphans
         assert (orphan.table, orphan.row_id, orphan.parent_id) == ("sale", "s1", "nowhere")
         assert not report.changed
@@ -561,14 +563,14 @@ def test_a_forged_bundle_with_a_dangling_reference_does_not_crash(tmp_path, time
 
 def test_a_database_busy_with_another_writer_is_reported_not_crashed(laptops, time) -> None:
     a, b = laptops
-    a.add_account("Chez A")
-    bundle = a.export_bundle(a.path.with_name("a.pfbundle")).path
+    a.routine.add_account("Chez A")
+    bundle = a.bundles.export_bundle(a.path.with_name("a.pfbundle")).path
     other = sqlite3.connect(b.path)
     try:
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
         with pytest.raises(UserError, match="busy"):
-            b.sync([bundle])
+            b.bundles.sync([bundle])
     finally:
         other.rollback()
         other.close()
-    assert b.sync([bundle]).changed
+    assert b.bundles.sync([bundle]).changed

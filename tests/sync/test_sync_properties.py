@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sync_helpers import SharedTime, live_ids, open_laptop, synced_dump
 
 from portfolio_tui.errors import USER_ERRORS
-from portfolio_tui.portfolio import Portfolio
+from portfolio_tui.service import Portfolio
 
 NAMES = ("Boulangerie Martin", "Garage Petit", "Atelier Roux", "Imprimerie Morel")
 TEXT_FIELDS = {
@@ -79,31 +79,31 @@ def do(pf: Portfolio, op: tuple) -> None:
     account = _picked(pf, "account", args[0]) if args and isinstance(args[0], int) else None
     try:
         if kind == "add_account":
-            pf.add_account(args[0])
+            pf.routine.add_account(args[0])
         elif kind == "undo":
             pf.undo()
         elif kind == "complete":
             follow_up = _open_follow_up(pf, args[0])
             if follow_up:
-                pf.complete_follow_up(follow_up, outcome="fait")
+                pf.routine.complete_follow_up(follow_up, outcome="fait")
         elif account is None:
             return
         elif kind == "edit":
             field, choice = args[1], args[2]
             values = TEXT_FIELDS[field]
-            pf.edit_account(account, **{field: values[choice % len(values)]})
+            pf.routine.edit_account(account, **{field: values[choice % len(values)]})
         elif kind == "add_contact":
-            pf.add_contact(account, args[1])
+            pf.routine.add_contact(account, args[1])
         elif kind == "delete":
-            pf.delete_account(account)
+            pf.routine.delete_account(account)
         elif kind == "log":
-            pf.log_interaction(args[1], account, "échange")
+            pf.routine.log_interaction(args[1], account, "échange")
         elif kind == "stage":
-            pf.move_stage(account, args[1])
+            pf.routine.move_stage(account, args[1])
         elif kind == "follow_up":
-            pf.schedule_follow_up(account, "Relancer", "+2d")
+            pf.routine.schedule_follow_up(account, "Relancer", "+2d")
         elif kind == "sale":
-            pf.record_sale(account, date(2026, 11, 20), args[1] * 100)
+            pf.routine.record_sale(account, date(2026, 11, 20), args[1] * 100)
     except USER_ERRORS:
         pass
 
@@ -111,8 +111,8 @@ def do(pf: Portfolio, op: tuple) -> None:
 def send(source: Portfolio, target: Portfolio, folder: Path, since_seconds: int | None, time):
     since = None if since_seconds is None else time.now - timedelta(seconds=since_seconds)
     path = folder / f"{source.device_id}-{random.getrandbits(48):x}.pfbundle"
-    source.export_bundle(path, since=since)
-    _note(target.sync([path]))
+    source.bundles.export_bundle(path, since=since)
+    _note(target.bundles.sync([path]))
 
 
 def _note(report) -> None:
@@ -131,23 +131,25 @@ def start_together(laptops: list[Portfolio], folder: Path, time: SharedTime) -> 
     on from the start."""
     first = laptops[0]
     for name in NAMES[:2]:
-        account = first.add_account(name)
-        first.add_contact(account, "Claire")
+        account = first.routine.add_account(name)
+        first.routine.add_contact(account, "Claire")
     for other in laptops[1:]:
         send(first, other, folder, None, time)
 
 
 def converge(laptops: list[Portfolio], folder: Path, rng: random.Random) -> None:
     """Each laptop exports everything, then merges the others' bundles in a random order."""
-    bundles = [pf.export_bundle(folder / f"final-{pf.device_id}.pfbundle").path for pf in laptops]
+    bundles = [
+        pf.bundles.export_bundle(folder / f"final-{pf.device_id}.pfbundle").path for pf in laptops
+    ]
     for i, pf in enumerate(laptops):
         others = [b for j, b in enumerate(bundles) if j != i]
         rng.shuffle(others)
         if rng.random() < 0.5:
-            _note(pf.sync(others))
+            _note(pf.bundles.sync(others))
         else:
             for bundle in others:
-                _note(pf.sync([bundle]))
+                _note(pf.bundles.sync([bundle]))
 
 
 @settings(
@@ -185,9 +187,9 @@ def test_laptops_that_exchange_bundles_end_with_identical_data(n, skews, script,
                 for table in dumps[0]:
                     assert other[table] == dumps[0][table], table
             # Once converged, another round finds nothing to do.
-            final = laptops[0].export_bundle(folder / "again.pfbundle").path
+            final = laptops[0].bundles.export_bundle(folder / "again.pfbundle").path
             for pf in laptops[1:]:
-                assert not pf.sync([final]).changed
+                assert not pf.bundles.sync([final]).changed
         finally:
             for pf in laptops:
                 pf.close()
@@ -211,12 +213,12 @@ def test_two_bundles_merge_the_same_in_either_order_and_twice(script, shared_fir
             if shared_first:
                 start_together(laptops, folder, time)
             else:
-                laptops[0].add_account(NAMES[0])
+                laptops[0].routine.add_account(NAMES[0])
             for who, op in script:
                 time.advance(1)
                 do(laptops[who], op)
-            bundle_a = laptops[0].export_bundle(folder / "a.pfbundle").path
-            bundle_b = laptops[1].export_bundle(folder / "b.pfbundle").path
+            bundle_a = laptops[0].bundles.export_bundle(folder / "a.pfbundle").path
+            bundle_b = laptops[1].bundles.export_bundle(folder / "b.pfbundle").path
         finally:
             for pf in laptops:
                 pf.close()
@@ -227,10 +229,10 @@ def test_two_bundles_merge_the_same_in_either_order_and_twice(script, shared_fir
             copy.write_bytes(target.read_bytes())
             with open_laptop(copy, "dev2", time.clock()) as pf:
                 for bundle in order:
-                    pf.sync([bundle])
+                    pf.bundles.sync([bundle])
                 after = synced_dump(copy)
                 for bundle in order:  # idempotent: the same files again change nothing
-                    assert not pf.sync([bundle]).changed
+                    assert not pf.bundles.sync([bundle]).changed
                 assert synced_dump(copy) == after
             copies.append(after)
         assert copies[0] == copies[1]

@@ -9,10 +9,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.service.views import AgendaItem
 from portfolio_tui.tui.app import PortfolioApp, make_app
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.agenda_table import AgendaTable
-from portfolio_tui.views import AgendaItem
 
 from conftest import PARIS, fixed_clock
 

@@ -36,8 +36,8 @@ async def test_delete_account_asks_then_tombstones_and_undo_restores(demo_db_pat
 async def test_delete_follow_up_removes_the_selected_one(demo_db_path: Path) -> None:
     with open_portfolio(demo_db_path) as pf:
         account_id = best_account(pf)
-        first = pf.schedule_follow_up(account_id, "Call about the renewal", "+2d")
-        second = pf.schedule_follow_up(account_id, "Send the catalogue", "+5d")
+        first = pf.routine.schedule_follow_up(account_id, "Call about the renewal", "+2d")
+        second = pf.routine.schedule_follow_up(account_id, "Send the catalogue", "+5d")
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "3")

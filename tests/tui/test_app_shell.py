@@ -12,10 +12,7 @@ from textual.command import CommandPalette
 from portfolio_tui import paths
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.tui.app import PortfolioApp
-from portfolio_tui.tui.screens.account import AccountScreen
-from portfolio_tui.tui.screens.dashboard import DashboardScreen
-from portfolio_tui.tui.screens.exchange import ExchangeScreen
-from portfolio_tui.tui.screens.forms import (
+from portfolio_tui.tui.modals.forms import (
     AddContactForm,
     DoneForm,
     EditAccountForm,
@@ -23,7 +20,10 @@ from portfolio_tui.tui.screens.forms import (
     LogForm,
     SnoozeForm,
 )
-from portfolio_tui.tui.screens.help import HelpScreen
+from portfolio_tui.tui.modals.help import HelpScreen
+from portfolio_tui.tui.screens.account import AccountScreen
+from portfolio_tui.tui.screens.dashboard import DashboardScreen
+from portfolio_tui.tui.screens.exchange import ExchangeScreen
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.screens.today import TodayScreen
@@ -52,7 +52,7 @@ async def test_number_keys_switch_screens(demo_db_path):
 
 async def test_account_key_shows_best_account_then_the_last_opened(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        abc, _ = pf.badges()
+        abc, _ = pf.reports.badges()
         best = abc.ranked[0]
     assert best.abc_class == "A"
     app = build_app(demo_db_path)
@@ -283,9 +283,9 @@ async def test_markup_in_user_data_is_shown_as_typed(demo_db_path):
     """Names are the rep's text, never markup: brackets must not break a screen."""
     name = "[bold]Acme [/x] & Co"
     with open_portfolio(demo_db_path) as pf:
-        account_id = pf.add_account(name, stage="cold")
-        pf.add_contact(account_id, "Dupont [CEO", email="d@example.com")
-        pf.schedule_follow_up(account_id, "Call [b]back", "today 10:00")
+        account_id = pf.routine.add_account(name, stage="cold")
+        pf.routine.add_contact(account_id, "Dupont [CEO", email="d@example.com")
+        pf.routine.schedule_follow_up(account_id, "Call [b]back", "today 10:00")
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -32,7 +32,7 @@ def pct(ratio: float | None) -> str:
 
 async def test_kpis_are_the_services_for_the_year_against_last_year(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        expected = pf.kpi_report(period="year")
+        expected = pf.reports.kpi_report(period="year")
     before = db_dump(demo_db_path)
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -66,7 +66,7 @@ async def test_kpis_are_the_services_for_the_year_against_last_year(demo_db_path
 
 async def test_concentration_alert_is_shown_loudly_only_when_it_is_raised(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        kpis = pf.kpi_report()
+        kpis = pf.reports.kpi_report()
     assert kpis.concentration_alert  # the demo is concentrated at the default 40%
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -85,7 +85,9 @@ async def test_concentration_alert_is_shown_loudly_only_when_it_is_raised(demo_d
 
 async def test_period_key_switches_to_quarter_then_month_with_the_services_numbers(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        expected = {p: pf.kpi_report(period=p).to_dict() for p in ("quarter", "month", "year")}
+        expected = {
+            p: pf.reports.kpi_report(period=p).to_dict() for p in ("quarter", "month", "year")
+        }
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
@@ -104,8 +106,8 @@ async def test_window_key_switches_abc_pareto_and_rfm_to_24m_then_all(demo_db_pa
     with open_portfolio(demo_db_path) as pf:
         expected = {}
         for label in ("24m", "all", "12m"):
-            abc, rfm = pf.badges(pf.window(None, label))
-            expected[label] = (abc, rfm, pf.kpi_report(window=label).to_dict())
+            abc, rfm = pf.reports.badges(pf.reports.window(None, label))
+            expected[label] = (abc, rfm, pf.reports.kpi_report(window=label).to_dict())
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
@@ -128,7 +130,7 @@ async def test_window_key_switches_abc_pareto_and_rfm_to_24m_then_all(demo_db_pa
 
 async def test_rf_grid_counts_accounts_by_recency_and_frequency(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        _, rfm = pf.badges()
+        _, rfm = pf.reports.badges()
     counts = Counter((s.r, s.f) for s in rfm.values())
     segments = Counter(s.segment for s in rfm.values())
     app = analysis_app(demo_db_path)
@@ -148,7 +150,7 @@ async def test_rf_grid_counts_accounts_by_recency_and_frequency(demo_db_path):
 
 async def test_matrix_rows_key_cycles_from_abc_to_sector(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        by_sector = pf.kpi_report(rows="sector").matrix
+        by_sector = pf.reports.kpi_report(rows="sector").matrix
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)

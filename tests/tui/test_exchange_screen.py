@@ -12,8 +12,8 @@ import vobject
 from analysis_helpers import SIZE, analysis_app, keys, wait_idle
 from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
 
+from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.exchange import EXPORT_NAMES, ExchangeScreen
-from portfolio_tui.tui.widgets.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.path_suggester import complete_path
 
 from conftest import SHARED_DATA

@@ -15,11 +15,11 @@ from pathlib import Path
 from analysis_helpers import SIZE, analysis_app, keys, rows_of, wait_idle
 from textual.widgets import Input, ProgressBar, Static
 
+from portfolio_tui.tui.modals.confirm import ConfirmModal
+from portfolio_tui.tui.modals.help import screen_keys
 from portfolio_tui.tui.screens.exchange import ExchangeScreen
-from portfolio_tui.tui.screens.help import screen_keys
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.sync_view import BundlesSuggester, bundle_paths, size_text
-from portfolio_tui.tui.widgets.confirm import ConfirmModal
 
 from conftest import FIXED_NOW, PARIS, db_dump, open_portfolio
 
@@ -69,10 +69,10 @@ def second_laptop(demo_db_path: Path, folder: Path) -> tuple[Path, str]:
     with open_portfolio(copy, clock=lambda: LATER) as b:
         assert b.device_id == "laptop-b"
         [(name,)] = rows_of(copy, "SELECT name FROM account ORDER BY name LIMIT 1")
-        b.edit_account(name, city="Quimper")
-        b.add_account("Nouvelle Boulangerie", city="Vannes")
+        b.routine.edit_account(name, city="Quimper")
+        b.routine.add_account("Nouvelle Boulangerie", city="Vannes")
         folder.mkdir(exist_ok=True)
-        summary = b.export_bundle(folder)
+        summary = b.bundles.export_bundle(folder)
     return summary.path, name
 
 
@@ -81,7 +81,7 @@ def second_laptop(demo_db_path: Path, folder: Path) -> tuple[Path, str]:
 
 async def test_export_a_full_and_a_since_bundle(demo_db_path, tmp_path):
     with open_portfolio(demo_db_path, clock=lambda: LATER) as later:  # the demo is written at 8:30
-        later.edit_account(rows_of(demo_db_path, "SELECT id FROM account LIMIT 1")[0][0],
+        later.routine.edit_account(rows_of(demo_db_path, "SELECT id FROM account LIMIT 1")[0][0],
                            city="Quimper")  # fmt: skip
     out = tmp_path / "out"
     out.mkdir()
@@ -136,7 +136,7 @@ async def test_sync_a_second_laptops_bundle(demo_db_path, tmp_path):
     bundle, edited = second_laptop(demo_db_path, folder)
     # Meanwhile, on this laptop, the same account moved to Brest, earlier than Quimper.
     with open_portfolio(demo_db_path) as here:
-        here.edit_account(edited, city="Brest")
+        here.routine.edit_account(edited, city="Brest")
     account_id, _ = account_named(demo_db_path, edited)
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -198,7 +198,7 @@ async def test_preview_writes_nothing(demo_db_path, tmp_path):
     own = folder / "own.pfbundle"
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
-        app.portfolio.export_bundle(own)
+        app.portfolio.bundles.export_bundle(own)
         screen = await open_exchange(pilot)
         dump, raw = db_dump(demo_db_path), demo_db_path.read_bytes()
         # A folder, a missing file and a pattern matching nothing, with ";" between them.
@@ -274,7 +274,7 @@ async def test_sync_keys_in_footer_help_and_palette(demo_db_path, tmp_path):
         field = screen.query_one("#sync-paths", Input)
         assert screen.focused is field
         # Typing in the field: enter previews, and the keys still reach the screen.
-        bundle = app.portfolio.export_bundle(tmp_path / "own.pfbundle").path
+        bundle = app.portfolio.bundles.export_bundle(tmp_path / "own.pfbundle").path
         field.value = str(bundle)
         await keys(pilot, "enter")
         assert "this laptop's own bundle" in report_text(screen)

@@ -12,8 +12,8 @@ from routine_helpers import SIZE, build_app, press, settle, today_screen
 from textual.app import App, ComposeResult
 
 from portfolio_tui.errors import DatabaseError
+from portfolio_tui.service.views import Agenda, AgendaItem
 from portfolio_tui.tui.widgets.agenda_table import EMPTY, AgendaTable, GroupHeading, row_key
-from portfolio_tui.views import Agenda, AgendaItem
 
 TODAY = date(2026, 11, 23)
 
@@ -25,7 +25,8 @@ def test_the_app_is_built_and_first_painted_without_the_database_layer(tmp_path)
         "from portfolio_tui.tui.app import make_app\n"
         "from portfolio_tui.domain.settings import Settings\n"
         f"app = make_app(Path({str(tmp_path / 'p.db')!r}), settings=Settings())\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'portfolio_tui.portfolio',\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'portfolio_tui.service.facade',\n"
+        "                     'portfolio_tui.service.core',\n"
         "                     'portfolio_tui.store') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

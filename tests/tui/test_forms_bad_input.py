@@ -11,8 +11,8 @@ import pytest
 from routine_helpers import SIZE, build_app, press, select_row, settle, type_text
 from textual.widgets import Input, Static
 
-from portfolio_tui.tui.screens.account import AccountScreen
-from portfolio_tui.tui.screens.forms import (
+from portfolio_tui.tui.modals.form import FormModal
+from portfolio_tui.tui.modals.forms import (
     AddContactForm,
     DoneForm,
     EditAccountForm,
@@ -20,9 +20,9 @@ from portfolio_tui.tui.screens.forms import (
     LogForm,
     SnoozeForm,
 )
+from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.date_input import DateInput
-from portfolio_tui.tui.widgets.form import FormModal
 
 from conftest import db_dump, open_portfolio
 
@@ -123,7 +123,7 @@ async def _type_into(pilot, form: FormModal, name: str, text: str) -> None:
 
 async def _open(pilot, app, demo_db_path, key: str) -> FormModal:
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().overdue[0]
+        item = pf.reports.agenda().overdue[0]
     if key in ACCOUNT_KEYS:
         app.open_account(item.account_id)
         await settle(pilot)
@@ -180,7 +180,7 @@ async def test_a_fixed_value_saves_and_clears_the_error(demo_db_path):
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, AccountScreen)
     with open_portfolio(demo_db_path) as pf:
-        assert pf.account_card(account_id).account.accessibility == int(fixed)
+        assert pf.reports.account_card(account_id).account.accessibility == int(fixed)
 
 
 async def test_date_field_shows_the_parsed_date_as_you_type(demo_db_path):

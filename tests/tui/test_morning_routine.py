@@ -8,10 +8,10 @@ from datetime import date, time, timedelta
 from routine_helpers import SIZE, build_app, press, select_row, settle, today_screen, type_text
 from textual.widgets import DataTable, Select
 
+from portfolio_tui.tui.modals.confirm import ConfirmModal
+from portfolio_tui.tui.modals.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.screens.account import AccountScreen
-from portfolio_tui.tui.screens.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.screens.today import TodayScreen
-from portfolio_tui.tui.widgets.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.date_input import DateInput
 from portfolio_tui.tui.widgets.timeline import PAGE, TimelineTable
 
@@ -22,12 +22,12 @@ NEXT_MONDAY = date(2026, 11, 30)
 
 
 def _agenda_ids(pf) -> set[str]:
-    agenda = pf.agenda()
+    agenda = pf.reports.agenda()
     return {i.follow_up_id for _, items in agenda.groups for i in items if i.follow_up_id}
 
 
 def _first_with_stage(pf, stage: str) -> str:
-    return next(c.account_id for c in pf.pipeline() if c.stage == stage)
+    return next(c.account_id for c in pf.reports.pipeline() if c.stage == stage)
 
 
 async def _choose(pilot, select_id: str, value: str) -> None:
@@ -46,8 +46,8 @@ async def _choose(pilot, select_id: str, value: str) -> None:
 
 async def test_complete_an_overdue_follow_up_with_outcome_and_next(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().overdue[0]
-        suggested = pf.suggested_follow_up(item.account_id)
+        item = pf.reports.agenda().overdue[0]
+        suggested = pf.reports.suggested_follow_up(item.account_id)
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -67,7 +67,7 @@ async def test_complete_an_overdue_follow_up_with_outcome_and_next(demo_db_path)
         assert f"fu:{item.follow_up_id}" not in today_screen(app)._items
 
     with open_portfolio(demo_db_path) as pf:
-        card = pf.account_card(item.account_id)
+        card = pf.reports.account_card(item.account_id)
         done = next(f for f in card.done_follow_ups if f.follow_up_id == item.follow_up_id)
         assert done.outcome == "Wants a quote for 3 sites"
         logged = [e for e in card.timeline if e.kind == "meeting" and e.text == item.title]
@@ -80,7 +80,7 @@ async def test_complete_an_overdue_follow_up_with_outcome_and_next(demo_db_path)
 
 async def test_snooze_an_overdue_follow_up(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().overdue[1]
+        item = pf.reports.agenda().overdue[1]
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -96,7 +96,7 @@ async def test_snooze_an_overdue_follow_up(demo_db_path):
         assert snoozed.due_on == TODAY + timedelta(days=3)
 
     with open_portfolio(demo_db_path) as pf:
-        upcoming = {i.follow_up_id: i for i in pf.agenda().upcoming}
+        upcoming = {i.follow_up_id: i for i in pf.reports.agenda().upcoming}
         moved = upcoming[item.follow_up_id]
         assert moved.due_on == TODAY + timedelta(days=3)
         if item.due_at is not None:  # the time of day is kept
@@ -105,8 +105,10 @@ async def test_snooze_an_overdue_follow_up(demo_db_path):
 
 async def test_log_a_call_from_the_account_screen(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().overdue[0]
-        calls_before = [e for e in pf.account_card(item.account_id).timeline if e.kind == "call"]
+        item = pf.reports.agenda().overdue[0]
+        calls_before = [
+            e for e in pf.reports.account_card(item.account_id).timeline if e.kind == "call"
+        ]
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -125,7 +127,7 @@ async def test_log_a_call_from_the_account_screen(demo_db_path):
         )
 
     with open_portfolio(demo_db_path) as pf:
-        card = pf.account_card(item.account_id)
+        card = pf.reports.account_card(item.account_id)
         calls = [e for e in card.timeline if e.kind == "call"]
         assert len(calls) == len(calls_before) + 1
         assert calls[0].text == "Called about the renewal" and calls[0].at == FIXED_NOW
@@ -146,7 +148,7 @@ async def test_move_a_prospect_cold_to_warm_to_hot(demo_db_path):
         assert app.screen.card.account.stage == "hot"  # type: ignore[attr-defined]
 
     with open_portfolio(demo_db_path) as pf:
-        card = pf.account_card(account_id)
+        card = pf.reports.account_card(account_id)
         assert card.account.stage == "hot"
         moves = [e.text for e in card.timeline if e.kind == "stage"]
         assert moves[:2] == ["warm → hot", "cold → warm"]
@@ -171,18 +173,18 @@ async def test_winning_a_hot_prospect_asks_first(demo_db_path):
         assert app.screen.card.account.stage == "hot"  # type: ignore[attr-defined]
 
     with open_portfolio(demo_db_path) as pf:
-        moves = [e.text for e in pf.account_card(account_id).timeline if e.kind == "stage"]
+        moves = [e.text for e in pf.reports.account_card(account_id).timeline if e.kind == "stage"]
         assert moves[:2] == ["client → hot", "hot → client"]
 
 
 def _state(pf, account_ids):
     """What the rep sees: the agenda and the cards of the accounts worked on."""
-    return pf.agenda(), [pf.account_card(a) for a in account_ids]
+    return pf.reports.agenda(), [pf.reports.account_card(a) for a in account_ids]
 
 
 async def test_undo_goes_back_one_step_at_a_time(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        agenda = pf.agenda()
+        agenda = pf.reports.agenda()
         done_item, snoozed_item = agenda.overdue[0], agenda.overdue[1]
         prospect = _first_with_stage(pf, "cold")
         accounts = [done_item.account_id, snoozed_item.account_id, prospect]
@@ -221,7 +223,7 @@ async def test_undo_goes_back_one_step_at_a_time(demo_db_path):
 
 async def test_done_or_snooze_on_a_due_for_contact_row_explains(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().due_for_contact[0]
+        item = pf.reports.agenda().due_for_contact[0]
     before = db_dump(demo_db_path)
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -239,8 +241,8 @@ async def test_done_or_snooze_on_a_due_for_contact_row_explains(demo_db_path):
 
 async def test_plan_a_follow_up_for_an_account_due_for_contact(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().due_for_contact[0]
-        suggested = pf.suggested_follow_up(item.account_id)
+        item = pf.reports.agenda().due_for_contact[0]
+        suggested = pf.reports.suggested_follow_up(item.account_id)
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -256,7 +258,7 @@ async def test_plan_a_follow_up_for_an_account_due_for_contact(demo_db_path):
         assert isinstance(app.screen, TodayScreen)
 
     with open_portfolio(demo_db_path) as pf:
-        agenda = pf.agenda()
+        agenda = pf.reports.agenda()
         assert item.account_id not in {i.account_id for i in agenda.due_for_contact}
         planned = [i for i in agenda.upcoming if i.account_id == item.account_id]
         assert [(p.title, p.due_on) for p in planned] == [
@@ -266,7 +268,7 @@ async def test_plan_a_follow_up_for_an_account_due_for_contact(demo_db_path):
 
 async def test_log_an_email_from_today_with_a_follow_up(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        item = pf.agenda().due_for_contact[1]
+        item = pf.reports.agenda().due_for_contact[1]
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -283,7 +285,7 @@ async def test_log_an_email_from_today_with_a_follow_up(demo_db_path):
         assert isinstance(app.screen, TodayScreen)
 
     with open_portfolio(demo_db_path) as pf:
-        card = pf.account_card(item.account_id)
+        card = pf.reports.account_card(item.account_id)
         assert (card.timeline[0].kind, card.timeline[0].text) == ("email", "Sent the catalogue")
         assert [f.due_on for f in card.open_follow_ups] == [TODAY + timedelta(days=7)]
 
@@ -291,7 +293,7 @@ async def test_log_an_email_from_today_with_a_follow_up(demo_db_path):
 async def test_edit_the_account_and_add_a_contact(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
         account_id = _first_with_stage(pf, "warm")
-        card = pf.account_card(account_id)
+        card = pf.reports.account_card(account_id)
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -314,7 +316,7 @@ async def test_edit_the_account_and_add_a_contact(demo_db_path):
         assert isinstance(app.screen, AccountScreen)
 
     with open_portfolio(demo_db_path) as pf:
-        after = pf.account_card(account_id)
+        after = pf.reports.account_card(account_id)
         assert (after.account.city, after.account.accessibility) == ("Lyon", 5)
         assert after.account.name == card.account.name  # untouched fields kept
         assert after.account.potential == card.account.potential
@@ -324,11 +326,11 @@ async def test_edit_the_account_and_add_a_contact(demo_db_path):
 
 async def test_a_long_timeline_is_shown_a_page_at_a_time(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        account_id = pf.badges()[0].ranked[0].account_id
-        have = len(pf.account_card(account_id).timeline)
+        account_id = pf.reports.badges()[0].ranked[0].account_id
+        have = len(pf.reports.account_card(account_id).timeline)
         for n in range(PAGE * 2 + 50 - have):
-            pf.record_sale(account_id, TODAY - timedelta(days=n % 300), 10_000 + n)
-        total = len(pf.account_card(account_id).timeline)
+            pf.routine.record_sale(account_id, TODAY - timedelta(days=n % 300), 10_000 + n)
+        total = len(pf.reports.account_card(account_id).timeline)
     assert total >= PAGE * 2 + 50
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:

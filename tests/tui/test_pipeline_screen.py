@@ -9,10 +9,10 @@ from textual.widgets import ContentSwitcher
 from portfolio_tui.domain.prospects import score_prospects
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.stages import PROSPECT_STAGES
+from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.pipeline import BOARD, PipelineScreen, access_dots
 from portfolio_tui.tui.widgets.amounts import short_money
-from portfolio_tui.tui.widgets.confirm import ConfirmModal
 
 from conftest import db_dump, open_portfolio
 
@@ -48,7 +48,7 @@ async def go_to_column(pilot, screen: PipelineScreen, stage: str) -> None:
 
 async def test_board_shows_every_prospect_won_and_lost_account_in_its_column(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        cards = pf.pipeline("year")
+        cards = pf.reports.pipeline("year")
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_pipeline(pilot)
@@ -166,7 +166,9 @@ async def test_a_move_the_funnel_refuses_saves_nothing_and_says_why(demo_db_path
 
 async def test_potential_access_view_ranks_prospects_and_acts_on_the_selected_one(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        prospects = [c for c in pf.pipeline() if c.stage in {s.value for s in PROSPECT_STAGES}]
+        prospects = [
+            c for c in pf.reports.pipeline() if c.stage in {s.value for s in PROSPECT_STAGES}
+        ]
     ranked = score_prospects(prospects)
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -200,7 +202,7 @@ async def test_potential_access_view_ranks_prospects_and_acts_on_the_selected_on
 
 async def test_period_key_changes_the_won_column(demo_db_path):
     with open_portfolio(demo_db_path) as pf:
-        by_period = {p: [c.account_id for c in pf.pipeline(p) if c.stage == "client"]
+        by_period = {p: [c.account_id for c in pf.reports.pipeline(p) if c.stage == "client"]
                      for p in ("year", "quarter", "month")}  # fmt: skip
     app = analysis_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,18 +11,18 @@ from analysis_helpers import SIZE, analysis_app, keys, table_lines, wait_idle
 from textual.widgets import Input
 
 from portfolio_tui.domain.rfm import SEGMENTS
+from portfolio_tui.service.views import PortfolioRow
 from portfolio_tui.tui.portfolio_filter import STAGES, Filters, PortfolioView, cycle, sort_rows
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
-from portfolio_tui.views import PortfolioRow
 
 from conftest import db_dump, open_portfolio
 
 
 def service_rows(db_path) -> list[PortfolioRow]:
     with open_portfolio(db_path) as pf:
-        return pf.portfolio_rows()
+        return pf.reports.portfolio_rows()
 
 
 def matching(rows, *words: str) -> set[str]:
@@ -308,8 +308,8 @@ def test_cycle_goes_through_every_choice_then_all():
 
 
 async def test_help_and_footer_list_every_key_of_the_analysis_screens(demo_db_path):
+    from portfolio_tui.tui.modals.help import HelpScreen
     from portfolio_tui.tui.screens.dashboard import DashboardScreen
-    from portfolio_tui.tui.screens.help import HelpScreen
     from portfolio_tui.tui.screens.pipeline import PipelineScreen
 
     app = analysis_app(demo_db_path)

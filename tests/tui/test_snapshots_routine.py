@@ -15,7 +15,7 @@ def _navigate(demo_db_path, *keys: str, on: str = "overdue", account: bool = Fal
     press `keys`, type `typed` (text for the focused input), and stop the input cursors
     blinking so the picture is stable."""
     with open_portfolio(demo_db_path) as pf:
-        item = getattr(pf.agenda(), on)[0]
+        item = getattr(pf.reports.agenda(), on)[0]
 
     async def run_before(pilot) -> None:
         await settle(pilot)

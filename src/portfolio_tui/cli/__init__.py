@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from portfolio_tui import paths
-from portfolio_tui.cli_output import (
+from portfolio_tui.cli.output import (
     account_card_text,
     agenda_json,
     agenda_text,
@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = config_sub.add_parser("path", help="print where the settings file is")
     p.set_defaults(handler=cmd_config_path, needs_db=False)
 
-    from portfolio_tui import cli_files, cli_sync
+    from portfolio_tui.cli import files as cli_files
+    from portfolio_tui.cli import sync as cli_sync
 
     import_sub = sub.add_parser("import", help="read records from files").add_subparsers(
         dest="what", metavar="WHAT", required=True
@@ -195,7 +196,7 @@ def cmd_demo(pf, args) -> int:
 
 
 def cmd_add_account(pf, args) -> int:
-    account_id = pf.add_account(
+    account_id = pf.routine.add_account(
         args.name, stage=args.stage, **_given_account_fields(args, ACCOUNT_FLAGS)
     )
     print(account_id)
@@ -204,7 +205,7 @@ def cmd_add_account(pf, args) -> int:
 
 def cmd_add_contact(pf, args) -> int:
     print(
-        pf.add_contact(
+        pf.routine.add_contact(
             args.account,
             args.name,
             email=args.email,
@@ -220,18 +221,18 @@ def cmd_edit_account(pf, args) -> int:
     fields = _given_account_fields(args, ("name", *ACCOUNT_FLAGS))
     if not fields:
         raise UserError("nothing to change: give at least one --field")
-    changed = pf.edit_account(args.account, **fields)
+    changed = pf.routine.edit_account(args.account, **fields)
     print("changed: " + (", ".join(sorted(changed)) if changed else "nothing"))
     return 0
 
 
 def cmd_show(pf, args) -> int:
-    print(account_card_text(pf.account_card(args.account), pf.settings))
+    print(account_card_text(pf.reports.account_card(args.account), pf.settings))
     return 0
 
 
 def cmd_log(pf, args) -> int:
-    logged = pf.log_interaction(
+    logged = pf.routine.log_interaction(
         args.kind,
         args.account,
         args.summary,
@@ -248,13 +249,13 @@ def cmd_log(pf, args) -> int:
 
 
 def cmd_follow_up(pf, args) -> int:
-    print(pf.schedule_follow_up(args.account, args.title, args.due, contact=args.contact,
+    print(pf.routine.schedule_follow_up(args.account, args.title, args.due, contact=args.contact,
                                 recurrence=args.repeat))  # fmt: skip
     return 0
 
 
 def cmd_done(pf, args) -> int:
-    logged = pf.complete_follow_up(
+    logged = pf.routine.complete_follow_up(
         args.id, outcome=args.outcome, kind=args.kind, next_due=args.next_due
     )
     print(f"done; logged {logged.interaction_id}")
@@ -264,18 +265,18 @@ def cmd_done(pf, args) -> int:
 
 
 def cmd_snooze(pf, args) -> int:
-    print(f"snoozed to {pf.snooze(args.id, args.phrase).isoformat()}")
+    print(f"snoozed to {pf.routine.snooze(args.id, args.phrase).isoformat()}")
     return 0
 
 
 def cmd_stage(pf, args) -> int:
-    before, after = pf.move_stage(args.account, args.stage)
+    before, after = pf.routine.move_stage(args.account, args.stage)
     print(f"{before} → {after}")
     return 0
 
 
 def cmd_today(pf, args) -> int:
-    agenda = pf.agenda()
+    agenda = pf.reports.agenda()
     if args.format == "json":
         print(json.dumps(agenda_json(agenda), indent=2, ensure_ascii=False))
     else:
@@ -284,7 +285,7 @@ def cmd_today(pf, args) -> int:
 
 
 def cmd_report_clients(pf, args) -> int:
-    rows = pf.client_report(as_of=args.as_of, window=args.window, by=args.by)
+    rows = pf.reports.client_report(as_of=args.as_of, window=args.window, by=args.by)
     if args.format == "csv":
         client_rows_csv(rows, sys.stdout)
     elif args.format == "json":
@@ -295,7 +296,7 @@ def cmd_report_clients(pf, args) -> int:
 
 
 def cmd_report_kpis(pf, args) -> int:
-    kpis = pf.kpi_report(as_of=args.as_of, period=args.period, rows=args.rows)
+    kpis = pf.reports.kpi_report(as_of=args.as_of, period=args.period, rows=args.rows)
     if args.format == "json":
         print(json.dumps(kpis.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -328,9 +329,9 @@ def resolve_db(args: argparse.Namespace) -> Path:
 
 
 def open_portfolio(db: Path):
-    from portfolio_tui.portfolio import Portfolio
+    from portfolio_tui.service import open_portfolio
 
-    return Portfolio(db)
+    return open_portfolio(db)
 
 
 def _open_app(args: argparse.Namespace, db: Path) -> int:

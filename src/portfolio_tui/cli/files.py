@@ -72,7 +72,7 @@ def report_text(report) -> str:
 
 
 def _print_report(report) -> int:
-    from portfolio_tui.portfolio_files import ImportRejected
+    from portfolio_tui.service.exports import ImportRejected
 
     print(report_text(report))
     if report.rejected:
@@ -86,18 +86,18 @@ def _print_report(report) -> int:
 
 
 def cmd_import_csv(pf, args) -> int:
-    from portfolio_tui.portfolio_files import parse_mapping
+    from portfolio_tui.service.exports import parse_mapping
 
     mapping = parse_mapping(args.map)
-    return _print_report(pf.import_csv(args.kind, args.file, mapping, dry_run=args.dry_run))
+    return _print_report(pf.imports.import_csv(args.kind, args.file, mapping, dry_run=args.dry_run))
 
 
 def cmd_import_vcf(pf, args) -> int:
-    return _print_report(pf.import_vcf(args.path, dry_run=args.dry_run))
+    return _print_report(pf.imports.import_vcf(args.path, dry_run=args.dry_run))
 
 
 def cmd_export_csv(pf, args) -> int:
-    count = pf.export_csv(args.kind, args.output or sys.stdout, excel=args.excel)
+    count = pf.exports.export_csv(args.kind, args.output or sys.stdout, excel=args.excel)
     if args.output:
         print(f"{count} {args.kind} written to {args.output}", file=sys.stderr)
     return 0
@@ -105,21 +105,21 @@ def cmd_export_csv(pf, args) -> int:
 
 def cmd_export_vcf(pf, args) -> int:
     if args.dir:
-        result = pf.export_vcf_dir(args.dir)
+        result = pf.exports.export_vcf_dir(args.dir)
         print(
             f"{result.written} cards written, {result.unchanged} unchanged, "
             f"{result.removed} removed in {args.dir}",
             file=sys.stderr,
         )
         return 0
-    count = pf.export_vcf(args.output or sys.stdout)
+    count = pf.exports.export_vcf(args.output or sys.stdout)
     if args.output:
         print(f"{count} cards written to {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_export_ics(pf, args) -> int:
-    count = pf.export_ics(args.output or sys.stdout)
+    count = pf.exports.export_ics(args.output or sys.stdout)
     if args.output:
         print(f"{count} follow-ups written to {args.output}", file=sys.stderr)
     return 0

@@ -10,7 +10,7 @@ from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.money import cents_to_plain, format_money
 from portfolio_tui.domain.records import FIGURE_NAMES
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.views import AccountCard, Agenda, AgendaItem, ClientRow
+from portfolio_tui.service.views import AccountCard, Agenda, AgendaItem, ClientRow
 
 CLIENT_CSV_COLUMNS = ("account_id", "name", "stage", *FIGURE_NAMES)
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from portfolio_tui.sync_text import (
+from portfolio_tui.service.sync_text import (
     clock_text,
     counts_text,
     local_text,
@@ -70,7 +70,7 @@ def _since(text: str) -> date | datetime:
 
 
 def cmd_export_bundle(pf, args) -> int:
-    summary = pf.export_bundle(args.output, args.since)
+    summary = pf.bundles.export_bundle(args.output, args.since)
     tables = counts_text(summary.counts) if summary.rows else "nothing to send"
     since = (
         f", written since {local_text(summary.since, pf.tz, seconds=True)}" if summary.since else ""
@@ -83,7 +83,7 @@ def cmd_export_bundle(pf, args) -> int:
 
 
 def cmd_sync(pf, args) -> int:
-    report = pf.sync(args.files)
+    report = pf.bundles.sync(args.files)
     for file in report.files:
         print(sync_file_text(file, pf.tz))
         print()

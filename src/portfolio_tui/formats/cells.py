@@ -12,7 +12,7 @@ from functools import lru_cache
 from portfolio_tui.domain.account_fields import normalise_tags
 from portfolio_tui.domain.dates import parse_calendar_date
 from portfolio_tui.domain.money import cents_to_plain, parse_money
-from portfolio_tui.exchange.headers import KIND_WORDS, SOURCE_WORDS, STAGE_WORDS, normalise
+from portfolio_tui.formats.headers import KIND_WORDS, SOURCE_WORDS, STAGE_WORDS, normalise
 
 # What our own export puts before a text starting with one of these (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.exchange.cells import FORMULA_STARTS
+from portfolio_tui.formats.cells import FORMULA_STARTS
 
 BOM = "\ufeff"
 

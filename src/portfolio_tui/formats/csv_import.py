@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portfolio_tui.errors import UserError
-from portfolio_tui.exchange import cells, headers
-from portfolio_tui.exchange.csv_read import CsvTable
-from portfolio_tui.exchange.headers import CUSTOM_PREFIX, normalise
+from portfolio_tui.formats import cells, headers
+from portfolio_tui.formats.csv_read import CsvTable
+from portfolio_tui.formats.headers import CUSTOM_PREFIX, normalise
 
 Converter = Callable[[str], Any]
 IGNORE = ("ignore", "-")

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from portfolio_tui.exchange.contentlines import escape, line
+from portfolio_tui.formats.contentlines import escape, line
 
 PRODID = "-//portfolio-tui//Follow-ups//EN"
 UID_DOMAIN = "portfolio-tui"

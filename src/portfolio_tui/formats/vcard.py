@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from portfolio_tui.exchange import contentlines as cl
-from portfolio_tui.exchange.contentlines import escape, line, split_unescaped, unescape, unfold
+from portfolio_tui.formats import contentlines as cl
+from portfolio_tui.formats.contentlines import escape, line, split_unescaped, unescape, unfold
 
 PRODID = "-//portfolio-tui//vCard export//EN"
 ACCOUNT_ID = "X-PORTFOLIO-ACCOUNT-ID"

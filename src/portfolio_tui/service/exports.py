@@ -15,26 +15,24 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from portfolio_tui.errors import UserError
-from portfolio_tui.exchange import ical, vcard
-from portfolio_tui.exchange.csv_export import BOM, Column, write_csv
-from portfolio_tui.exchange.csv_import import KINDS as IMPORT_KINDS
-from portfolio_tui.exchange.csv_import import Row, parse_mapping
-from portfolio_tui.exchange.csv_read import sniff_encoding
-from portfolio_tui.exchange.report import ImportRejected, ImportReport, RowError
-from portfolio_tui.portfolio_imports import CsvImports
+from portfolio_tui.formats import ical, vcard
+from portfolio_tui.formats.csv_export import BOM, Column, write_csv
+from portfolio_tui.formats.csv_import import KINDS as IMPORT_KINDS
+from portfolio_tui.formats.csv_import import parse_mapping
+from portfolio_tui.formats.report import ImportRejected, ImportReport, RowError
+from portfolio_tui.service.core import Core
+from portfolio_tui.service.reports import ReportCases
 from portfolio_tui.store import exchange_queries as xq
 from portfolio_tui.store import queries
 
 if TYPE_CHECKING:
-    from portfolio_tui.domain.abc import AbcResult
-    from portfolio_tui.domain.rfm import RfmScore
-    from portfolio_tui.views import ClientRow
+    pass
 
 # What the faces (CLI, TUI) use of the file formats: they reach exchange/ only through here.
 __all__ = [
     "EXPORT_KINDS",
     "IMPORT_KINDS",
-    "FileExchange",
+    "ExportCases",
     "ImportRejected",
     "ImportReport",
     "RowError",
@@ -157,14 +155,15 @@ def _output(target: Target, *, bom: bool = False) -> Iterator[IO[str]]:
         raise
 
 
-class FileExchange(CsvImports):
-    """Mixin of the Portfolio service: CSV exports, vCard and iCalendar."""
+class ExportCases:
+    """CSV exports, vCard and iCalendar."""
 
-    if TYPE_CHECKING:
+    core: Core
+    reports: ReportCases
 
-        def client_report(self) -> list[ClientRow]: ...
-        def badges(self) -> tuple[AbcResult, dict[str, RfmScore]]: ...
-        def _local(self, stored: datetime) -> datetime: ...
+    def __init__(self, core: Core, reports: ReportCases) -> None:
+        self.core = core
+        self.reports = reports
 
     # --- CSV -----------------------------------------------------------------------------------
 
@@ -172,14 +171,14 @@ class FileExchange(CsvImports):
         """Write every live record of `kind` as CSV; returns the number of rows."""
         if kind not in EXPORT_KINDS:
             raise UserError(f"can't export {kind!r}: choose one of {', '.join(EXPORT_KINDS)}")
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             columns, rows = getattr(self, f"_{kind}_table")(conn)
             with _output(target, bom=excel) as out:
                 return write_csv(out, columns, rows, excel=excel)
 
     def _accounts_table(self, conn: Any) -> tuple[list[Column], Iterator[tuple]]:
         accounts = queries.live_accounts(conn)
-        figures = {r.account_id: r for r in self.client_report()}
+        figures = {r.account_id: r for r in self.reports.client_report()}
         names = {a["id"]: a["name"] for a in accounts}
         custom = [json.loads(a["custom_fields"] or "{}") for a in accounts]
         keys = sorted({k for c in custom for k in c})
@@ -212,7 +211,7 @@ class FileExchange(CsvImports):
     def _interactions_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
         def rows() -> Iterator[tuple]:
             for r in xq.export_interactions(conn):
-                moment = self._local(datetime.fromisoformat(r[6]))
+                moment = self.core.local(datetime.fromisoformat(r[6]))
                 yield (*r[:6], moment.strftime("%Y-%m-%d %H:%M:%S"), *r[7:])
 
         return INTERACTION_COLUMNS, rows()
@@ -220,8 +219,8 @@ class FileExchange(CsvImports):
     def _followups_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
         def rows() -> Iterator[tuple]:
             for r in xq.export_follow_ups(conn, open_only=False):
-                due_at = self._local(datetime.fromisoformat(r[6])) if r[6] else None
-                done = self._local(datetime.fromisoformat(r[8])) if r[8] else None
+                due_at = self.core.local(datetime.fromisoformat(r[6])) if r[6] else None
+                done = self.core.local(datetime.fromisoformat(r[8])) if r[8] else None
                 yield (
                     *r[:6],
                     due_at.strftime("%H:%M") if due_at else None,
@@ -237,8 +236,8 @@ class FileExchange(CsvImports):
     def contact_cards(self) -> list[vcard.Card]:
         """A card for each live contact: its account as ORG, address and badges in NOTE and
         CATEGORIES, the contact id as UID."""
-        abc, rfm = self.badges()
-        with self.db.raw() as conn:
+        abc, rfm = self.reports.badges()
+        with self.core.db.raw() as conn:
             contacts = xq.export_contacts(conn)
             accounts = xq.account_card_fields(conn)
         cards = []
@@ -303,7 +302,7 @@ class FileExchange(CsvImports):
             with _output(path) as out:
                 out.write(text)
             written += 1
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             gone = xq.contact_ids(conn, deleted=True)
         for uid in gone:
             path = folder / f"{uid}.vcf"
@@ -312,50 +311,11 @@ class FileExchange(CsvImports):
                 removed += 1
         return VcfDirResult(written, unchanged, removed)
 
-    def import_vcf(self, path: Path | str, dry_run: bool = False) -> ImportReport:
-        """Create or update contacts from a .vcf file or a folder of them: matched on UID
-        (our contact id), then email, then name within the account; the account comes from
-        X-PORTFOLIO-ACCOUNT-ID or ORG (created as a suspect when unknown). All or nothing."""
-        path = Path(path).expanduser()
-        files = sorted(path.glob("*.vcf")) if path.is_dir() else [path]
-        if not path.exists():
-            raise UserError(f"{path}: no such file or folder")
-        if path.is_dir() and not files:
-            raise UserError(f"{path}: no .vcf files in this folder")
-        report = ImportReport("contacts", str(path), dry_run, encoding="vCard")
-        report.columns = [("FN", "name"), ("ORG", "account"), ("TITLE", "role"),
-                          ("EMAIL", "email"), ("TEL", "phone")]  # fmt: skip
-        rows: list[Row] = []
-        for file in files:
-            encoding = sniff_encoding(file)
-            text = file.read_text(encoding=encoding.name)
-            source = str(file)
-            try:
-                cards = vcard.parse_cards(text, source)
-            except vcard.VcardError as exc:
-                raise UserError(str(exc)) from None
-            for card in cards:
-                values: dict[str, Any] = {"name": card.name}
-                if _is_uuid(card.uid):
-                    values["id"] = card.uid
-                if card.account_id and _is_uuid(card.account_id):
-                    values["account_id"] = card.account_id
-                for key, value in (("account", card.org), ("role", card.title),
-                                   ("email", card.email), ("phone", card.phone)):  # fmt: skip
-                    if value:
-                        values[key] = value
-                rows.append(Row(card.line, values))
-                report.rows += 1
-        self._import_contact_rows(rows, report)
-        if report.rejected and not dry_run:
-            raise ImportRejected(report)
-        return report
-
     # --- iCalendar -----------------------------------------------------------------------------
 
     def follow_up_events(self) -> list[ical.Event]:
-        abc, rfm = self.badges()
-        with self.db.raw() as conn:
+        abc, rfm = self.reports.badges()
+        with self.core.db.raw() as conn:
             rows = xq.export_follow_ups(conn, open_only=True)
             last = xq.last_interaction_details(conn)
             accounts = xq.account_card_fields(conn)
@@ -374,7 +334,7 @@ class FileExchange(CsvImports):
                 lines.append("Contact: " + " · ".join(x for x in (contact, phone, email) if x))
             if account_id in last:
                 kind, at, summary, outcome = last[account_id]
-                when = self._local(datetime.fromisoformat(at)).strftime("%Y-%m-%d")
+                when = self.core.local(datetime.fromisoformat(at)).strftime("%Y-%m-%d")
                 detail = f"{summary} → {outcome}" if outcome else summary
                 lines.append(f"Last interaction: {when} {kind}: {detail}".rstrip(": "))
             else:
@@ -397,11 +357,5 @@ class FileExchange(CsvImports):
         """Every open follow-up as a VEVENT; returns the count."""
         events = self.follow_up_events()
         with _output(target) as out:
-            out.write(ical.calendar_text(events, self.tz, "Portfolio follow-ups"))
+            out.write(ical.calendar_text(events, self.core.tz, "Portfolio follow-ups"))
         return len(events)
-
-
-def _is_uuid(text: str | None) -> bool:
-    from portfolio_tui.exchange.matching import looks_like_id
-
-    return bool(text) and looks_like_id(text or "")

@@ -1,4 +1,4 @@
-"""Spreadsheet imports, part of the Portfolio service (through `FileExchange`).
+"""Spreadsheet imports, the `imports` family of the Portfolio service.
 
 Two ways in, both all or nothing:
 - records people edit (accounts, contacts) are matched in memory and written through the
@@ -16,22 +16,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from portfolio_tui.domain.account_fields import EDITABLE_FIELDS
-from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.exchange.csv_import import (
-    Columns,
-    KindSpec,
-    Row,
-    plan_columns,
-    read_rows,
-    spec_for,
-)
-from portfolio_tui.exchange.csv_read import CsvTable, open_csv
-from portfolio_tui.exchange.matching import (
+from portfolio_tui.domain.matching import (
     AmbiguousMatch,
     RecordIndex,
     email_key,
@@ -40,14 +30,27 @@ from portfolio_tui.exchange.matching import (
     looks_like_legal_id,
     name_key,
 )
-from portfolio_tui.exchange.report import ImportRejected, ImportReport, ReportItem, RowError
+from portfolio_tui.domain.money import cents_to_plain
+from portfolio_tui.errors import UserError
+from portfolio_tui.formats import vcard
+from portfolio_tui.formats.csv_import import (
+    Columns,
+    KindSpec,
+    Row,
+    plan_columns,
+    read_rows,
+    spec_for,
+)
+from portfolio_tui.formats.csv_read import CsvTable, open_csv, sniff_encoding
+from portfolio_tui.formats.report import ImportRejected, ImportReport, ReportItem, RowError
+from portfolio_tui.service.core import Core
 from portfolio_tui.store import bulk
 from portfolio_tui.store import exchange_queries as xq
 from portfolio_tui.store.models import Account, Contact, StageChange, new_id
 from portfolio_tui.store.writes import Writer
 
 if TYPE_CHECKING:
-    from portfolio_tui.store.database import Database
+    pass
 
 Progress = Callable[[int, int], None]  # (rows read, lines in the file)
 BATCH = 20_000
@@ -101,21 +104,13 @@ class _Plan:
     deleted_accounts: set[str] = field(default_factory=set)  # ids no new row may take
 
 
-class CsvImports:
-    """Mixin of the Portfolio service: `import_csv` and its two paths."""
+class ImportCases:
+    """Spreadsheet and vCard imports: all or nothing, with a dry run."""
 
-    # Provided by Portfolio.
-    db: Database
-    device_id: str
-    tz: tzinfo
-    _lock: Any
+    core: Core
 
-    if TYPE_CHECKING:
-
-        def now(self) -> datetime: ...
-        def _stored(self, moment: datetime) -> datetime: ...
-        def _after_write(self, changeset: Any) -> None: ...
-        def data_changed(self) -> None: ...
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     def import_csv(
         self,
@@ -152,6 +147,45 @@ class CsvImports:
         return report
 
     # --- shared ------------------------------------------------------------------------------
+
+    def import_vcf(self, path: Path | str, dry_run: bool = False) -> ImportReport:
+        """Create or update contacts from a .vcf file or a folder of them: matched on UID
+        (our contact id), then email, then name within the account; the account comes from
+        X-PORTFOLIO-ACCOUNT-ID or ORG (created as a suspect when unknown). All or nothing."""
+        path = Path(path).expanduser()
+        files = sorted(path.glob("*.vcf")) if path.is_dir() else [path]
+        if not path.exists():
+            raise UserError(f"{path}: no such file or folder")
+        if path.is_dir() and not files:
+            raise UserError(f"{path}: no .vcf files in this folder")
+        report = ImportReport("contacts", str(path), dry_run, encoding="vCard")
+        report.columns = [("FN", "name"), ("ORG", "account"), ("TITLE", "role"),
+                          ("EMAIL", "email"), ("TEL", "phone")]  # fmt: skip
+        rows: list[Row] = []
+        for file in files:
+            encoding = sniff_encoding(file)
+            text = file.read_text(encoding=encoding.name)
+            source = str(file)
+            try:
+                cards = vcard.parse_cards(text, source)
+            except vcard.VcardError as exc:
+                raise UserError(str(exc)) from None
+            for card in cards:
+                values: dict[str, Any] = {"name": card.name}
+                if _is_uuid(card.uid):
+                    values["id"] = card.uid
+                if card.account_id and _is_uuid(card.account_id):
+                    values["account_id"] = card.account_id
+                for key, value in (("account", card.org), ("role", card.title),
+                                   ("email", card.email), ("phone", card.phone)):  # fmt: skip
+                    if value:
+                        values[key] = value
+                rows.append(Row(card.line, values))
+                report.rows += 1
+        self._import_contact_rows(rows, report)
+        if report.rejected and not dry_run:
+            raise ImportRejected(report)
+        return report
 
     def _rows(
         self,
@@ -205,9 +239,9 @@ class CsvImports:
         self._write_records("contacts", rows, report, f"import contacts {Path(report.source).name}")
 
     def _write_records(self, kind: str, rows: list[Row], report: ImportReport, label: str) -> None:
-        with self._lock, self.db.transaction() as session:
-            now = self._stored(self.now())
-            writer = Writer(session, self.device_id, now, label)
+        with self.core.lock, self.core.db.transaction() as session:
+            now = self.core.stored(self.core.now())
+            writer = Writer(session, self.core.device_id, now, label)
             accounts = {a.id: a for a in xq.live_accounts(session)}
             deleted = xq.deleted_ids_orm(session, Account)
             index = RecordIndex()
@@ -221,7 +255,7 @@ class CsvImports:
             if report.rejected or report.dry_run:
                 return
             self._apply(writer, plan, accounts)
-        self._after_write(writer.changeset)
+        self.core.after_write(writer.changeset)
 
     def _plan_accounts(
         self,
@@ -484,16 +518,16 @@ class CsvImports:
     ) -> None:
         sales = spec.kind == "sales"
         fact = xq.SALES if sales else xq.INTERACTIONS
-        stamp = stamp_text(self._stored(self.now()))
+        stamp = stamp_text(self.core.stored(self.core.now()))
         needs: tuple[tuple[str, ...], ...] = (
             (("account_id", "account"), ("date",), ("amount",))
             if sales
             else (("account_id", "account"), ("kind",), ("date",))
         )
-        with self._lock, self.db.raw() as conn:
+        with self.core.lock, self.core.db.raw() as conn:
             conn.execute("BEGIN" if report.dry_run else "BEGIN IMMEDIATE")
             try:
-                resolver = _FactResolver(conn, report, stamp, self.device_id)
+                resolver = _FactResolver(conn, report, stamp, self.core.device_id)
                 to_row = resolver.sale if sales else self._interaction_maker(resolver)
                 xq.create_staging(conn, fact)
                 batch: list[tuple] = []
@@ -524,23 +558,23 @@ class CsvImports:
                     conn.rollback()
                     return
                 resolver.write_new_records()
-                report.inserted = xq.insert_new(conn, fact, stamp, self.device_id)
+                report.inserted = xq.insert_new(conn, fact, stamp, self.core.device_id)
                 report.unchanged = report.rows - report.inserted
                 xq.drop_staging(conn)
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
-        self.data_changed()
+        self.core.data_changed()
 
     def _interaction_maker(self, resolver: _FactResolver) -> Callable[[Row], tuple | None]:
-        tz = self.tz
+        tz = self.core.tz
 
         def make(row: Row) -> tuple | None:
             v = row.values
             day, moment = v["date"]
             moment = v.get("time") or moment or NOON
-            occurred = self._stored(datetime.combine(day, moment, tz))
+            occurred = self.core.stored(datetime.combine(day, moment, tz))
             return resolver.interaction(row, stamp_text(occurred))
 
         return make
@@ -575,7 +609,7 @@ class _FactResolver:
             self.products.setdefault(name.casefold(), product_id)
 
     def _reject(self, row: Row, name: str, reason: str) -> None:
-        CsvImports._reject(self.report, row.line, [(name, reason)])
+        ImportCases._reject(self.report, row.line, [(name, reason)])
 
     def account(self, row: Row, stage: str) -> str | None:
         v = row.values
@@ -749,3 +783,9 @@ def _contact_state(c: Contact) -> dict[str, Any]:
 def _set(row: Any, values: dict[str, Any]) -> None:
     for k, v in values.items():
         setattr(row, k, v)
+
+
+def _is_uuid(text: str | None) -> bool:
+    from portfolio_tui.domain.matching import looks_like_id
+
+    return bool(text) and looks_like_id(text or "")

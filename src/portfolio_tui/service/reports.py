@@ -3,7 +3,6 @@ screens and commands show (agenda, portfolio rows, account card, pipeline)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,18 +19,9 @@ from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.window import Window, parse_window
 from portfolio_tui.errors import UserError
-from portfolio_tui.store import queries
-from portfolio_tui.store.models import (
-    Account,
-    Contact,
-    FollowUp,
-    Interaction,
-    Sale,
-    StageChange,
-)
-from portfolio_tui.views import (
+from portfolio_tui.service.core import Core, account_view
+from portfolio_tui.service.views import (
     AccountCard,
-    AccountView,
     Agenda,
     AgendaItem,
     ClientRow,
@@ -41,6 +31,15 @@ from portfolio_tui.views import (
     PortfolioRow,
     TimelineEntry,
 )
+from portfolio_tui.store import queries
+from portfolio_tui.store.models import (
+    Account,
+    Contact,
+    FollowUp,
+    Interaction,
+    Sale,
+    StageChange,
+)
 
 Clock = Callable[[], datetime]
 
@@ -48,22 +47,29 @@ NO_FAMILY = "—"
 
 
 class ReportCases:
+    """Reads: figures, ABC and RFM badges, reports, the agenda, the screens' views."""
+
+    core: Core
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
     # --- analytics ---------------------------------------------------------------------------
 
     def window(self, as_of: date | None = None, window: str | None = None) -> Window:
-        return parse_window(window or self.settings.window, as_of or self.today())
+        return parse_window(window or self.core.settings.window, as_of or self.core.today())
 
     def figures(self, window: Window) -> list[AccountFigures]:
         key = (window.start, window.as_of)
-        cached = self._figures_cache.get(key)
+        cached = self.core.figures_cache.get(key)
         if cached is None:
-            with self.db.raw() as conn:
+            with self.core.db.raw() as conn:
                 cached = queries.account_figures(conn, window.start, window.as_of)
-            self._figures_cache[key] = cached
+            self.core.figures_cache[key] = cached
         return cached
 
     def _thresholds(self) -> AbcThresholds:
-        return AbcThresholds(self.settings.abc_a, self.settings.abc_b)
+        return AbcThresholds(self.core.settings.abc_a, self.core.settings.abc_b)
 
     def abc(self, window: Window, by: str = "revenue") -> AbcResult:
         if by not in ("revenue", "margin"):
@@ -78,10 +84,10 @@ class ReportCases:
         """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
         window = window or self.window()
         key = (window.start, window.as_of)
-        cached = self._badges_cache.get(key)
+        cached = self.core.badges_cache.get(key)
         if cached is None:
             cached = self.abc(window), score_rfm(self.figures(window), window.as_of)
-            self._badges_cache[key] = cached
+            self.core.badges_cache[key] = cached
         return cached
 
     def client_report(
@@ -93,7 +99,7 @@ class ReportCases:
         abc = self.abc(w, by)
         figures = {f.account_id: f for f in self.figures(w)}
         rfm = score_rfm(figures.values(), w.as_of)
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             accounts = {a[0]: a for a in queries.account_names_stages(conn)}
         rows = []
         for ranked in abc.ranked:
@@ -128,13 +134,13 @@ class ReportCases:
         if rows != "abc" and rows not in queries.ACCOUNT_INFO_FIELDS:
             choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
             raise UserError(f"rows: {rows!r} is not one of {choices}")
-        as_of = as_of or self.today()
+        as_of = as_of or self.core.today()
         current = period_of(as_of, period)
         previous = current.previous()
         end_now = min(current.end, as_of)
         abc = self.abc(self.window(as_of, window))
-        end_instant = self._stored(datetime.combine(as_of, time.max, self.tz))
-        with self.db.raw() as conn:
+        end_instant = self.core.stored(datetime.combine(as_of, time.max, self.core.tz))
+        with self.core.db.raw() as conn:
             inputs = KpiInputs(
                 as_of=as_of,
                 period=current,
@@ -149,26 +155,28 @@ class ReportCases:
                 abc_classes={r.account_id: r.abc_class for r in abc.ranked},
             )
         return compute_kpis(
-            inputs, concentration_alert=self.settings.concentration_alert, matrix_rows=rows
+            inputs, concentration_alert=self.core.settings.concentration_alert, matrix_rows=rows
         )
 
     def cadence(self) -> Cadence:
-        return self._cadence
+        return self.core.cadence_rules
 
     def _interval(self, abc_class: str | None, stage: str) -> int | None:
         interval = contact_interval(self.cadence(), abc_class, stage)
         if interval is None and stage == Stage.CLIENT.value:
-            return self.settings.stale_after_days
+            return self.core.settings.stale_after_days
         return interval
 
     def agenda(self) -> Agenda:
         """Today's work: dated follow-ups (overdue, today, next 7 days), then the accounts past
         their contact cadence with nothing planned."""
-        today = self.today()
+        today = self.core.today()
         abc, rfm = self.badges()
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             open_rows = queries.open_follow_ups(conn, today + timedelta(days=7))
-            last = {k: self._local(v).date() for k, v in queries.last_interactions(conn).items()}
+            last = {
+                k: self.core.local(v).date() for k, v in queries.last_interactions(conn).items()
+            }
             planned = queries.accounts_with_open_follow_up(conn)
             accounts = queries.account_names_stages(conn)
         overdue, due_today, upcoming = [], [], []
@@ -181,7 +189,7 @@ class ReportCases:
                 rfm=rfm.get(row.account_id),
                 title=row.title,
                 due_on=row.due_on,
-                due_at=self._local(row.due_at) if row.due_at else None,
+                due_at=self.core.local(row.due_at) if row.due_at else None,
                 days_since_contact=_days_since(last.get(row.account_id), today),
                 follow_up_id=row.follow_up_id,
                 recurring=bool(row.recurrence),
@@ -224,7 +232,7 @@ class ReportCases:
         w = self.window(None, window)
         abc, rfm = self.badges(w)
         revenue = {f.account_id: f.revenue for f in self.figures(w)}
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             last = queries.last_interactions(conn)
             upcoming = queries.next_follow_ups(conn)
             contacts = queries.contact_names(conn)
@@ -241,7 +249,7 @@ class ReportCases:
                     abc=abc.class_of(account_id),
                     rfm=rfm.get(account_id),
                     revenue=revenue.get(account_id, 0),
-                    last_contact=self._local(seen).date() if seen else None,
+                    last_contact=self.core.local(seen).date() if seen else None,
                     next_follow_up=follow_up[0] if follow_up else None,
                     next_follow_up_title=follow_up[1] if follow_up else None,
                     city=city,
@@ -256,8 +264,8 @@ class ReportCases:
         w = self.window(None, window)
         abc, rfm = self.badges(w)
         previous = w.previous() if w.months is not None else None
-        with self.db.session() as session:
-            account = self._account(session, ref)
+        with self.core.db.session() as session:
+            account = self.core.account(session, ref)
             interactions = queries.account_children(
                 session, account.id, Interaction, Interaction.occurred_at
             )
@@ -278,7 +286,7 @@ class ReportCases:
         names = {c.id: c.name for c in contacts}
         timeline = [
             TimelineEntry(
-                self._local(i.occurred_at),
+                self.core.local(i.occurred_at),
                 i.kind,
                 i.summary,
                 " · ".join(x for x in (names.get(i.contact_id or ""), i.outcome) if x),
@@ -287,7 +295,7 @@ class ReportCases:
         ]
         timeline += [
             TimelineEntry(
-                self._local(m.at),
+                self.core.local(m.at),
                 "stage",
                 f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
             )
@@ -298,10 +306,10 @@ class ReportCases:
         for sale, product in sales:
             timeline.append(
                 TimelineEntry(
-                    datetime.combine(sale.sold_on, time(12), self.tz),
+                    datetime.combine(sale.sold_on, time(12), self.core.tz),
                     "sale",
                     product.name if product else (sale.order_ref or "sale"),
-                    _sale_detail(sale, product, self.settings),
+                    _sale_detail(sale, product, self.core.settings),
                 )
             )
             if w.contains(sale.sold_on):
@@ -311,7 +319,7 @@ class ReportCases:
             elif previous is not None and previous.contains(sale.sold_on):
                 revenue_before += sale.amount
         timeline.sort(key=lambda e: e.at, reverse=True)
-        last_contact = self._local(interactions[0].occurred_at).date() if interactions else None
+        last_contact = self.core.local(interactions[0].occurred_at).date() if interactions else None
         abc_class = abc.class_of(account.id)
         interval = self._interval(abc_class, account.stage)
         contact_names = {c.id: c.name for c in contacts}
@@ -323,7 +331,7 @@ class ReportCases:
             revenue_now=revenue_now,
             revenue_before=revenue_before,
             nps_category=nps_category(account.nps_score),
-            contact=contact_status(last_contact, self.today(), interval),
+            contact=contact_status(last_contact, self.core.today(), interval),
             referred_by=(referrer.id, referrer.name) if referrer else None,
             referrals=[(a.id, a.name) for a in referrals],
             timeline=timeline,
@@ -340,7 +348,7 @@ class ReportCases:
 
     def suggested_follow_up(self, account_ref: str) -> str:
         """A date phrase for the next contact, from the account's cadence."""
-        account = self.resolve_account(account_ref)
+        account = self.core.resolve_account(account_ref)
         abc, _ = self.badges()
         interval = self._interval(abc.class_of(account.account_id), account.stage)
         return f"+{interval}d" if interval else "+7d"
@@ -350,8 +358,8 @@ class ReportCases:
             follow_up_id=row.id,
             title=row.title,
             due_on=row.due_on,
-            due_at=self._local(row.due_at) if row.due_at else None,
-            done_at=self._local(row.done_at) if row.done_at else None,
+            due_at=self.core.local(row.due_at) if row.due_at else None,
+            done_at=self.core.local(row.done_at) if row.done_at else None,
             outcome=row.outcome,
             recurrence=row.recurrence,
             contact_name=contact_names.get(row.contact_id or ""),
@@ -359,16 +367,16 @@ class ReportCases:
 
     def pipeline(self, period: str = "year") -> list[PipelineCard]:
         """Prospects by stage, plus the accounts won in the current period and the lost ones."""
-        today = self.today()
+        today = self.core.today()
         current = period_of(today, period)
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             entered = queries.stage_entered(conn)
             upcoming = queries.next_follow_ups(conn)
             rows = queries.pipeline_accounts(conn)
         cards = []
         for account_id, name, stage, potential, accessibility in rows:
             since = entered.get(account_id)
-            since_day = self._local(since).date() if since else None
+            since_day = self.core.local(since).date() if since else None
             if stage == Stage.CLIENT.value and not (since_day and current.contains(since_day)):
                 continue
             follow_up = upcoming.get(account_id)
@@ -403,28 +411,6 @@ def _sale_detail(sale: Sale, product: Any, settings: Settings) -> str:
     if sale.order_ref:
         parts.append(sale.order_ref)
     return " · ".join(parts)
-
-
-def account_view(a: Account) -> AccountView:
-    return AccountView(
-        account_id=a.id,
-        name=a.name,
-        stage=a.stage,
-        legal_id=a.legal_id,
-        sector=a.sector,
-        size_band=a.size_band,
-        city=a.city,
-        region=a.region,
-        source=a.source,
-        potential=a.potential,
-        accessibility=a.accessibility,
-        risk_level=a.risk_level,
-        nps_score=a.nps_score,
-        nps_date=a.nps_date,
-        tags=a.tags,
-        notes=a.notes,
-        custom_fields=json.loads(a.custom_fields or "{}"),
-    )
 
 
 def _contact_view(c: Contact) -> ContactView:

@@ -14,6 +14,10 @@ from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.recurrence import next_occurrence, validate_rrule
 from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
 from portfolio_tui.errors import UserError
+from portfolio_tui.service.core import Core
+from portfolio_tui.service.views import (
+    Logged,
+)
 from portfolio_tui.store.models import (
     Account,
     Contact,
@@ -23,21 +27,25 @@ from portfolio_tui.store.models import (
     StageChange,
 )
 from portfolio_tui.store.writes import Writer
-from portfolio_tui.views import (
-    Logged,
-)
 
 Clock = Callable[[], datetime]
 
 
 class RoutineCases:
+    """Writes of the daily routine: accounts, contacts, interactions, follow-ups, stages."""
+
+    core: Core
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
     # --- accounts and contacts ---------------------------------------------------------------
 
     def add_account(self, name: str, *, stage: str = "suspect", **fields: str | None) -> str:
         referred_by = fields.pop("referred_by", None)
         values = clean_account_fields({"name": name, **fields})
         stage_value = parse_stage(stage).value
-        with self._write(f"add account {name}") as w:
+        with self.core.write(f"add account {name}") as w:
             account = Account(
                 name=str(values.pop("name")),
                 stage=stage_value,
@@ -46,7 +54,7 @@ class RoutineCases:
                 **values,
             )
             if referred_by:
-                account.referred_by_id = self._account(w.session, referred_by).id
+                account.referred_by_id = self.core.account(w.session, referred_by).id
             w.insert(account)
             w.insert(
                 StageChange(
@@ -64,20 +72,20 @@ class RoutineCases:
         """Change the given fields (texts as typed); returns {field: old value} of what changed."""
         referred_by = fields.pop("referred_by", None)
         values = clean_account_fields(fields)
-        with self._write("edit account") as w:
-            account = self._account(w.session, ref)
+        with self.core.write("edit account") as w:
+            account = self.core.account(w.session, ref)
             w.changeset.label = f"edit {account.name}"
             if referred_by is not None:
                 values["referred_by_id"] = (
-                    self._account(w.session, referred_by).id if referred_by.strip() else None
+                    self.core.account(w.session, referred_by).id if referred_by.strip() else None
                 )
                 if values["referred_by_id"] == account.id:
                     raise UserError("an account can't refer itself")
             return w.update(account, **values)
 
     def set_custom_field(self, ref: str, key: str, value: str | None) -> None:
-        with self._write("edit custom field") as w:
-            account = self._account(w.session, ref)
+        with self.core.write("edit custom field") as w:
+            account = self.core.account(w.session, ref)
             custom = json.loads(account.custom_fields or "{}")
             if value is None:
                 custom.pop(key, None)
@@ -86,8 +94,8 @@ class RoutineCases:
             w.update(account, custom_fields=json.dumps(custom, sort_keys=True))
 
     def delete_account(self, ref: str) -> str:
-        with self._write("delete account") as w:
-            account = self._account(w.session, ref)
+        with self.core.write("delete account") as w:
+            account = self.core.account(w.session, ref)
             w.changeset.label = f"delete {account.name}"
             w.delete(account)
             return account.name
@@ -107,8 +115,8 @@ class RoutineCases:
             raise UserError("name: must not be empty")
         if email and "@" not in email:
             raise UserError(f"email: {email!r} is not an email address")
-        with self._write(f"add contact {name}") as w:
-            account = self._account(w.session, account_ref)
+        with self.core.write(f"add contact {name}") as w:
+            account = self.core.account(w.session, account_ref)
             contact = Contact(
                 account_id=account.id,
                 name=name,
@@ -127,11 +135,11 @@ class RoutineCases:
     def _moment(self, at: str | datetime | None) -> datetime:
         """A past or present instant from a phrase ("today 9:00", "2026-11-20 14:00")."""
         if at is None:
-            return self.now()
+            return self.core.now()
         if isinstance(at, datetime):
-            return at.astimezone(self.tz)
-        when = self.parse_when(at)
-        moment = when.at(self.tz) or datetime.combine(when.day, self.now().timetz())
+            return at.astimezone(self.core.tz)
+        when = self.core.parse_when(at)
+        moment = when.at(self.core.tz) or datetime.combine(when.day, self.core.now().timetz())
         return moment
 
     def _follow_up_row(
@@ -143,13 +151,13 @@ class RoutineCases:
         contact_id: str | None = None,
         recurrence: str | None = None,
     ) -> FollowUp:
-        due_at = when.at(self.tz)
+        due_at = when.at(self.core.tz)
         row = FollowUp(
             account_id=account.id,
             contact_id=contact_id,
             title=title.strip() or "Follow up",
             due_on=when.day,
-            due_at=self._stored(due_at) if due_at else None,
+            due_at=self.core.stored(due_at) if due_at else None,
             recurrence=recurrence,
             created_at=w.now,
             updated_at=w.now,
@@ -173,17 +181,17 @@ class RoutineCases:
         if kind not in INTERACTION_KINDS:
             raise UserError(f"kind: {kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
         moment = self._moment(at)
-        next_when = self.parse_when(follow_up) if follow_up else None
-        with self._write(f"log {kind}") as w:
-            account = self._account(w.session, account_ref)
+        next_when = self.core.parse_when(follow_up) if follow_up else None
+        with self.core.write(f"log {kind}") as w:
+            account = self.core.account(w.session, account_ref)
             w.changeset.label = f"log {kind} with {account.name}"
-            contact_id = self._contact_id(w.session, account, contact)
+            contact_id = self.core.contact_id(w.session, account, contact)
             interaction = w.insert(
                 Interaction(
                     account_id=account.id,
                     contact_id=contact_id,
                     kind=kind,
-                    occurred_at=self._stored(moment),
+                    occurred_at=self.core.stored(moment),
                     duration_minutes=duration_minutes,
                     summary=summary.strip(),
                     outcome=(outcome or "").strip() or None,
@@ -206,12 +214,12 @@ class RoutineCases:
         contact: str | None = None,
         recurrence: str | None = None,
     ) -> str:
-        when = self.parse_when(due) if isinstance(due, str) else due
+        when = self.core.parse_when(due) if isinstance(due, str) else due
         rule = validate_rrule(recurrence) if recurrence else None
-        with self._write("schedule follow-up") as w:
-            account = self._account(w.session, account_ref)
+        with self.core.write("schedule follow-up") as w:
+            account = self.core.account(w.session, account_ref)
             w.changeset.label = f"follow-up for {account.name}"
-            contact_id = self._contact_id(w.session, account, contact)
+            contact_id = self.core.contact_id(w.session, account, contact)
             return self._follow_up_row(w, account, title, when, contact_id, rule).id
 
     def complete_follow_up(
@@ -227,12 +235,12 @@ class RoutineCases:
         next: `next_due` if given, and the next occurrence of a recurring follow-up."""
         if kind not in INTERACTION_KINDS:
             raise UserError(f"kind: {kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
-        next_when = self.parse_when(next_due) if next_due else None
-        with self._write("complete follow-up") as w:
-            row = self._follow_up(w.session, follow_up_ref)
+        next_when = self.core.parse_when(next_due) if next_due else None
+        with self.core.write("complete follow-up") as w:
+            row = self.core.follow_up(w.session, follow_up_ref)
             if row.done_at is not None:
                 raise UserError(f"follow-up {row.id[:8]} ({row.title}) is already done")
-            account = self._account(w.session, row.account_id)
+            account = self.core.account(w.session, row.account_id)
             w.changeset.label = f"done: {row.title}"
             w.update(row, done_at=w.now, outcome=(outcome or "").strip() or None)
             interaction = w.insert(
@@ -257,11 +265,11 @@ class RoutineCases:
 
     def _next_occurrence(self, w: Writer, row: FollowUp, account: Account) -> str | None:
         start = (
-            self._local(row.due_at)
+            self.core.local(row.due_at)
             if row.due_at
-            else datetime.combine(row.due_on, time(0), self.tz)
+            else datetime.combine(row.due_on, time(0), self.core.tz)
         )
-        after = max(start, self.now())
+        after = max(start, self.core.now())
         upcoming = next_occurrence(row.recurrence or "", after, start)
         if upcoming is None:
             return None
@@ -271,29 +279,29 @@ class RoutineCases:
     def snooze(self, follow_up_ref: str, phrase: str = "+1d") -> date:
         """Push an open follow-up to `phrase` (from today); keeps its time when the phrase has
         none. Returns the new due day."""
-        when = self.parse_when(phrase)
-        with self._write("snooze") as w:
-            row = self._follow_up(w.session, follow_up_ref)
+        when = self.core.parse_when(phrase)
+        with self.core.write("snooze") as w:
+            row = self.core.follow_up(w.session, follow_up_ref)
             if row.done_at is not None:
                 raise UserError(f"follow-up {row.id[:8]} ({row.title}) is already done")
             w.changeset.label = f"snooze: {row.title}"
             if when.time is None and row.due_at is not None:
-                when = replace(when, time=self._local(row.due_at).time())
-            due_at = when.at(self.tz)
-            w.update(row, due_on=when.day, due_at=self._stored(due_at) if due_at else None)
+                when = replace(when, time=self.core.local(row.due_at).time())
+            due_at = when.at(self.core.tz)
+            w.update(row, due_on=when.day, due_at=self.core.stored(due_at) if due_at else None)
             return when.day
 
     def delete_follow_up(self, follow_up_ref: str) -> None:
-        with self._write("delete follow-up") as w:
-            row = self._follow_up(w.session, follow_up_ref)
+        with self.core.write("delete follow-up") as w:
+            row = self.core.follow_up(w.session, follow_up_ref)
             w.changeset.label = f"delete follow-up {row.title}"
             w.delete(row)
 
     def move_stage(self, account_ref: str, stage: str | Stage) -> tuple[str, str]:
         """Move an account to `stage`, recording the change. Returns (from, to)."""
         target = parse_stage(stage) if isinstance(stage, str) else stage
-        with self._write("move stage") as w:
-            account = self._account(w.session, account_ref)
+        with self.core.write("move stage") as w:
+            account = self.core.account(w.session, account_ref)
             if account.stage == target.value:
                 raise UserError(f"{account.name} is already {target.value}")
             w.changeset.label = f"{account.name}: {account.stage} → {target.value}"
@@ -313,7 +321,7 @@ class RoutineCases:
 
     def step_stage(self, account_ref: str, forward: bool = True) -> tuple[str, str]:
         """Move one step along suspect → cold → warm → hot → client (or back)."""
-        account = self.resolve_account(account_ref)
+        account = self.core.resolve_account(account_ref)
         current = Stage(account.stage)
         target = next_stage(current) if forward else previous_stage(current)
         if target is None:
@@ -330,8 +338,8 @@ class RoutineCases:
         margin: int | None = None,
         order_ref: str | None = None,
     ) -> str:
-        with self._write("record sale") as w:
-            account = self._account(w.session, account_ref)
+        with self.core.write("record sale") as w:
+            account = self.core.account(w.session, account_ref)
             return w.insert(
                 Sale(
                     account_id=account.id,

@@ -13,7 +13,6 @@ made when the sync has something to write, so an unchanged bundle costs reads on
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -21,14 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from portfolio_tui import paths
+from portfolio_tui.domain.merge import Conflict, MergeError, RowShape, merge_row, row_label
 from portfolio_tui.errors import UserError
-from portfolio_tui.exchange import bundle as bundle_format
-from portfolio_tui.exchange.bundle import BundleError, BundleHeader, BundleReader
-from portfolio_tui.exchange.merge import Conflict, MergeError, RowShape, merge_row, row_label
+from portfolio_tui.formats import bundle as bundle_format
+from portfolio_tui.formats.bundle import BundleError, BundleHeader, BundleReader
+from portfolio_tui.service.core import Core
 from portfolio_tui.store import sync_queries as sq
 
 if TYPE_CHECKING:
-    from portfolio_tui.store.database import Database
+    pass
 
 Progress = Callable[[int, int], None]  # (rows merged so far, rows in all the bundles)
 BUNDLE_SUFFIX = bundle_format.SUFFIX  # for the faces, which don't import exchange/
@@ -94,23 +94,19 @@ class SyncReport:
         return any(f.changed for f in self.files)
 
 
-class SyncExchange:
-    if TYPE_CHECKING:  # provided by Portfolio
-        db: Database
-        device_id: str
-        path: Path
-        _lock: threading.RLock
-        _undo: list[Any]
+class SyncCases:
+    """Sync bundles: export, inspect, merge."""
 
-        def now(self) -> datetime: ...
+    core: Core
 
-        def data_changed(self) -> None: ...
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     # --- export -----------------------------------------------------------------------------
 
     def default_bundle_name(self) -> str:
-        stamp = self.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-        return f"{self.device_id}-{stamp}{bundle_format.SUFFIX}"
+        stamp = self.core.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return f"{self.core.device_id}-{stamp}{bundle_format.SUFFIX}"
 
     def export_bundle(
         self, target: Path | None = None, since: date | datetime | None = None
@@ -119,7 +115,7 @@ class SyncExchange:
 
         `target` defaults to `<device id>-<UTC time>.pfbundle` in the current directory; a
         directory gets that name inside it. A date means midnight local time."""
-        exported = self.now().astimezone(UTC)
+        exported = self.core.now().astimezone(UTC)
         if target is None:
             target = Path.cwd() / self.default_bundle_name()
         elif Path(target).is_dir():
@@ -129,11 +125,11 @@ class SyncExchange:
         since_stored = (
             since_utc.replace(tzinfo=None).isoformat(sep=" ") if since_utc is not None else None
         )
-        with self.db.raw() as conn, sq.read_snapshot(conn):
+        with self.core.db.raw() as conn, sq.read_snapshot(conn):
             columns = {t: _columns_id_first(conn, t) for t in sq.TABLES}
             counts = {t: sq.count_changed(conn, t, since_stored) for t in sq.TABLES}
             header = BundleHeader(
-                device_id=self.device_id,
+                device_id=self.core.device_id,
                 exported_at=exported.isoformat(),
                 since=since_utc.isoformat() if since_utc is not None else None,
                 schema=sq.schema_version(conn),
@@ -145,7 +141,7 @@ class SyncExchange:
                 header,
                 ((t, sq.changed_rows(conn, t, columns[t], since_stored)) for t in sq.TABLES),
             )
-        return BundleSummary(target, self.device_id, exported, since_utc, counts, size)
+        return BundleSummary(target, self.core.device_id, exported, since_utc, counts, size)
 
     def _since_utc(self, since: date | datetime | None) -> datetime | None:
         if since is None:
@@ -153,7 +149,7 @@ class SyncExchange:
         if not isinstance(since, datetime):
             since = datetime.combine(since, time(0))
         if since.tzinfo is None:
-            since = since.replace(tzinfo=self.now().tzinfo)
+            since = since.replace(tzinfo=self.core.now().tzinfo)
         return since.astimezone(UTC)
 
     # --- sync -------------------------------------------------------------------------------
@@ -169,7 +165,7 @@ class SyncExchange:
         except OSError as exc:
             raise BundleError(path, exc.strerror or str(exc)) from None
         header = reader.verify()
-        with self.db.raw() as conn:
+        with self.core.db.raw() as conn:
             _Merger(conn, None).check_columns(reader)
         try:
             exported = _utc(header.exported_at)
@@ -193,12 +189,12 @@ class SyncExchange:
                 device_id=r.header.device_id,
                 exported_at=r.header.exported_at,
                 since=r.header.since,
-                own=r.header.device_id == self.device_id,
+                own=r.header.device_id == self.core.device_id,
             )
             for r in readers
         ]
         backup = None
-        with self._lock, self.db.raw() as conn:
+        with self.core.lock, self.core.db.raw() as conn:
             merger = _Merger(conn, progress)
             for reader in readers:
                 merger.check_columns(reader)
@@ -209,13 +205,15 @@ class SyncExchange:
                         merger.merge_file(reader, report)
                     merger.finish()
                     if merger.wrote:
-                        stamp = self.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
-                        backup = self.db.backup_to(paths.backup_path(self.path, "sync", stamp))
+                        stamp = self.core.now().astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+                        backup = self.core.db.backup_to(
+                            paths.backup_path(self.core.path, "sync", stamp)
+                        )
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc):
                     raise
                 raise UserError(
-                    f"{self.path} is busy (another program is writing to it); try again"
+                    f"{self.core.path} is busy (another program is writing to it); try again"
                 ) from None
             except sqlite3.IntegrityError as exc:
                 # The merge checks what the schema requires; this is the last line of defence.
@@ -226,8 +224,8 @@ class SyncExchange:
         result = SyncReport(reports, backup)
         if result.changed:
             # Undoing a change made before the sync could silently overwrite what it brought.
-            self._undo.clear()
-            self.data_changed()
+            self.core.undo_stack.clear()
+            self.core.data_changed()
         return result
 
 

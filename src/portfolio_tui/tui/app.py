@@ -29,16 +29,16 @@ from portfolio_tui.domain.settings import Settings
 from portfolio_tui.errors import USER_ERRORS
 from portfolio_tui.tui.commands import AccountSearch, PortfolioCommands
 from portfolio_tui.tui.failures import ReportingWorkerManager, log_failure, report
+from portfolio_tui.tui.modals.form import FormModal
+from portfolio_tui.tui.modals.help import HelpScreen, screen_keys
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
-from portfolio_tui.tui.screens.help import HelpScreen, screen_keys
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.screens.today import TodayScreen
-from portfolio_tui.tui.widgets.form import FormModal
 
 if TYPE_CHECKING:
-    from portfolio_tui.portfolio import Portfolio
+    from portfolio_tui.service import Portfolio
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 # (mode, key, title), in key order.
@@ -255,9 +255,9 @@ def make_app(
     chosen: Settings = settings
 
     def open_portfolio() -> Portfolio:
-        from portfolio_tui.portfolio import Portfolio, system_clock
+        from portfolio_tui.service import open_portfolio, system_clock
 
-        return Portfolio(db_path, clock=clock or system_clock, tz=tz, settings=chosen)
+        return open_portfolio(db_path, clock=clock or system_clock, tz=tz, settings=chosen)
 
     return PortfolioApp(open_portfolio, chosen, clock)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.stages import Stage
-from portfolio_tui.views import PortfolioRow
+from portfolio_tui.service.views import PortfolioRow
 
 STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}

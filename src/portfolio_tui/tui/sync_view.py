@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from portfolio_tui.portfolio_sync import BUNDLE_SUFFIX
-from portfolio_tui.sync_text import (
+from portfolio_tui.service.sync import BUNDLE_SUFFIX
+from portfolio_tui.service.sync_text import (
     clock_text,
     counts_text,
     local_text,
@@ -24,7 +24,7 @@ from portfolio_tui.sync_text import (
 from portfolio_tui.tui.widgets.path_suggester import PathSuggester
 
 if TYPE_CHECKING:
-    from portfolio_tui.portfolio_sync import BundleSummary, FileReport, SyncReport
+    from portfolio_tui.service.sync import BundleSummary, FileReport, SyncReport
 
 SEPARATOR = ";"
 SHOWN_ITEMS = 100  # conflicts and rows left out listed per bundle

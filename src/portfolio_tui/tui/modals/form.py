@@ -36,7 +36,7 @@ class FormModal(ModalScreen[str | None]):
     fields into values in `collect()` and write them in `save()` (called in a worker)."""
 
     TITLE = "Form"
-    CSS_PATH = "../forms.tcss"
+    CSS_PATH = "forms.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),

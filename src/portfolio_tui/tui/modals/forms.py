@@ -17,12 +17,12 @@ from portfolio_tui.domain.account_fields import (
     SOURCES,
 )
 from portfolio_tui.domain.money import cents_to_plain
+from portfolio_tui.service.views import AccountView, AgendaItem
+from portfolio_tui.tui.modals.form import FormError, FormModal
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
-from portfolio_tui.tui.widgets.form import FormError, FormModal
-from portfolio_tui.views import AccountView, AgendaItem
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
-    from portfolio_tui.portfolio import Portfolio
+    from portfolio_tui.service import Portfolio
 
 MAX_DURATION_MINUTES = 24 * 60
 
@@ -95,7 +95,7 @@ class DoneForm(_AccountForm):
 
     def save(self, values: dict[str, Any]) -> str:
         assert self.item.follow_up_id is not None
-        self.portfolio.complete_follow_up(self.item.follow_up_id, **values)
+        self.portfolio.routine.complete_follow_up(self.item.follow_up_id, **values)
         summary = f"Done: {self.item.title} ({self.account_name})"
         if values["next_due"]:
             summary += f"; next {long_when(self.portfolio.parse_when(values['next_due']))}"
@@ -121,7 +121,7 @@ class SnoozeForm(_AccountForm):
 
     def save(self, values: dict[str, Any]) -> str:
         assert self.item.follow_up_id is not None
-        day: date = self.portfolio.snooze(self.item.follow_up_id, values["phrase"])
+        day: date = self.portfolio.routine.snooze(self.item.follow_up_id, values["phrase"])
         return f"Snoozed: {self.item.title} ({self.account_name}) to {day:%a %d %b %Y}"
 
 
@@ -173,7 +173,7 @@ class LogForm(_AccountForm):
 
     def save(self, values: dict[str, Any]) -> str:
         kind, summary = values.pop("kind"), values.pop("summary")
-        logged = self.portfolio.log_interaction(kind, self.account_id, summary, **values)
+        logged = self.portfolio.routine.log_interaction(kind, self.account_id, summary, **values)
         text = f"Logged {kind} with {self.account_name}"
         return text + (" and planned a follow-up" if logged.follow_up_id else "")
 
@@ -205,7 +205,7 @@ class FollowUpForm(_AccountForm):
         }
 
     def save(self, values: dict[str, Any]) -> str:
-        self.portfolio.schedule_follow_up(self.account_id, **values)
+        self.portfolio.routine.schedule_follow_up(self.account_id, **values)
         when = long_when(self.portfolio.parse_when(values["due"]))
         return f"Planned: {values['title']} ({self.account_name}) on {when}"
 
@@ -268,7 +268,7 @@ class EditAccountForm(_AccountForm):
         return changed
 
     def save(self, values: dict[str, Any]) -> str:
-        self.portfolio.edit_account(self.account_id, **values)
+        self.portfolio.routine.edit_account(self.account_id, **values)
         return f"Saved {self.account_name}: {', '.join(n.replace('_', ' ') for n in values)}"
 
 
@@ -298,5 +298,5 @@ class AddContactForm(_AccountForm):
 
     def save(self, values: dict[str, Any]) -> str:
         name = values.pop("name")
-        self.portfolio.add_contact(self.account_id, name, **values)
+        self.portfolio.routine.add_contact(self.account_id, name, **values)
         return f"Added {name} to {self.account_name}"

@@ -21,15 +21,15 @@ from textual.worker import Worker
 
 from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.errors import NotFound
+from portfolio_tui.service.views import AccountCard
 from portfolio_tui.tui.formatting import due_text, money
-from portfolio_tui.tui.screens.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
+from portfolio_tui.tui.modals.confirm import ConfirmModal
+from portfolio_tui.tui.modals.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
 from portfolio_tui.tui.widgets.account_header import header_text
-from portfolio_tui.tui.widgets.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.timeline import TimelineTable
-from portfolio_tui.views import AccountCard
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
-    from portfolio_tui.portfolio import Portfolio
+    from portfolio_tui.service import Portfolio
 
 LOG = Binding.Group("Log", compact=True)
 STAGE = Binding.Group("Stage", compact=True)
@@ -39,7 +39,7 @@ DELETE = Binding.Group("Delete", compact=True)
 def best_account(portfolio: Portfolio) -> str | None:
     """The account to show before any was opened: the top of the ABC ranking, else the first
     account by name."""
-    abc, _ = portfolio.badges()
+    abc, _ = portfolio.reports.badges()
     if abc.ranked:
         return abc.ranked[0].account_id
     found = portfolio.search_accounts("", limit=1)
@@ -48,7 +48,7 @@ def best_account(portfolio: Portfolio) -> str | None:
 
 class AccountScreen(Screen):
     TITLE = "Account"
-    CSS_PATH = "../account.tcss"
+    CSS_PATH = "account.tcss"
     BINDINGS = [
         Binding("c", "log('call')", "Call", id="account.call", group=LOG),
         Binding("m", "log('meeting')", "Meeting", id="account.meeting", group=LOG),
@@ -124,7 +124,7 @@ class AccountScreen(Screen):
             self.app.call_from_thread(self._show_nothing, "No account yet: press 2 to add one.")
             return
         try:
-            card = self.portfolio.account_card(account_id)
+            card = self.portfolio.reports.account_card(account_id)
         except NotFound:
             self.app.call_from_thread(self._show_nothing, "This account no longer exists.")
             return
@@ -238,7 +238,7 @@ class AccountScreen(Screen):
     @work(thread=True, exit_on_error=False, group="write")
     def _step_stage(self, account_id: str, forward: bool) -> None:
         try:
-            before, after = self.portfolio.step_stage(account_id, forward)
+            before, after = self.portfolio.routine.step_stage(account_id, forward)
         except BaseException:
             self.app.call_from_thread(setattr, self, "_moving", False)
             raise
@@ -265,7 +265,7 @@ class AccountScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(lambda: self.portfolio.delete_follow_up(chosen.follow_up_id),
+                self._delete(lambda: self.portfolio.routine.delete_follow_up(chosen.follow_up_id),
                              f"Deleted the follow-up {chosen.title!r}")  # fmt: skip
 
         self.app.push_screen(ConfirmModal(f"Delete the follow-up {chosen.title!r}?"), answered)
@@ -278,7 +278,7 @@ class AccountScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._delete(lambda: self.portfolio.delete_account(account.account_id),
+                self._delete(lambda: self.portfolio.routine.delete_account(account.account_id),
                              f"Deleted {account.name}")  # fmt: skip
 
         question = f"Delete {account.name}? (ctrl+z brings it back)"

@@ -59,9 +59,9 @@ class DashboardData:
 
 def load_dashboard(portfolio, period: str, window: str, rows: str) -> DashboardData:
     """Everything the dashboard shows, read through the service (call it from a worker)."""
-    w = portfolio.window(None, window)
-    kpis = portfolio.kpi_report(period=period, rows=rows, window=window)
-    abc, rfm = portfolio.badges(w)
+    w = portfolio.reports.window(None, window)
+    kpis = portfolio.reports.kpi_report(period=period, rows=rows, window=window)
+    abc, rfm = portfolio.reports.badges(w)
     return DashboardData(period, w, rows, kpis, abc, rfm)
 
 

@@ -32,7 +32,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
-from portfolio_tui.portfolio_files import ImportRejected, ImportReport, parse_mapping
+from portfolio_tui.service.exports import ImportRejected, ImportReport, parse_mapping
 from portfolio_tui.tui.screens.exchange_sync import SyncPart
 from portfolio_tui.tui.sync_view import bundle_written_text
 from portfolio_tui.tui.widgets.path_suggester import PathSuggester
@@ -266,9 +266,9 @@ class ExchangeScreen(SyncPart):
 
         try:
             if request.kind == "vcf":
-                report = pf.import_vcf(request.path, dry_run=dry_run)
+                report = pf.imports.import_vcf(request.path, dry_run=dry_run)
             else:
-                report = pf.import_csv(
+                report = pf.imports.import_csv(
                     request.kind, request.path, request.mapping, dry_run=dry_run,
                     progress=progress,
                 )  # fmt: skip
@@ -307,7 +307,7 @@ class ExchangeScreen(SyncPart):
             )
 
     def _confirm(self, request: ImportRequest, report: ImportReport) -> None:
-        from portfolio_tui.tui.widgets.confirm import ConfirmModal
+        from portfolio_tui.tui.modals.confirm import ConfirmModal
 
         if not report.inserted and not report.updated:
             self.notify("Nothing to import: everything in the file is already here.")
@@ -359,11 +359,11 @@ class ExchangeScreen(SyncPart):
         pf: Any = self.app.portfolio  # type: ignore[attr-defined]
         jobs: dict[str, Callable[[], str]] = {
             "csv": lambda: self._export_file(folder / EXPORT_NAMES[kind], kind,
-                                             lambda p: pf.export_csv(kind, p, excel=excel)),
+                                             lambda p: pf.exports.export_csv(kind, p, excel=excel)),
             "vcf": lambda: self._export_file(folder / EXPORT_NAMES["vcf"], "cards",
-                                             pf.export_vcf),
+                                             pf.exports.export_vcf),
             "ics": lambda: self._export_file(folder / EXPORT_NAMES["ics"], "follow-ups",
-                                             pf.export_ics),
+                                             pf.exports.export_ics),
             "vdir": lambda: self._export_vdir(pf, folder / EXPORT_NAMES["vdir"]),
             "bundle": lambda: self._export_bundle_file(pf, folder, since),
         }  # fmt: skip
@@ -385,7 +385,7 @@ class ExchangeScreen(SyncPart):
 
     @staticmethod
     def _export_vdir(pf: Any, target: Path) -> str:
-        result = pf.export_vcf_dir(target)
+        result = pf.exports.export_vcf_dir(target)
         return (
             f"{result.written} cards written, {result.unchanged} unchanged, "
             f"{result.removed} removed in {target}"
@@ -400,7 +400,7 @@ class ExchangeScreen(SyncPart):
             except USER_ERRORS as exc:
                 raise UserError(f"bundle since: {exc}") from None
             since = when.at(pf.tz) or when.day
-        return bundle_written_text(pf.export_bundle(folder, since), pf.tz)
+        return bundle_written_text(pf.bundles.export_bundle(folder, since), pf.tz)
 
     def _exported(self, message: str, failed: bool) -> None:
         self._show(Text(message, style="bold red" if failed else "bold"))

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
-from portfolio_tui.portfolio_sync import BundleSummary, SyncReport
+from portfolio_tui.service.sync import BundleSummary, SyncReport
 from portfolio_tui.tui.sync_view import BundlesSuggester, bundle_paths, preview_text, sync_text
 
 
@@ -128,7 +128,7 @@ class SyncPart(Screen):
         try:
             for path in paths:
                 try:
-                    checked.append((path, pf.inspect_bundle(path)))
+                    checked.append((path, pf.bundles.inspect_bundle(path)))
                 except USER_ERRORS as exc:
                     checked.append((path, str(exc)))
         except BaseException:
@@ -160,7 +160,7 @@ class SyncPart(Screen):
             )
 
     def _confirm_sync(self, paths: list[Path], summaries: list[BundleSummary]) -> None:
-        from portfolio_tui.tui.widgets.confirm import ConfirmModal
+        from portfolio_tui.tui.modals.confirm import ConfirmModal
 
         rows = sum(s.rows for s in summaries)
         devices = ", ".join(sorted({s.device_id for s in summaries}))
@@ -193,7 +193,7 @@ class SyncPart(Screen):
             app.call_from_thread(self._sync_progress, done, total)
 
         try:
-            report = pf.sync(paths, progress=progress)
+            report = pf.bundles.sync(paths, progress=progress)
         except USER_ERRORS as exc:
             app.call_from_thread(self._failed, exc)
         except OSError as exc:

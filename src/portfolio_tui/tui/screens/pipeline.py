@@ -22,15 +22,15 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
+from portfolio_tui.service.views import PipelineCard
+from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.refresher import Refresher
 from portfolio_tui.tui.widgets.amounts import short_money
 from portfolio_tui.tui.widgets.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
-from portfolio_tui.tui.widgets.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix
 from portfolio_tui.tui.widgets.theme_colours import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
-from portfolio_tui.views import PipelineCard
 
 BOARD: tuple[tuple[str, str], ...] = (
     ("suspect", "Suspect"),
@@ -136,7 +136,7 @@ class PipelineScreen(Screen):
 
     def _load(self) -> tuple[list[PipelineCard], list[RankedProspect], date]:
         portfolio = self.app.portfolio  # type: ignore[attr-defined]
-        cards = portfolio.pipeline(self.period)
+        cards = portfolio.reports.pipeline(self.period)
         ranked = score_prospects(c for c in cards if c.stage in PROSPECTS)
         return cards, ranked, portfolio.today()
 
@@ -305,7 +305,7 @@ class PipelineScreen(Screen):
     @work(thread=True, exit_on_error=False, group="pipeline-move")
     def _step(self, card: PipelineCard, forward: bool) -> None:
         try:
-            before, after = self.app.portfolio.step_stage(card.account_id, forward)  # type: ignore[attr-defined]
+            before, after = self.app.portfolio.routine.step_stage(card.account_id, forward)  # type: ignore[attr-defined]
         except BaseException:
             self.app.call_from_thread(self._move_failed)
             raise  # the app's worker manager shows it

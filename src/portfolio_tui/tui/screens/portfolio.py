@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.rfm import SEGMENTS
+from portfolio_tui.service.views import PortfolioRow
 from portfolio_tui.tui.portfolio_filter import (
     SORT_CYCLE,
     SORTS,
@@ -34,7 +35,6 @@ from portfolio_tui.tui.widgets.amounts import whole_money
 from portfolio_tui.tui.widgets.badges import abc_badge, rfm_badge, stage_badge
 from portfolio_tui.tui.widgets.theme_colours import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
-from portfolio_tui.views import PortfolioRow
 
 COLUMNS = (
     TableColumn("name", "Account", None, min_width=20),
@@ -116,8 +116,8 @@ class PortfolioScreen(Screen):
 
     def _load(self) -> tuple[PortfolioView, str]:
         portfolio = self.app.portfolio  # type: ignore[attr-defined]
-        rows = portfolio.portfolio_rows()
-        window = portfolio.window().label
+        rows = portfolio.reports.portfolio_rows()
+        window = portfolio.reports.window().label
         return PortfolioView(rows, self.sort_column, self.descending), window
 
     def _loaded(self, loaded: tuple[PortfolioView, str]) -> None:

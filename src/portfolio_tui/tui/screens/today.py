@@ -14,16 +14,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from portfolio_tui.service.views import Agenda, AgendaItem
+from portfolio_tui.tui.modals.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.refresher import Refresher
-from portfolio_tui.tui.screens.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.widgets.agenda_table import AgendaTable, row_key
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
-from portfolio_tui.views import Agenda, AgendaItem
 
 
 class TodayScreen(Screen):
     TITLE = "Today"
-    CSS_PATH = "../today.tcss"
+    CSS_PATH = "today.tcss"
     AUTO_FOCUS = "#agenda"
     BINDINGS = [
         # priority: enter opens the account whatever is focused on the screen.
@@ -69,7 +69,7 @@ class TodayScreen(Screen):
         self._refresher.request()
 
     def _load(self) -> Agenda:
-        return self.app.portfolio.agenda()  # type: ignore[attr-defined]
+        return self.app.portfolio.reports.agenda()  # type: ignore[attr-defined]
 
     def _show(self, agenda: Agenda) -> None:
         self.agenda = agenda
@@ -132,7 +132,7 @@ class TodayScreen(Screen):
 
     @work(thread=True, exit_on_error=False, group="form")
     def _open_done_form(self, item: AgendaItem) -> None:
-        phrase = self.app.portfolio.suggested_follow_up(item.account_id)  # type: ignore[attr-defined]
+        phrase = self.app.portfolio.reports.suggested_follow_up(item.account_id)  # type: ignore[attr-defined]
         self.app.call_from_thread(self.app.open_form, DoneForm(item, phrase))  # type: ignore[attr-defined]
 
     def action_snooze(self) -> None:
@@ -160,6 +160,6 @@ class TodayScreen(Screen):
 
     @work(thread=True, exit_on_error=False, group="form")
     def _open_follow_up_form(self, item: AgendaItem) -> None:
-        phrase = self.app.portfolio.suggested_follow_up(item.account_id)  # type: ignore[attr-defined]
+        phrase = self.app.portfolio.reports.suggested_follow_up(item.account_id)  # type: ignore[attr-defined]
         form = FollowUpForm(item.account_id, item.account_name, phrase)
         self.app.call_from_thread(self.app.open_form, form)  # type: ignore[attr-defined]

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from rich.text import Text
 
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.service.views import AccountCard
 from portfolio_tui.tui.formatting import change, days_ago, money
 from portfolio_tui.tui.widgets.badges import abc_badge, rfm_badge, stage_badge
-from portfolio_tui.views import AccountCard
 
 SEP = " · "
 

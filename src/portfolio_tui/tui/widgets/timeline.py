@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from portfolio_tui.views import TimelineEntry
+from portfolio_tui.service.views import TimelineEntry
 
 PAGE = 200
 MORE_KEY = "more"

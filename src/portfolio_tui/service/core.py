@@ -1,0 +1,187 @@
+"""What every use-case family shares: the database, settings, clock and zone, the one writer
+(which makes undo a single mechanism), look-ups by reference, and the cached figures."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from portfolio_tui.domain.abc import AbcResult
+from portfolio_tui.domain.cadence import Cadence
+from portfolio_tui.domain.dates import When, parse_when
+from portfolio_tui.domain.records import AccountFigures
+from portfolio_tui.domain.rfm import RfmScore
+from portfolio_tui.domain.settings import Settings
+from portfolio_tui.errors import Ambiguous, NotFound
+from portfolio_tui.service.views import AccountView
+from portfolio_tui.store import queries
+from portfolio_tui.store.database import Database
+from portfolio_tui.store.models import Account, FollowUp, Meta
+from portfolio_tui.store.writes import ChangeSet, Writer
+
+Clock = Callable[[], datetime]
+UNDO_DEPTH = 100
+WindowKey = tuple[date | None, date]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_zone() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+class Core:
+    """One open portfolio database and the time it is worked in."""
+
+    db: Database
+    settings: Settings
+    tz: tzinfo
+    cadence_rules: Cadence
+    device_id: str
+    lock: threading.RLock
+    undo_stack: list[ChangeSet]
+    figures_cache: dict[WindowKey, list[AccountFigures]]
+    badges_cache: dict[WindowKey, tuple[AbcResult, dict[str, RfmScore]]]
+
+    def __init__(self, db: Database, *, clock: Clock, tz: tzinfo, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.tz = tz
+        self._clock = clock
+        self.lock = threading.RLock()
+        self.undo_stack = []
+        self.figures_cache = {}
+        self.badges_cache = {}
+        self.cadence_rules = Cadence(
+            by_class=dict(settings.cadence_by_class), by_stage=dict(settings.cadence_by_stage)
+        )
+        self.device_id = self._ensure_device_id()
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    # --- time -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current local time, aware."""
+        return self._clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def stored(self, moment: datetime) -> datetime:
+        """Aware → naive UTC, as the database keeps instants."""
+        return moment.astimezone(UTC).replace(tzinfo=None)
+
+    def local(self, stored: datetime) -> datetime:
+        """A stored (naive UTC) instant in the local zone."""
+        if stored.tzinfo is None:
+            stored = stored.replace(tzinfo=UTC)
+        return stored.astimezone(self.tz)
+
+    def parse_when(self, phrase: str) -> When:
+        return parse_when(phrase, self.now())
+
+    # --- writes and undo --------------------------------------------------------------------
+
+    def _ensure_device_id(self) -> str:
+        with self.db.transaction() as session:
+            meta = session.get(Meta, "device_id")
+            if meta is None:
+                meta = Meta(key="device_id", value=queries.new_device_id())
+                session.add(meta)
+            return meta.value
+
+    @contextmanager
+    def write(self, label: str) -> Iterator[Writer]:
+        """One transaction; what it changed becomes one undo step."""
+        with self.lock, self.db.transaction() as session:
+            writer = Writer(session, self.device_id, self.stored(self.now()), label)
+            yield writer
+        self.after_write(writer.changeset)
+
+    def after_write(self, changeset: ChangeSet | None) -> None:
+        self.data_changed()
+        if changeset is not None and changeset.changes:
+            self.undo_stack.append(changeset)
+            del self.undo_stack[:-UNDO_DEPTH]
+
+    def data_changed(self) -> None:
+        """Forget cached figures after a write that bypassed `write` (bulk import, sync)."""
+        self.figures_cache.clear()
+        self.badges_cache.clear()
+
+    def undo(self) -> str | None:
+        """Revert the last change made through this portfolio; returns its label."""
+        if not self.undo_stack:
+            return None
+        changeset = self.undo_stack[-1]
+        with self.lock, self.db.transaction() as session:
+            Writer(session, self.device_id, self.stored(self.now()), "undo").revert(changeset)
+        self.undo_stack.pop()
+        self.data_changed()
+        return changeset.label
+
+    # --- look-ups ---------------------------------------------------------------------------
+
+    def account(self, session: Any, ref: str) -> Account:
+        found = queries.find_accounts(session, ref)
+        if not found:
+            raise NotFound(f"no account matches {ref!r}")
+        if len(found) > 1:
+            raise Ambiguous("account", ref, [f"{a.name} ({a.id[:8]})" for a in found])
+        return found[0]
+
+    def resolve_account(self, ref: str) -> AccountView:
+        with self.db.session() as session:
+            return account_view(self.account(session, ref))
+
+    def follow_up(self, session: Any, ref: str) -> FollowUp:
+        found = queries.find_follow_ups(session, ref)
+        if not found:
+            raise NotFound(f"no follow-up with id {ref!r}")
+        if len(found) > 1:
+            raise Ambiguous("follow-up id", ref, [f"{f.id[:8]} {f.title}" for f in found])
+        return found[0]
+
+    def contact_id(self, session: Any, account: Account, name: str | None) -> str | None:
+        if not name:
+            return None
+        found = queries.find_contact(session, account.id, name)
+        if not found:
+            raise NotFound(f"{account.name} has no contact named {name!r}")
+        if len(found) > 1:
+            raise Ambiguous("contact", name, [c.name for c in found])
+        return found[0].id
+
+
+def account_view(a: Account) -> AccountView:
+    return AccountView(
+        account_id=a.id,
+        name=a.name,
+        stage=a.stage,
+        legal_id=a.legal_id,
+        sector=a.sector,
+        size_band=a.size_band,
+        city=a.city,
+        region=a.region,
+        source=a.source,
+        potential=a.potential,
+        accessibility=a.accessibility,
+        risk_level=a.risk_level,
+        nps_score=a.nps_score,
+        nps_date=a.nps_date,
+        tags=a.tags,
+        notes=a.notes,
+        custom_fields=json.loads(a.custom_fields or "{}"),
+    )
