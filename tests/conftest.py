@@ -19,7 +19,9 @@ PARIS = ZoneInfo("Europe/Paris")
 FIXED_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=PARIS)
 DEMO_SEED = 7
 DEMO_ACCOUNTS = 60
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIXTURES = (
+    Path(__file__).resolve().parent / "fixtures"
+)  # sample files reps bring (French Excel, LibreOffice)
 
 
 def fixed_clock() -> datetime:

@@ -16,10 +16,10 @@ from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.exchange import EXPORT_NAMES, ExchangeScreen
 from portfolio_tui.tui.widgets.path_suggester import complete_path
 
-from conftest import SHARED_DATA
+from conftest import FIXTURES
 
-SALES = SHARED_DATA / "ventes-excel-utf8.csv"
-BAD_SALES = SHARED_DATA / "ventes-date-invalide.csv"
+SALES = FIXTURES / "ventes-excel-utf8.csv"
+BAD_SALES = FIXTURES / "ventes-date-invalide.csv"
 
 
 def count(db_path, table: str) -> int:
@@ -87,7 +87,7 @@ async def test_bad_file_lists_rejected_rows_and_imports_nothing(demo_db_path):
         assert f"{BAD_SALES}:39: date: can't read the date '31/02/2025'" in text
         assert count(demo_db_path, "sale") == sales_before
         # A file that can't be read at all, and a bad --map, are shown in place.
-        await fill(pilot, screen, "accounts", SHARED_DATA / "nope.csv")
+        await fill(pilot, screen, "accounts", FIXTURES / "nope.csv")
         await keys(pilot, "ctrl+r")
         assert "nope.csv: no such file" in report_text(screen)
         await fill(pilot, screen, "sales", SALES, "Client=customer")

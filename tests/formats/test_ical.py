@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import pytest
 import vobject
-from exchange_helpers import rows
 
+from helpers.files import rows
 from portfolio_tui.formats.ical import rrule_for
 
 from conftest import PARIS

@@ -12,7 +12,8 @@ import sys
 import time
 
 import pytest
-from exchange_helpers import count, db_state, rows
+
+from helpers.files import count, db_state, rows
 
 LINES = 300_000
 

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 import vobject
-from exchange_helpers import db_state, rows
 
+from helpers.files import db_state, rows
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats.report import ImportRejected
 from portfolio_tui.formats.vcard import split_name

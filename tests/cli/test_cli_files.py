@@ -10,9 +10,9 @@ import sys
 
 import icalendar
 import vobject
-from exchange_helpers import ACCOUNTS_FR, CONTACTS_LO, SALES_BAD_DATE, SALES_FR, count, db_state
-from exchange_helpers import write_csv as write_file
 
+from helpers.files import ACCOUNTS_FR, CONTACTS_LO, SALES_BAD_DATE, SALES_FR, count, db_state
+from helpers.files import write_csv as write_file
 from portfolio_tui.cli import main
 
 

@@ -1,6 +1,5 @@
 import csv
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +16,11 @@ from portfolio_tui.domain.dates import (
     parse_when,
 )
 
+from conftest import FIXTURES
+
 PARIS = ZoneInfo("Europe/Paris")
 SUNDAY = datetime(2026, 11, 22, 8, 30, tzinfo=PARIS)  # Sunday 22 Nov 2026
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def d(day: int, month: int = 11, year: int = 2026) -> date:
@@ -472,9 +472,7 @@ def test_parse_calendar_date_errors_name_the_text(text: str, reason: str | None)
 
 
 def _date_cells(name: str) -> list[tuple[int, str]]:
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"shared sample data not found at {DATA}")
+    path = FIXTURES / name
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle, delimiter=";")
         return [(reader.line_num, row["Date"]) for row in reader]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sync_helpers import SharedTime, live_ids, open_laptop, synced_dump
 
+from helpers.laptops import SharedTime, live_ids, open_laptop, synced_dump
 from portfolio_tui.errors import USER_ERRORS
 from portfolio_tui.service import Portfolio
 

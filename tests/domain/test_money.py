@@ -1,5 +1,4 @@
 import csv
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -7,7 +6,8 @@ from hypothesis import strategies as st
 
 from portfolio_tui.domain.money import MoneyError, cents_to_plain, format_money, parse_money
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+from conftest import FIXTURES
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
@@ -226,9 +226,7 @@ def test_any_text_parses_or_raises_money_error(text: str) -> None:
 
 
 def _money_cells(name: str, encoding: str, columns: list[str]) -> list[str]:
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"shared sample data not found at {DATA}")
+    path = FIXTURES / name
     with path.open(encoding=encoding, newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
     return [row[column] for row in rows for column in columns]

@@ -7,7 +7,8 @@ import json
 import uuid
 
 import pytest
-from exchange_helpers import (
+
+from helpers.files import (
     ACCOUNTS_FR,
     CONTACTS_LO,
     SALES_BAD_DATE,
@@ -17,7 +18,6 @@ from exchange_helpers import (
     rows,
     write_csv,
 )
-
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats.cells import money
 from portfolio_tui.formats.report import ImportRejected

@@ -1,4 +1,4 @@
-"""Helpers for the exchange tests: the shared spreadsheet files, writing CSV files in any
+"""Helpers for the file tests: the sample spreadsheet files (tests/fixtures), writing CSV files in any
 encoding and delimiter, and the state of a database file to prove an import wrote nothing."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from conftest import SHARED_DATA
+from conftest import FIXTURES
 
-assert SHARED_DATA.is_dir(), SHARED_DATA
-ACCOUNTS_FR = SHARED_DATA / "comptes-excel-fr.csv"
-CONTACTS_LO = SHARED_DATA / "contacts-libreoffice.csv"
-SALES_FR = SHARED_DATA / "ventes-excel-utf8.csv"
-SALES_BAD_DATE = SHARED_DATA / "ventes-date-invalide.csv"
+assert FIXTURES.is_dir(), FIXTURES
+ACCOUNTS_FR = FIXTURES / "comptes-excel-fr.csv"
+CONTACTS_LO = FIXTURES / "contacts-libreoffice.csv"
+SALES_FR = FIXTURES / "ventes-excel-utf8.csv"
+SALES_BAD_DATE = FIXTURES / "ventes-date-invalide.csv"
 
 
 def write_csv(

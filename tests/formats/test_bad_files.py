@@ -4,8 +4,8 @@ file (and line), and the database byte for byte as it was."""
 from __future__ import annotations
 
 import pytest
-from exchange_helpers import ACCOUNTS_FR, CONTACTS_LO, SALES_FR, db_state
 
+from helpers.files import ACCOUNTS_FR, CONTACTS_LO, SALES_FR, db_state
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats.report import ImportRejected
 

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sync_helpers import SYNCED, SharedTime, live_ids, open_laptop, row_of, synced_dump
 
+from helpers.laptops import SYNCED, SharedTime, live_ids, open_laptop, row_of, synced_dump
 from portfolio_tui.errors import NotFound, UserError
 from portfolio_tui.formats.bundle import BundleError, BundleHeader, write_bundle
 from portfolio_tui.service import Portfolio

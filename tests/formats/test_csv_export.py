@@ -8,8 +8,8 @@ import io
 from datetime import datetime
 
 import pytest
-from exchange_helpers import db_state, rows
 
+from helpers.files import db_state, rows
 from portfolio_tui.domain.money import cents_to_plain
 
 from conftest import open_portfolio
