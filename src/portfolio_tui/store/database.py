@@ -28,8 +28,29 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
 
 
+def _add_what_the_models_gained(conn: sqlite3.Connection) -> None:
+    # Migration 2: the tables, columns and indexes the models have and a version-1 file lacks
+    # (deals, segments, follow-up series…). New columns are nullable, so old rows stay valid.
+    dialect = sqlite_dialect.dialect()
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name not in tables:
+            conn.execute(str(CreateTable(table).compile(dialect=dialect)))
+        else:
+            have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
+            for column in table.columns:
+                if column.name not in have:
+                    kind = column.type.compile(dialect=dialect)
+                    conn.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            conn.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)))
+
+
 # Index i holds migration number i + 1; `PRAGMA user_version` is the number applied last.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_schema,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_schema,
+    _add_what_the_models_gained,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
