@@ -303,12 +303,6 @@ def referrals(session: Session, account_id: str) -> list[Account]:
     )
 
 
-def products_by_name(session: Session) -> dict[str, Product]:
-    return {
-        p.name: p for p in session.exec(select(Product).where(col(Product.deleted_at).is_(None)))
-    }
-
-
 def get_live(session: Session, model, row_id: str):
     row = session.get(model, row_id)
     return row if row is not None and row.deleted_at is None else None
