@@ -52,10 +52,7 @@ def test_domain_module_imports_only_domain_and_stdlib(path: Path) -> None:
 def _presentation_modules() -> list[Path]:
     return [
         *sorted((SRC / "tui").rglob("*.py")),
-        SRC / "cli.py",
-        SRC / "cli_output.py",
-        SRC / "cli_files.py",
-        SRC / "cli_sync.py",
+        *sorted((SRC / "cli").glob("*.py")),
     ]
 
 

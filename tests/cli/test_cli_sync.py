@@ -105,7 +105,10 @@ def test_sync_prints_counts_conflicts_and_the_backup(laptop_a, tmp_path, capsys)
     assert lines[1].split() == ["table", "inserted", "updated", "left", "alone"]
     assert lines[2].split() == ["account", "1", "1", "1"]
     assert lines[3].split() == ["contact", "0", "0", "1"]
-    assert lines[8].split() == ["stagechange", "1", "0", "2"]
+    # Found by name: the tables between contact and stagechange grow with the schema.
+    assert next(x for x in lines if x.split()[:1] == ["stagechange"]).split() == [
+        "stagechange", "1", "0", "2"
+    ]  # fmt: skip
     conflict = next(line for line in lines if " city: " in line)
     assert 'account "Boulangerie Martin"' in conflict
     assert 'here "Annecy"' in conflict and 'bundle "Grenoble"' in conflict

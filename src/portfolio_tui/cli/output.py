@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.money import cents_to_plain, format_money
 from portfolio_tui.domain.records import FIGURE_NAMES
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.service.views import AccountCard, Agenda, AgendaItem, ClientRow
+
+if TYPE_CHECKING:
+    # Only named in annotations: building the parser does not load the service.
+    from portfolio_tui.service.views import AccountCard, Agenda, AgendaItem, ClientRow
 
 CLIENT_CSV_COLUMNS = ("account_id", "name", "stage", *FIGURE_NAMES)
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+import sys
+from contextlib import ExitStack
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
+from portfolio_tui.cli.stdio import InputFile, binary_output_folder, input_file
+from portfolio_tui.cli.types import STDIO, CommandGroups, file_or_stdio
+from portfolio_tui.errors import UserError
 from portfolio_tui.service.sync_text import (
     clock_text,
     counts_text,
@@ -17,10 +21,14 @@ from portfolio_tui.service.sync_text import (
     value_text,
 )
 
+if TYPE_CHECKING:
+    from portfolio_tui.service import Portfolio
+    from portfolio_tui.service.sync import BundleSummary, FileReport
 
-def register(sub: argparse._SubParsersAction, export_sub: argparse._SubParsersAction) -> None:
-    """Add `sync FILE...` and `export bundle` to the `portfolio` parser."""
-    p = export_sub.add_parser(
+
+def register(groups: CommandGroups) -> None:
+    """`export bundle` and `sync FILE...`."""
+    p = groups.exports.add_parser(
         "bundle",
         help="write a sync bundle for your other laptops (or your manager)",
         description="Write the rows of this portfolio (all, or those written since DATE) to "
@@ -29,10 +37,10 @@ def register(sub: argparse._SubParsersAction, export_sub: argparse._SubParsersAc
     p.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=file_or_stdio,
         metavar="FILE",
         help="where to write (default: <device id>-<UTC time>.pfbundle here; a directory "
-        "gets that name inside it)",
+        "gets that name inside it; - for standard output)",
     )
     p.add_argument(
         "--since",
@@ -42,14 +50,20 @@ def register(sub: argparse._SubParsersAction, export_sub: argparse._SubParsersAc
     )
     p.set_defaults(handler=cmd_export_bundle)
 
-    p = sub.add_parser(
+    p = groups.commands.add_parser(
         "sync",
         help="merge bundles from your other laptops",
         description="Merge bundles made by `portfolio export bundle`: each field keeps its "
         "latest edit, deletions carry over, calls, sales and stage changes add up. The "
         "database is backed up before anything is written.",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=file_or_stdio,
+        metavar="FILE",
+        help="bundle files (- for standard input)",
+    )
     p.set_defaults(handler=cmd_sync)
 
 
@@ -69,24 +83,38 @@ def _since(text: str) -> date | datetime:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def cmd_export_bundle(pf, args) -> int:
-    summary = pf.bundles.export_bundle(args.output, args.since)
-    tables = counts_text(summary.counts) if summary.rows else "nothing to send"
-    since = (
-        f", written since {local_text(summary.since, pf.tz, seconds=True)}" if summary.since else ""
-    )
-    print(
-        f"bundle written to {summary.path}: {summary.rows} rows{since} "
-        f"({tables}), {size_text(summary.size)}, device {summary.device_id}"
-    )
+def cmd_export_bundle(pf: Portfolio, args: argparse.Namespace) -> int:
+    if args.output != STDIO:
+        summary = pf.bundles.export_bundle(args.output, args.since)
+        print(bundle_summary_text(summary, pf.tz, str(summary.path)))
+        return 0
+    with binary_output_folder("a bundle") as folder:
+        summary = pf.bundles.export_bundle(folder, args.since)
+    # Standard output holds the bundle: what it holds is said on stderr.
+    print(bundle_summary_text(summary, pf.tz, "standard output"), file=sys.stderr)
     return 0
 
 
-def cmd_sync(pf, args) -> int:
-    report = pf.bundles.sync(args.files)
-    for file in report.files:
-        print(sync_file_text(file, pf.tz))
-        print()
+def bundle_summary_text(summary: BundleSummary, tz: tzinfo, where: str) -> str:
+    tables = counts_text(summary.counts) if summary.rows else "nothing to send"
+    since = ""
+    if summary.since:
+        since = f", written since {local_text(summary.since, tz, seconds=True)}"
+    return (
+        f"bundle written to {where}: {summary.rows} rows{since} "
+        f"({tables}), {size_text(summary.size)}, device {summary.device_id}"
+    )
+
+
+def cmd_sync(pf: Portfolio, args: argparse.Namespace) -> int:
+    if sum(1 for f in args.files if f == STDIO) > 1:
+        raise UserError("standard input can be read once: give - only once")
+    with ExitStack() as stack:
+        sources = [stack.enter_context(input_file(f)) for f in args.files]
+        report = pf.bundles.sync([s.path for s in sources])
+        for file in report.files:
+            print(_shown(sync_file_text(file, pf.tz), sources))
+            print()
     if report.backup is not None:
         print(f"backup of the database before the sync: {report.backup}")
     else:
@@ -94,7 +122,13 @@ def cmd_sync(pf, args) -> int:
     return 0
 
 
-def sync_file_text(file: Any, tz: Any) -> str:
+def _shown(text: str, sources: list[InputFile]) -> str:
+    for source in sources:
+        text = source.shown(text)
+    return text
+
+
+def sync_file_text(file: FileReport, tz: tzinfo) -> str:
     """What one bundle brought: counts per table, conflicts resolved, rows left out."""
     own = " — this laptop's own bundle" if file.own else ""
     exported = stamp_text(file.exported_at, tz, seconds=True)
