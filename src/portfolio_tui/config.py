@@ -6,6 +6,7 @@ The path comes from `paths.config_file()`; the layout and its checks are in `dom
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from portfolio_tui.domain.settings import (
     Settings,
     SettingsError,
+    deals_table,
     settings_from_dict,
     settings_to_dict,
 )
@@ -28,6 +30,10 @@ _COMMENTS: dict[tuple[str | None, str | None], str] = {
     (None, "currency"): "Currency of the amounts, as a 3-letter code.",
     (None, "decimal_comma"): "true shows 12 345,67 €, false shows €12,345.67.",
     (None, "theme"): "Textual theme, e.g. textual-dark, textual-light, nord, gruvbox.",
+    (None, "language"): (
+        'Language of the app and the command line: "fr", "en", or "" for the system\'s\n'
+        "(LC_ALL, LC_MESSAGES, LANG, LANGUAGE). portfolio --lang fr|en overrides it."
+    ),
     ("abc", None): (
         "ABC classes: an account is A while the share of value ranked above it is below a,\n"
         "B while it is below b, else C. 0 < a < b <= 1."
@@ -38,11 +44,60 @@ _COMMENTS: dict[tuple[str | None, str | None], str] = {
     ("cadence.stage", None): "By prospect stage.",
     ("alerts", None): "Alerts.",
     ("alerts", "concentration"): "Warn when the top 10 accounts make more than this share.",
+    ("churn", None): "Who is slipping away: the BG/NBD model of your clients' orders.",
+    ("churn", "p_alive"): "An A client is in danger (Today, At risk) below this P(alive)...",
+    ("churn", "revenue_drop"): "... or with revenue over 12 months down more than this share.",
+    ("churn", "penalizer"): (
+        "L2 penalty of the fit: 0 is plain maximum likelihood, which fails on many small books."
+    ),
+    ("sync", None): "Sync between laptops.",
+    ("sync", "future_tolerance_hours"): (
+        "A clock in a bundle later than now plus this many hours is from the future (a laptop\n"
+        "with a wrong clock): it is brought back so it can't overwrite later edits."
+    ),
+    ("activity", None): (
+        "Activity index targets: interactions per week, month and quarter, the share of them\n"
+        "on priority accounts (orientation) and the share followed by a result (efficiency)."
+    ),
+    ("deals", None): "Deals (affaires) and what to sell next.",
+    ("deals", "lost_reasons"): (
+        "Your own reasons a deal is lost, after price, competitor, timing, no_budget,\n"
+        'no_decision and other, e.g. ["delivery", "incumbent"].'
+    ),
+    ("deals", "whitespace_min_share"): (
+        "Suggest a product family when at least this share of a client's peers bought it."
+    ),
+    ("deals", "whitespace_min_peers"): "No suggestion from a segment with fewer peers.",
+    ("deals.probability", None): "Probability (percent) of a deal that has none, by stage.",
+    ("deals.rotting_days", None): (
+        "An open deal is rotting after this many days in its stage with no activity."
+    ),
+    (None, "working_days"): "Days you work: proposed follow-up and snooze dates fall on them.",
+    (None, "lost_reasons"): (
+        "Your own reasons a prospect is lost, after price, competitor, no_need, no_budget,\n"
+        'timing, unreachable and other, e.g. ["incumbent", "moved"].'
+    ),
+    (None, "timezone"): (
+        'Your time zone, e.g. "Europe/Paris"; empty: the system\'s (TZ, /etc/localtime).'
+    ),
     ("keymap", None): (
         "Keys for the app's bindings, by binding id (quote ids with a dot), e.g.\n"
         '"today.done" = "D"'
     ),
 }
+
+# The [activity] defaults, commented out: uncomment a line to change a target.
+_ACTIVITY_DEFAULTS = "\n".join(
+    [
+        *(f"# {line}" for line in _COMMENTS[("activity", None)].splitlines()),
+        "# [activity]",
+        "# week = 15",
+        "# month = 60",
+        "# quarter = 180",
+        "# orientation = 0.6",
+        "# efficiency = 0.25",
+    ]
+)
 
 
 def load_settings(path: Path) -> Settings:
@@ -67,10 +122,14 @@ def load_settings(path: Path) -> Settings:
 
 
 def write_default_settings(path: Path) -> None:
-    """Write every key at its default, with comments. An existing file is never overwritten."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write every key at its default, with comments. An existing file is never overwritten.
+
+    The file is private (0600) from its first byte, whatever the umask, and never written
+    through a symlink."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
+        with open(os.open(path, flags, 0o600), "w", encoding="utf-8", newline="\n") as handle:
             handle.write(settings_toml(Settings()))
     except FileExistsError:
         raise SettingsError("already exists; not overwriting it", source=str(path)) from None
@@ -83,8 +142,20 @@ def write_default_settings(path: Path) -> None:
 def settings_toml(settings: Settings) -> str:
     """`settings` as commented TOML text that `load_settings` reads back to the same value."""
     lines = [*_comment(None, None), ""]
-    _emit(lines, None, settings_to_dict(settings))
+    table = settings_to_dict(settings)
+    _emit(lines, None, table)
+    if "activity" not in table:
+        lines += ["", *_ACTIVITY_DEFAULTS.splitlines()]
+    if "deals" not in table:
+        lines += _commented_deals()
     return "\n".join(lines) + "\n"
+
+
+def _commented_deals() -> list[str]:
+    """The [deals] defaults, commented out: uncomment a line to change it."""
+    lines: list[str] = []
+    _emit(lines, "deals", deals_table(Settings()))
+    return [line if not line or line.startswith("#") else f"# {line}" for line in lines]
 
 
 def _emit(lines: list[str], name: str | None, table: dict[str, Any]) -> None:
@@ -116,6 +187,8 @@ def _value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return _string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
     raise TypeError(f"can't write {value!r} as TOML")
 
 

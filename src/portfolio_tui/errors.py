@@ -3,6 +3,11 @@ inline. Anything else is a bug."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from portfolio_tui.i18n import _, current_language
+from portfolio_tui.i18n import formats as fmt
+
 
 class UserError(Exception):
     """A request that can't be carried out as given; nothing was written."""
@@ -19,7 +24,9 @@ class NotFound(UserError):
 class Ambiguous(UserError):
     def __init__(self, what: str, ref: str, candidates: list[str]) -> None:
         listing = "; ".join(candidates[:10]) + ("; …" if len(candidates) > 10 else "")
-        super().__init__(f"{what} {ref!r} is ambiguous: {listing}")
+        super().__init__(
+            _("{what} {ref!r} is ambiguous: {listing}").format(what=what, ref=ref, listing=listing)
+        )
         self.candidates = candidates
 
 
@@ -32,6 +39,40 @@ class FieldError(UserError):
         self.field = field
         self.reason = reason
         self.location = location
+
+
+class PastDate(UserError):
+    """A follow-up, snooze or next date before now; `moment` is the date understood (a day for
+    an all-day date, an aware datetime for a time). Allowed with `allow_past=True`."""
+
+    def __init__(self, what: str, moment: date | datetime) -> None:
+        super().__init__(
+            _("{what}: {moment} is in the past").format(what=what, moment=_shown(moment))
+        )
+        self.what = what
+        self.moment = moment
+
+
+class FutureDate(UserError):
+    """An interaction dated after now; `moment` is the instant understood. Allowed with
+    `allow_future=True`."""
+
+    def __init__(self, what: str, moment: date | datetime) -> None:
+        super().__init__(
+            _("{what}: {moment} is in the future").format(what=what, moment=_shown(moment))
+        )
+        self.what = what
+        self.moment = moment
+
+
+def _shown(moment: date | datetime) -> str:
+    """`Thu 26 Nov 2026 09:00` (en), `jeu. 26 nov. 2026 09:00` (fr)."""
+    if current_language() == "en":
+        return moment.strftime(
+            "%a %d %b %Y %H:%M" if isinstance(moment, datetime) else "%a %d %b %Y"
+        )
+    text = f"{fmt.day_short(moment)} {moment.year}"
+    return f"{text} {fmt.time_short(moment)}" if isinstance(moment, datetime) else text
 
 
 def _input_errors() -> tuple[type[Exception], ...]:

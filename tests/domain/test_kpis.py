@@ -15,6 +15,8 @@ from portfolio_tui.domain.records import AccountInfo, StageMove
 
 AS_OF = date(2026, 6, 30)
 YEAR = period_of(AS_OF)  # 2026, counted up to 2026-06-30, against the whole of 2025
+# The figures below compare with the whole previous period (`previous="full"`); the
+# like-for-like default is tested in test_like_for_like.py.
 
 
 def acc(account_id, name, stage, sector=None):
@@ -81,6 +83,7 @@ def portfolio(**changes) -> KpiInputs:
         },
         stage_moves=MOVES,
         abc_classes={"a": "A", "b": "A", "c": "B", "d": "C", "zz": "A"},
+        previous="full",
     )
     values.update(changes)
     return KpiInputs(**values)
@@ -314,8 +317,13 @@ def test_to_dict_is_json_ready():
         "matrix",
         "funnel",
         "coverage",
+        "comparison",
+        "compared_end",
+        "lost_reasons",
     ]
     assert data["as_of"] == "2026-06-30"
+    assert (data["comparison"], data["compared_end"]) == ("full", "2025-12-31")
+    assert data["lost_reasons"] == {"—": 1}  # e, lost on 2026-04-01, no reason given
     assert data["period"] == {
         "kind": "year",
         "label": "2026",

@@ -110,7 +110,9 @@ def test_log_interaction_rejects_bad_input_and_writes_nothing(pf: Portfolio) -> 
 
 
 def test_complete_logs_the_outcome_and_plans_the_next(pf: Portfolio) -> None:
-    fid = pf.routine.schedule_follow_up("Boulangerie", "Call back about the quote", "2026-11-20")
+    fid = pf.routine.schedule_follow_up(
+        "Boulangerie", "Call back about the quote", "2026-11-20", allow_past=True
+    )
     logged = pf.routine.complete_follow_up(fid, outcome="Signed", next_due="+2w")
     ((done_at, outcome),) = rows(pf, "SELECT done_at, outcome FROM followup WHERE id = ?", fid)
     assert done_at is not None and outcome == "Signed"
@@ -126,7 +128,7 @@ def test_complete_logs_the_outcome_and_plans_the_next(pf: Portfolio) -> None:
 
 def test_completing_a_recurring_follow_up_schedules_the_next_occurrence(pf: Portfolio) -> None:
     fid = pf.routine.schedule_follow_up(
-        "Boulangerie", "Weekly check", "2026-11-16 10:00", recurrence="FREQ=WEEKLY"
+        "Boulangerie", "Weekly check", "2026-11-16 10:00", recurrence="FREQ=WEEKLY", allow_past=True
     )
     logged = pf.routine.complete_follow_up(fid)
     ((due_on, due_at, rule),) = rows(
@@ -139,7 +141,7 @@ def test_completing_a_recurring_follow_up_schedules_the_next_occurrence(pf: Port
 
 
 def test_snooze_moves_the_day_and_keeps_the_time(pf: Portfolio) -> None:
-    fid = pf.routine.schedule_follow_up("Boulangerie", "Call", "2026-11-20 14:30")
+    fid = pf.routine.schedule_follow_up("Boulangerie", "Call", "2026-11-20 14:30", allow_past=True)
     assert pf.routine.snooze(fid) == TODAY + timedelta(days=1)
     ((due_on, due_at),) = rows(pf, "SELECT due_on, due_at FROM followup WHERE id = ?", fid)
     assert due_on == "2026-11-24"
@@ -185,7 +187,7 @@ def test_undo_reverts_changes_one_by_one(pf: Portfolio) -> None:
 
 
 def test_agenda_groups_follow_ups_and_lists_accounts_due_for_contact(pf: Portfolio) -> None:
-    pf.routine.schedule_follow_up("Boulangerie", "Overdue call", "2026-11-20")
+    pf.routine.schedule_follow_up("Boulangerie", "Overdue call", "2026-11-20", allow_past=True)
     pf.routine.schedule_follow_up("Boucherie", "Today's call", "today 15:00")
     pf.routine.schedule_follow_up("Atelier", "Next week", "+6d")
     pf.routine.schedule_follow_up("Atelier", "Too far", "+30d")

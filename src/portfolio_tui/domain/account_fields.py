@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from portfolio_tui.domain.money import parse_money
+from portfolio_tui.domain.text import TextError, check_text
 
 SOURCES = ("inbound", "outbound", "referral", "event", "other")
 RISK_LEVELS = ("low", "medium", "high")
@@ -64,7 +65,7 @@ def clean_account_fields(raw: Mapping[str, str | None]) -> dict[str, object]:
     for field, text in raw.items():
         if field not in EDITABLE_FIELDS:
             raise AccountFieldError(field, "is not an account field")
-        text = (text or "").strip()
+        text = checked_text(field, (text or "").strip(), multiline=field == "notes")
         if field == "name":
             if not text:
                 raise AccountFieldError("name", "must not be empty")
@@ -94,6 +95,15 @@ def clean_account_fields(raw: Mapping[str, str | None]) -> dict[str, object]:
             except ValueError:
                 raise AccountFieldError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
     return clean
+
+
+def checked_text(field: str, text: str, *, multiline: bool = False) -> str:
+    """`text` ready to store (NFC), or an AccountFieldError when it holds a control character
+    (or a line break, unless `multiline`)."""
+    try:
+        return check_text(field, text, allow_newline=multiline)
+    except TextError as error:
+        raise AccountFieldError(field, str(error).removeprefix(f"{field}: ")) from None
 
 
 def nps_category(score: int | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Portfolio KPIs for a calendar period, against the period before.
+"""Portfolio KPIs for a calendar period to date, against the period before: by default the
+same span of it (like for like, see `periods.compared_span`), or the whole of it.
 
 Every account-level figure counts live accounts only: ids in the revenue maps, first_sale,
 abc_classes or stage_moves that are not in `accounts` are ignored. An account is *active* in a
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 from typing import Any
 
 from portfolio_tui.domain.abc import ABC_CLASSES
-from portfolio_tui.domain.periods import Period
+from portfolio_tui.domain.periods import LIKE_FOR_LIKE, Period, compared_span
 from portfolio_tui.domain.records import AccountInfo, StageMove
 from portfolio_tui.domain.stages import FUNNEL, Stage
 
@@ -35,11 +36,13 @@ class KpiInputs:
     period: Period
     accounts: Sequence[AccountInfo]  # every live account
     revenue_now: Mapping[str, int]  # period.start <= date <= min(period.end, as_of)
-    revenue_before: Mapping[str, int]  # inside period.previous()
+    revenue_before: Mapping[str, int]  # inside compared_span(period, as_of, previous)
     first_sale: Mapping[str, date]  # first sale ever (<= as_of)
     revenue_by_family_now: Mapping[tuple[str, str], int]  # (account_id, family or "—")
     stage_moves: Sequence[StageMove]  # the whole history up to as_of, oldest first
     abc_classes: Mapping[str, str]  # unclassed accounts absent
+    previous: str = LIKE_FOR_LIKE  # how revenue_before was taken: "like_for_like" or "full"
+    lost_reasons: Mapping[str, str] = field(default_factory=dict)  # lost accounts' reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,10 @@ class Kpis:
     matrix: RevenueMatrix
     funnel: Funnel
     coverage: tuple[SegmentCoverage, ...]  # per matrix row, in the same order
+    comparison: str = LIKE_FOR_LIKE  # "like_for_like" or "full": what *_before covers
+    compared_end: date | None = None  # the last day of the previous period compared
+    # Accounts marked lost in the period, by reason ("—": none given), most first.
+    lost_reasons: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values: ISO dates, cents as ints, ratios as floats or None."""
@@ -200,13 +207,17 @@ class Kpis:
             "matrix": self.matrix.to_dict(),
             "funnel": self.funnel.to_dict(),
             "coverage": [c.to_dict() for c in self.coverage],
+            "comparison": self.comparison,
+            "compared_end": self.compared_end.isoformat() if self.compared_end else None,
+            "lost_reasons": dict(self.lost_reasons),
         }
 
 
 def compute_kpis(
     inputs: KpiInputs, *, concentration_alert: float = 0.40, matrix_rows: str = "abc"
 ) -> Kpis:
-    """The KPIs of `inputs.period` up to `as_of`, against the whole previous period.
+    """The KPIs of `inputs.period` up to `as_of`, against the span of the previous period
+    that `inputs.previous` names (the revenue_before given must cover it).
 
     `matrix_rows` is "abc" (rows A, B, C, then "—" for unclassed accounts) or a key of
     AccountInfo.fields such as "sector" (rows by value, "—" for a missing or blank one).
@@ -236,6 +247,7 @@ def compute_kpis(
     top10_share = _ratio(sum(a.amount for a in top[:TOP_N]), active_total)
     largest_share = _ratio(top[0].amount, active_total) if top else None
 
+    _, compared_end = compared_span(period, inputs.as_of, inputs.previous)
     segment_of = _segmenter(inputs, matrix_rows)
     matrix = _matrix(inputs, live, segment_of, matrix_rows)
     coverage = _coverage(live, active_now, segment_of, matrix.rows)
@@ -263,7 +275,23 @@ def compute_kpis(
         matrix=matrix,
         funnel=_funnel(inputs, live, end),
         coverage=coverage,
+        comparison=inputs.previous,
+        compared_end=compared_end,
+        lost_reasons=_lost_reasons(inputs, live, end),
     )
+
+
+def _lost_reasons(inputs: KpiInputs, live: Live, end: date) -> dict[str, int]:
+    """Live accounts now lost whose last move to lost falls in the period, by reason."""
+    lost_on: dict[str, date] = {}
+    for move in inputs.stage_moves:
+        if move.to_stage == "lost" and move.account_id in live:
+            lost_on[move.account_id] = max(move.on, lost_on.get(move.account_id, move.on))
+    counts: dict[str, int] = defaultdict(int)
+    for account_id, on in lost_on.items():
+        if live[account_id].stage == "lost" and inputs.period.start <= on <= end:
+            counts[inputs.lost_reasons.get(account_id) or UNSET] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] == UNSET, kv[0])))
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

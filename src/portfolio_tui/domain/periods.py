@@ -40,3 +40,37 @@ def period_of(as_of: date, kind: str = "year") -> Period:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# How a period to date is compared with the one before: with the same span of it (1-2 Dec
+# against 1-2 Nov), or with the whole of it.
+LIKE_FOR_LIKE = "like_for_like"
+FULL = "full"
+COMPARISONS: tuple[str, ...] = (LIKE_FOR_LIKE, FULL)
+_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+
+
+def compared_span(
+    period: Period, as_of: date, comparison: str = LIKE_FOR_LIKE
+) -> tuple[date, date]:
+    """The days of the previous period that `period` up to `as_of` is compared with.
+
+    Like for like, the same span one period earlier: 1-2 Dec 2026 against 1-2 Nov 2026, 1 Jan-2
+    Dec 2026 against 1 Jan-2 Dec 2025. A day the earlier month lacks (31 Mar against February)
+    is its last day; a complete period (`as_of` on or after its end) is compared with the whole
+    previous one. `full`: the whole previous period.
+    """
+    if comparison not in COMPARISONS:
+        raise ValueError(
+            f"unknown comparison {comparison!r} (expected one of: {', '.join(COMPARISONS)})"
+        )
+    previous = period.previous()
+    if comparison == FULL or as_of >= period.end:
+        return previous.start, previous.end
+    return previous.start, min(_months_before(as_of, _MONTHS[period.kind]), previous.end)
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

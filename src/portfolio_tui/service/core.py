@@ -4,20 +4,25 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.cadence import Cadence
+from portfolio_tui.domain.clv import ClvResult
 from portfolio_tui.domain.dates import When, parse_when
 from portfolio_tui.domain.records import AccountFigures
 from portfolio_tui.domain.rfm import RfmScore
-from portfolio_tui.domain.settings import Settings
-from portfolio_tui.errors import Ambiguous, NotFound
+from portfolio_tui.domain.settings import Settings, SettingsError
+from portfolio_tui.domain.workdays import WorkingCalendar
+from portfolio_tui.errors import Ambiguous, FutureDate, NotFound, PastDate
+from portfolio_tui.i18n import _
 from portfolio_tui.service.views import AccountView
 from portfolio_tui.store import queries
 from portfolio_tui.store.database import Database
@@ -33,10 +38,31 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def local_zone() -> tzinfo:
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+def local_zone(setting: str = "") -> tzinfo:
+    """The user's IANA zone, with its summer and winter rules: the `timezone` setting, else
+    `TZ`, else the zone `/etc/localtime` links to, else UTC."""
+    if setting:
+        try:
+            return ZoneInfo(setting)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"unknown time zone {setting!r}", key="timezone") from None
+    for name in (os.environ.get("TZ", "").removeprefix(":"), _linked_zone_name()):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return UTC
+
+
+def _linked_zone_name(link: str = "/etc/localtime") -> str:
+    """ "Europe/Paris" when /etc/localtime links to …/zoneinfo/Europe/Paris; "" otherwise."""
+    try:
+        target = os.path.realpath(link)
+    except OSError:
+        return ""
+    _, marker, name = target.partition("/zoneinfo/")
+    return name if marker else ""
 
 
 class Core:
@@ -46,24 +72,29 @@ class Core:
     settings: Settings
     tz: tzinfo
     cadence_rules: Cadence
+    calendar: WorkingCalendar
     device_id: str
     lock: threading.RLock
     undo_stack: list[ChangeSet]
     figures_cache: dict[WindowKey, list[AccountFigures]]
     badges_cache: dict[WindowKey, tuple[AbcResult, dict[str, RfmScore]]]
+    churn_cache: dict[tuple[date, float], ClvResult]  # (as_of, penalizer) → the BG/NBD fit
 
     def __init__(self, db: Database, *, clock: Clock, tz: tzinfo, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        self.tz = tz
+        # The `timezone` setting overrides the zone the caller found (TZ, /etc/localtime).
+        self.tz = local_zone(settings.timezone) if settings.timezone else tz
         self._clock = clock
         self.lock = threading.RLock()
         self.undo_stack = []
         self.figures_cache = {}
         self.badges_cache = {}
+        self.churn_cache = {}
         self.cadence_rules = Cadence(
             by_class=dict(settings.cadence_by_class), by_stage=dict(settings.cadence_by_stage)
         )
+        self.calendar = WorkingCalendar(frozenset(settings.working_days))
         self.device_id = self._ensure_device_id()
 
     @property
@@ -91,6 +122,30 @@ class Core:
 
     def parse_when(self, phrase: str) -> When:
         return parse_when(phrase, self.now())
+
+    def start_of(self, when: When) -> datetime:
+        """When a `When` starts: its time, or the local midnight of an all-day one."""
+        return when.at(self.tz) or datetime.combine(when.day, time(0), self.tz)
+
+    def refuse_past(self, what: str, when: When, allow_past: bool) -> None:
+        """PastDate for a day before today, or a time before now (unless allowed)."""
+        if allow_past:
+            return
+        moment = when.at(self.tz)
+        if moment is None and when.day < self.today():
+            raise PastDate(what, when.day)
+        if moment is not None and moment < self.now().replace(second=0, microsecond=0):
+            raise PastDate(what, moment)
+
+    def refuse_future(self, what: str, moment: datetime, allow_future: bool) -> None:
+        """FutureDate for an instant after now (unless allowed)."""
+        if not allow_future and moment > self.now():
+            raise FutureDate(what, moment)
+
+    def working_day_phrase(self, days: int) -> str:
+        """ "+Nd": at least `days` days from today, moved on to the next working day."""
+        target = self.calendar.next_working_day(date.fromordinal(self.today().toordinal() + days))
+        return f"+{(target - self.today()).days}d"
 
     # --- writes and undo --------------------------------------------------------------------
 
@@ -120,6 +175,7 @@ class Core:
         """Forget cached figures after a write that bypassed `write` (bulk import, sync)."""
         self.figures_cache.clear()
         self.badges_cache.clear()
+        self.churn_cache.clear()
 
     def undo(self) -> str | None:
         """Revert the last change made through this portfolio; returns its label."""
@@ -137,7 +193,7 @@ class Core:
     def account(self, session: Any, ref: str) -> Account:
         found = queries.find_accounts(session, ref)
         if not found:
-            raise NotFound(f"no account matches {ref!r}")
+            raise NotFound(_("no account matches {ref!r}").format(ref=ref))
         if len(found) > 1:
             raise Ambiguous("account", ref, [f"{a.name} ({a.id[:8]})" for a in found])
         return found[0]
@@ -149,7 +205,7 @@ class Core:
     def follow_up(self, session: Any, ref: str) -> FollowUp:
         found = queries.find_follow_ups(session, ref)
         if not found:
-            raise NotFound(f"no follow-up with id {ref!r}")
+            raise NotFound(_("no follow-up with id {ref!r}").format(ref=ref))
         if len(found) > 1:
             raise Ambiguous("follow-up id", ref, [f"{f.id[:8]} {f.title}" for f in found])
         return found[0]
@@ -159,7 +215,9 @@ class Core:
             return None
         found = queries.find_contact(session, account.id, name)
         if not found:
-            raise NotFound(f"{account.name} has no contact named {name!r}")
+            raise NotFound(
+                _("{account} has no contact named {name!r}").format(account=account.name, name=name)
+            )
         if len(found) > 1:
             raise Ambiguous("contact", name, [c.name for c in found])
         return found[0].id

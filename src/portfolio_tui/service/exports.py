@@ -14,16 +14,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from portfolio_tui.domain.money import format_money
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats import ical, vcard
 from portfolio_tui.formats.csv_export import BOM, Column, write_csv
 from portfolio_tui.formats.csv_import import KINDS as IMPORT_KINDS
 from portfolio_tui.formats.csv_import import parse_mapping
 from portfolio_tui.formats.report import ImportRejected, ImportReport, RowError
+from portfolio_tui.formats.xlsx import write_xlsx
+from portfolio_tui.i18n import _
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.reports import ReportCases
+from portfolio_tui.store import deal_queries, queries
 from portfolio_tui.store import exchange_queries as xq
-from portfolio_tui.store import queries
 
 if TYPE_CHECKING:
     pass
@@ -43,29 +46,29 @@ __all__ = [
 Target = Path | IO[str]
 
 ACCOUNT_COLUMNS = (
-    Column("id", "plain"),
+    Column("id"),
     Column("name"),
     Column("legal_id"),
-    Column("stage", "plain"),
+    Column("stage"),
     Column("sector"),
     Column("size_band"),
     Column("city"),
     Column("region"),
-    Column("source", "plain"),
+    Column("source"),
     Column("potential", "money"),
     Column("accessibility", "number"),
-    Column("risk_level", "plain"),
+    Column("risk_level"),
     Column("nps_score", "number"),
-    Column("nps_date", "plain"),
+    Column("nps_date", "date"),
     Column("tags"),
     Column("notes"),
     Column("referred_by"),
-    Column("referred_by_id", "plain"),
+    Column("referred_by_id"),
 )
 FIGURE_COLUMNS = (
     Column("revenue", "money"),
     Column("margin", "money"),
-    Column("abc", "plain"),
+    Column("abc"),
     Column("recency_days", "number"),
     Column("frequency", "number"),
     Column("monetary", "money"),
@@ -75,20 +78,20 @@ FIGURE_COLUMNS = (
     Column("rfm_segment"),
 )
 CONTACT_COLUMNS = (
-    Column("id", "plain"),
-    Column("account_id", "plain"),
+    Column("id"),
+    Column("account_id"),
     Column("account"),
     Column("name"),
     Column("role"),
     Column("email"),
     Column("phone"),
-    Column("preferred_channel", "plain"),
+    Column("preferred_channel"),
 )
 SALE_COLUMNS = (
-    Column("id", "plain"),
-    Column("account_id", "plain"),
+    Column("id"),
+    Column("account_id"),
     Column("account"),
-    Column("date", "plain"),
+    Column("date", "date"),
     Column("amount", "money"),
     Column("margin", "money"),
     Column("product"),
@@ -97,30 +100,45 @@ SALE_COLUMNS = (
     Column("quantity", "number"),
 )
 INTERACTION_COLUMNS = (
-    Column("id", "plain"),
-    Column("account_id", "plain"),
+    Column("id"),
+    Column("account_id"),
     Column("account"),
-    Column("contact_id", "plain"),
+    Column("contact_id"),
     Column("contact"),
-    Column("kind", "plain"),
-    Column("date", "plain"),
+    Column("kind"),
+    Column("date", "datetime"),
     Column("duration", "number"),
     Column("summary"),
     Column("outcome"),
 )
 FOLLOW_UP_COLUMNS = (
-    Column("id", "plain"),
-    Column("account_id", "plain"),
+    Column("id"),
+    Column("account_id"),
     Column("account"),
     Column("contact"),
     Column("title"),
-    Column("due_on", "plain"),
-    Column("time", "plain"),
-    Column("recurrence", "plain"),
-    Column("done_at", "plain"),
+    Column("due_on", "date"),
+    Column("time"),
+    Column("recurrence"),
+    Column("done_at", "datetime"),
     Column("outcome"),
 )
-EXPORT_KINDS = ("accounts", "contacts", "sales", "interactions", "followups")
+DEAL_COLUMNS = (
+    Column("id"),
+    Column("account_id"),
+    Column("account"),
+    Column("title"),
+    Column("amount", "money"),
+    Column("probability", "number"),
+    Column("stage"),
+    Column("created"),
+    Column("expected_close"),
+    Column("closed"),
+    Column("lost_reason"),
+    Column("family"),
+    Column("notes"),
+)
+EXPORT_KINDS = ("accounts", "contacts", "sales", "interactions", "followups", "deals")
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,26 @@ def _output(target: Target, *, bom: bool = False) -> Iterator[IO[str]]:
         raise
 
 
+@contextmanager
+def _binary_output(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` (created 0600, exclusively) to write a binary file
+    to, moved into place when the block ends without an error."""
+    target = target.expanduser()
+    if target.is_dir():
+        raise UserError(f"{target}: is a folder; give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"{target}: the folder {folder} does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    os.close(fd)
+    try:
+        yield Path(temp)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 class ExportCases:
     """CSV exports, vCard and iCalendar."""
 
@@ -167,12 +205,38 @@ class ExportCases:
 
     # --- CSV -----------------------------------------------------------------------------------
 
-    def export_csv(self, kind: str, target: Target, excel: bool = False) -> int:
-        """Write every live record of `kind` as CSV; returns the number of rows."""
+    def export_csv(
+        self,
+        kind: str,
+        target: Target,
+        excel: bool = False,
+        *,
+        segment: str | None = None,
+        fmt: str | None = None,
+    ) -> int:
+        """Write every live record of `kind` as CSV (with a saved `segment`, those of its
+        accounts only); returns the number of rows. With `fmt="xlsx"`, or a target path
+        ending in .xlsx, an Excel workbook with typed cells instead."""
+        if fmt not in (None, "csv", "xlsx"):
+            raise UserError(f"can't export as {fmt!r}: choose csv or xlsx")
+        as_xlsx = fmt == "xlsx" or (
+            fmt is None and isinstance(target, Path) and target.suffix.lower() == ".xlsx"
+        )
+        if as_xlsx and not isinstance(target, Path):
+            raise UserError("an .xlsx file is binary: give -o FILE.xlsx")
         if kind not in EXPORT_KINDS:
             raise UserError(f"can't export {kind!r}: choose one of {', '.join(EXPORT_KINDS)}")
+        keep = self.reports.segment_accounts(segment)
         with self.core.db.raw() as conn:
             columns, rows = getattr(self, f"_{kind}_table")(conn)
+            if keep is not None:
+                # The account's id is the first column of an account row, the second of others.
+                at = 0 if kind == "accounts" else 1
+                rows = (row for row in rows if row[at] in keep)
+            if as_xlsx:
+                assert isinstance(target, Path)
+                with _binary_output(target) as temp:
+                    return write_xlsx(temp, columns, rows, sheet=kind)
             with _output(target, bom=excel) as out:
                 return write_csv(out, columns, rows, excel=excel)
 
@@ -231,6 +295,14 @@ class ExportCases:
 
         return FOLLOW_UP_COLUMNS, rows()
 
+    def _deals_table(self, conn: Any) -> tuple[tuple[Column, ...], Iterator[tuple]]:
+        rows = deal_queries.deal_rows(conn, "all")
+        return DEAL_COLUMNS, (
+            (r.deal_id, r.account_id, r.account_name, r.title, r.amount, r.probability, r.stage,
+             r.created_on, r.expected_close, r.closed_on, r.lost_reason, r.family, r.notes)
+            for r in rows
+        )  # fmt: skip
+
     # --- vCard ---------------------------------------------------------------------------------
 
     def contact_cards(self) -> list[vcard.Card]:
@@ -277,14 +349,16 @@ class ExportCases:
             )
         return cards
 
-    def export_vcf(self, target: Target) -> int:
-        """Every contact as a vCard 3.0 card in one file (or stream); returns the count."""
-        cards = self.contact_cards()
+    def export_vcf(self, target: Target, *, segment: str | None = None) -> int:
+        """Every contact (with a saved `segment`, of its accounts) as a vCard 3.0 card in one
+        file (or stream); returns the count."""
+        keep = self.reports.segment_accounts(segment)
+        cards = [c for c in self.contact_cards() if keep is None or c.account_id in keep]
         with _output(target) as out:
             out.write(vcard.cards_text(cards))
         return len(cards)
 
-    def export_vcf_dir(self, folder: Path) -> VcfDirResult:
+    def export_vcf_dir(self, folder: Path, *, segment: str | None = None) -> VcfDirResult:
         """One `<contact id>.vcf` per contact in `folder` (the vdir layout khard and
         vdirsyncer read). Unchanged cards are left untouched; the files of contacts deleted
         since are removed; other files are never touched."""
@@ -293,8 +367,16 @@ class ExportCases:
             raise UserError(f"{folder}: is a file, not a folder")
         folder.mkdir(parents=True, exist_ok=True)
         written = unchanged = removed = 0
+        # Cards another program (khard, a phone) wrote there under its own UID: the contact
+        # keeps that file and UID, so the folder never holds the same person twice.
+        foreign = vcard.foreign_cards(folder)
+        keep = self.reports.segment_accounts(segment)
         for card in self.contact_cards():
+            if keep is not None and card.account_id not in keep:
+                continue  # a saved segment's cards only
             path = folder / f"{card.uid}.vcf"
+            if card.uid in foreign:
+                path, card.uid = foreign[card.uid]
             text = vcard.card_text(card)
             if path.is_file() and path.read_bytes() == text.encode("utf-8"):
                 unchanged += 1
@@ -305,7 +387,7 @@ class ExportCases:
         with self.core.db.raw() as conn:
             gone = xq.contact_ids(conn, deleted=True)
         for uid in gone:
-            path = folder / f"{uid}.vcf"
+            path = foreign[uid][0] if uid in foreign else folder / f"{uid}.vcf"
             if path.is_file():
                 path.unlink()
                 removed += 1
@@ -319,6 +401,8 @@ class ExportCases:
             rows = xq.export_follow_ups(conn, open_only=True)
             last = xq.last_interaction_details(conn)
             accounts = xq.account_card_fields(conn)
+            deals = deal_queries.follow_up_deals(conn)
+            series_starts = queries.series_starts(conn)
         events = []
         for (fid, account_id, account, contact, title, due_on, due_at, rule, _done, _outcome,
              updated, phone, email) in rows:  # fmt: skip
@@ -339,19 +423,38 @@ class ExportCases:
                 lines.append(f"Last interaction: {when} {kind}: {detail}".rstrip(": "))
             else:
                 lines.append("Last interaction: none")
+            if fid in deals:
+                lines.append(self._deal_line(*deals[fid]))
+            day, start = self._event_start(due_on, due_at, series_starts.get(fid) if rule else None)
             events.append(
                 ical.Event(
                     uid=fid,
                     summary=f"{title} — {account}",
                     description="\n".join(lines),
-                    day=date.fromisoformat(due_on),
-                    start=(datetime.fromisoformat(due_at).replace(tzinfo=UTC) if due_at else None),
+                    day=day,
+                    start=start,
                     modified=datetime.fromisoformat(updated),
                     rrule=rule,
                     categories=[stage],
                 )
             )
         return events
+
+    def _event_start(
+        self, due_on: str, due_at: str | None, series_start: datetime | None
+    ) -> tuple[date, datetime | None]:
+        """The event's local day and aware start. A series (one row, one UID) starts at its
+        first occurrence, so that COUNT and UNTIL are counted as the app counts them."""
+        start = datetime.fromisoformat(due_at).replace(tzinfo=UTC) if due_at else None
+        if series_start is None:
+            return date.fromisoformat(due_on), start
+        first = self.core.local(series_start)
+        return first.date(), first if start is not None else None
+
+    def _deal_line(self, title: str, amount: int, stage: str) -> str:
+        settings = self.core.settings
+        money = format_money(amount, settings.currency, decimal_comma=settings.decimal_comma)
+        return _("Deal: {title} ({amount}, {stage})").format(title=title, amount=money, stage=stage)
 
     def export_ics(self, target: Target) -> int:
         """Every open follow-up as a VEVENT; returns the count."""

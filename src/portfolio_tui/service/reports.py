@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio_tui.domain.abc import AbcResult, AbcThresholds, classify_abc
 from portfolio_tui.domain.account_fields import nps_category
 from portfolio_tui.domain.cadence import Cadence, contact_interval, contact_status
 from portfolio_tui.domain.kpis import KpiInputs, Kpis, compute_kpis
 from portfolio_tui.domain.money import format_money
-from portfolio_tui.domain.periods import period_of
+from portfolio_tui.domain.periods import COMPARISONS, LIKE_FOR_LIKE, compared_span, period_of
 from portfolio_tui.domain.records import AccountFigures
 from portfolio_tui.domain.rfm import RfmScore, score_rfm
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.stages import Stage
+from portfolio_tui.domain.text import sort_key
 from portfolio_tui.domain.window import Window, parse_window
 from portfolio_tui.errors import UserError
 from portfolio_tui.service.core import Core, account_view
@@ -26,6 +27,7 @@ from portfolio_tui.service.views import (
     AgendaItem,
     ClientRow,
     ContactView,
+    DealAgendaItem,
     FollowUpView,
     PipelineCard,
     PortfolioRow,
@@ -40,6 +42,9 @@ from portfolio_tui.store.models import (
     Sale,
     StageChange,
 )
+
+if TYPE_CHECKING:
+    from portfolio_tui.service.churn import ChurnCases
 
 Clock = Callable[[], datetime]
 
@@ -90,11 +95,33 @@ class ReportCases:
             self.core.badges_cache[key] = cached
         return cached
 
+    def segment_accounts(
+        self, segment: str | None, as_of: date | None = None
+    ) -> frozenset[str] | None:
+        """The ids of the accounts the saved segment `segment` holds at as_of; None (every
+        account) without one. Classes and scores stay those of the whole portfolio."""
+        if segment is None:
+            return None
+        from portfolio_tui.service.segments import SegmentCases  # built on these reads
+
+        return SegmentCases(self.core, self).account_ids(segment, as_of)
+
     def client_report(
-        self, as_of: date | None = None, window: str | None = None, by: str = "revenue"
+        self,
+        as_of: date | None = None,
+        window: str | None = None,
+        by: str = "revenue",
+        *,
+        segment: str | None = None,
     ) -> list[ClientRow]:
         """Every live account with its figures and badges: the ABC ranking first (by value,
-        then name, then id), then the accounts without a positive value, by name."""
+        then name, then id), then the accounts without a positive value, by name. With a
+        saved `segment`, only its accounts (ranked and classed among all)."""
+        keep = self.segment_accounts(segment, as_of)
+        rows = self._client_rows(as_of, window, by)
+        return rows if keep is None else [r for r in rows if r.account_id in keep]
+
+    def _client_rows(self, as_of: date | None, window: str | None, by: str) -> list[ClientRow]:
         w = self.window(as_of, window)
         abc = self.abc(w, by)
         figures = {f.account_id: f for f in self.figures(w)}
@@ -112,7 +139,7 @@ class ReportCases:
                 )
             )  # fmt: skip
         for account_id, name, stage in sorted(
-            accounts.values(), key=lambda a: (a[1].lower(), a[0])
+            accounts.values(), key=lambda a: (sort_key(a[1]), a[0])
         ):
             f = figures.get(account_id)
             rows.append(
@@ -129,14 +156,22 @@ class ReportCases:
         period: str = "year",
         rows: str = "abc",
         window: str | None = None,
+        *,
+        segment: str | None = None,
+        previous: str = LIKE_FOR_LIKE,
     ) -> Kpis:
-        """`window` (default: the settings') is the one the ABC classes of the matrix rows use."""
+        """`window` (default: the settings') is the one the ABC classes of the matrix rows use.
+        With a saved `segment`, the figures of its accounts only (classes from all).
+        `previous`: "like_for_like" compares with the same span of the previous period (1-2
+        Dec against 1-2 Nov), "full" with all of it; the result's `comparison` says which."""
         if rows != "abc" and rows not in queries.ACCOUNT_INFO_FIELDS:
             choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
             raise UserError(f"rows: {rows!r} is not one of {choices}")
+        if previous not in COMPARISONS:
+            raise UserError(f"previous: {previous!r} is not one of {', '.join(COMPARISONS)}")
         as_of = as_of or self.core.today()
         current = period_of(as_of, period)
-        previous = current.previous()
+        before_start, before_end = compared_span(current, as_of, previous)
         end_now = min(current.end, as_of)
         abc = self.abc(self.window(as_of, window))
         end_instant = self.core.stored(datetime.combine(as_of, time.max, self.core.tz))
@@ -146,14 +181,21 @@ class ReportCases:
                 period=current,
                 accounts=queries.account_infos(conn),
                 revenue_now=queries.revenue_by_account(conn, current.start, end_now),
-                revenue_before=queries.revenue_by_account(conn, previous.start, previous.end),
+                revenue_before=queries.revenue_by_account(conn, before_start, before_end),
                 first_sale=queries.first_sales(conn, as_of),
                 revenue_by_family_now=queries.revenue_by_account_family(
                     conn, current.start, end_now, NO_FAMILY
                 ),
                 stage_moves=queries.stage_moves(conn, end_instant),
                 abc_classes={r.account_id: r.abc_class for r in abc.ranked},
+                previous=previous,
+                lost_reasons=queries.lost_reasons(conn),
             )
+        keep = self.segment_accounts(segment, as_of)
+        if keep is not None:
+            from portfolio_tui.service.segments import narrowed_kpi_inputs
+
+            inputs = narrowed_kpi_inputs(inputs, keep)
         return compute_kpis(
             inputs, concentration_alert=self.core.settings.concentration_alert, matrix_rows=rows
         )
@@ -226,11 +268,27 @@ class ReportCases:
                 i.account_name,
             )
         )
-        return Agenda(today, overdue, due_today, upcoming, due_for_contact)
+        closing, rotting = self._deals_for_today()
+        at_risk = self._churn().clients_in_danger(today)
+        return Agenda(
+            today, overdue, due_today, upcoming, due_for_contact, closing, rotting, at_risk
+        )
+
+    def _deals_for_today(self) -> tuple[list[DealAgendaItem], list[DealAgendaItem]]:
+        from portfolio_tui.service.deals import DealCases  # deals build on these reads
+
+        closing, rotting = DealCases(self.core, self).agenda_deals()
+        return [d.agenda_item() for d in closing], [d.agenda_item() for d in rotting]
+
+    def _churn(self) -> ChurnCases:
+        from portfolio_tui.service.churn import ChurnCases  # churn builds on these reads
+
+        return ChurnCases(self.core, self)
 
     def portfolio_rows(self, window: str | None = None) -> list[PortfolioRow]:
         w = self.window(None, window)
         abc, rfm = self.badges(w)
+        alive = self._churn().p_alive_by_account(self.core.today())
         revenue = {f.account_id: f.revenue for f in self.figures(w)}
         with self.core.db.raw() as conn:
             last = queries.last_interactions(conn)
@@ -256,6 +314,7 @@ class ReportCases:
                     sector=sector,
                     tags=tags or "",
                     contacts=tuple(contacts.get(account_id, ())),
+                    p_alive=alive.get(account_id),
                 )
             )
         return rows
@@ -270,8 +329,11 @@ class ReportCases:
                 session, account.id, Interaction, Interaction.occurred_at
             )
             moves = queries.account_children(session, account.id, StageChange, StageChange.at)
-            follow_ups = queries.account_children(
-                session, account.id, FollowUp, FollowUp.due_on, descending=False
+            follow_ups = sorted(
+                queries.account_children(
+                    session, account.id, FollowUp, FollowUp.due_on, descending=False
+                ),
+                key=_due_order,
             )
             contacts = queries.account_children(
                 session, account.id, Contact, Contact.name, descending=False
@@ -343,15 +405,27 @@ class ReportCases:
                 self._follow_up_view(f, contact_names) for f in reversed(follow_ups) if f.done_at
             ],
             sales_by_family=sorted(by_family.items(), key=lambda kv: (-kv[1], kv[0])),
-            suggested_follow_up=f"+{interval}d" if interval else "+7d",
+            suggested_follow_up=self.core.working_day_phrase(interval or 7),
+            p_alive=self._churn().p_alive_by_account(self.core.today()).get(account.id),
         )
 
     def suggested_follow_up(self, account_ref: str) -> str:
-        """A date phrase for the next contact, from the account's cadence."""
+        """A date phrase ("+14d") for the next contact: the account's cadence (a week without
+        one), moved on to the next working day (settings' `working_days`, French holidays)."""
         account = self.core.resolve_account(account_ref)
         abc, _ = self.badges()
         interval = self._interval(abc.class_of(account.account_id), account.stage)
-        return f"+{interval}d" if interval else "+7d"
+        return self.core.working_day_phrase(interval or 7)
+
+    def proposed_snooze(self) -> str:
+        """The snooze the forms propose: the next working day, as a phrase ("+1d", "+3d")."""
+        return self.core.working_day_phrase(1)
+
+    def closable_follow_ups(self, account_ref: str) -> list[FollowUpView]:
+        """The account's open follow-ups due today or before, by date and time: those a call,
+        meeting or visit logged now can close (`log_interaction(close_follow_up=…)`)."""
+        today = self.core.today()
+        return [f for f in self.account_card(account_ref).open_follow_ups if f.due_on <= today]
 
     def _follow_up_view(self, row: FollowUp, contact_names: dict[str, str]) -> FollowUpView:
         return FollowUpView(
@@ -392,6 +466,11 @@ class ReportCases:
                 )
             )
         return cards
+
+
+def _due_order(row: FollowUp) -> tuple[date, bool, datetime]:
+    """By day, then by time, the all-day ones after the timed ones (as on Today)."""
+    return row.due_on, row.due_at is None, row.due_at or datetime.min
 
 
 def _days_since(last: date | None, today: date) -> int | None:

@@ -1,23 +1,27 @@
 """The daily routine's write use cases: accounts, contacts, interactions, follow-ups, stages.
-Part of the Portfolio service (a base class of `Portfolio`)."""
+One validation for both faces: texts (`check_text`), e-mails, dates in the past or future."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from portfolio_tui.domain.account_fields import INTERACTION_KINDS, clean_account_fields
-from portfolio_tui.domain.dates import When
-from portfolio_tui.domain.recurrence import next_occurrence, validate_rrule
-from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
-from portfolio_tui.errors import UserError
-from portfolio_tui.service.core import Core
-from portfolio_tui.service.views import (
-    Logged,
+from portfolio_tui.domain.account_fields import (
+    INTERACTION_KINDS,
+    AccountFieldError,
+    checked_text,
+    clean_account_fields,
 )
+from portfolio_tui.domain.dates import When
+from portfolio_tui.domain.recurrence import parse_repeat
+from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
+from portfolio_tui.domain.text import fold, is_valid_email
+from portfolio_tui.errors import FieldError, UserError
+from portfolio_tui.service.core import Core
+from portfolio_tui.service.follow_up_dates import first_occurrence, next_of_series, series_first
+from portfolio_tui.service.views import AccountAdded, Logged
 from portfolio_tui.store.models import (
     Account,
     Contact,
@@ -28,7 +32,20 @@ from portfolio_tui.store.models import (
 )
 from portfolio_tui.store.writes import Writer
 
-Clock = Callable[[], datetime]
+
+def _text(field: str, text: str | None, *, multiline: bool = False) -> str:
+    """Stripped, checked text ("" for None): a FieldError names a control character."""
+    try:
+        return checked_text(field, (text or "").strip(), multiline=multiline)
+    except AccountFieldError as error:
+        raise FieldError(field, error.reason) from None
+
+
+def _email(text: str | None) -> str | None:
+    email = _text("email", text)
+    if email and not is_valid_email(email):
+        raise FieldError("email", f"{email!r} is not an e-mail address")
+    return email or None
 
 
 class RoutineCases:
@@ -41,14 +58,21 @@ class RoutineCases:
 
     # --- accounts and contacts ---------------------------------------------------------------
 
-    def add_account(self, name: str, *, stage: str = "suspect", **fields: str | None) -> str:
+    def create_account(
+        self, name: str, *, stage: str = "suspect", **fields: str | None
+    ) -> AccountAdded:
+        """A new account (texts as typed); `lost_reason` with the stage lost."""
         referred_by = fields.pop("referred_by", None)
+        reason = self._lost_reason(fields.pop("lost_reason", None))
         values = clean_account_fields({"name": name, **fields})
         stage_value = parse_stage(stage).value
-        with self.core.write(f"add account {name}") as w:
+        if reason is not None and stage_value != Stage.LOST.value:
+            raise FieldError("lost_reason", "only a lost account has a lost reason")
+        with self.core.write(f"add account {values['name']}") as w:
             account = Account(
                 name=str(values.pop("name")),
                 stage=stage_value,
+                lost_reason=reason,
                 created_at=w.now,
                 updated_at=w.now,
                 **values,
@@ -66,7 +90,11 @@ class RoutineCases:
                     updated_at=w.now,
                 )
             )
-            return account.id
+            return AccountAdded(account.id, account.name, stage_value)
+
+    def add_account(self, name: str, *, stage: str = "suspect", **fields: str | None) -> str:
+        """`create_account`, returning the new account's id."""
+        return self.create_account(name, stage=stage, **fields).account_id
 
     def edit_account(self, ref: str, **fields: str | None) -> dict[str, Any]:
         """Change the given fields (texts as typed); returns {field: old value} of what changed."""
@@ -84,6 +112,8 @@ class RoutineCases:
             return w.update(account, **values)
 
     def set_custom_field(self, ref: str, key: str, value: str | None) -> None:
+        key = _text("field", key)
+        value = None if value is None else _text(key, value, multiline=True)
         with self.core.write("edit custom field") as w:
             account = self.core.account(w.session, ref)
             custom = json.loads(account.custom_fields or "{}")
@@ -110,37 +140,42 @@ class RoutineCases:
         role: str | None = None,
         preferred_channel: str | None = None,
     ) -> str:
-        name = name.strip()
+        name = _text("name", name)
         if not name:
-            raise UserError("name: must not be empty")
-        if email and "@" not in email:
-            raise UserError(f"email: {email!r} is not an email address")
+            raise FieldError("name", "must not be empty")
+        values = {
+            "email": _email(email),
+            "phone": _text("phone", phone) or None,
+            "role": _text("role", role) or None,
+            "preferred_channel": _text("preferred_channel", preferred_channel).lower() or None,
+        }
         with self.core.write(f"add contact {name}") as w:
             account = self.core.account(w.session, account_ref)
             contact = Contact(
-                account_id=account.id,
-                name=name,
-                email=(email or "").strip() or None,
-                phone=(phone or "").strip() or None,
-                role=(role or "").strip() or None,
-                preferred_channel=(preferred_channel or "").strip().lower() or None,
-                created_at=w.now,
-                updated_at=w.now,
+                account_id=account.id, name=name, created_at=w.now, updated_at=w.now, **values
             )
             w.insert(contact)
             return contact.id
 
-    # --- the daily routine -------------------------------------------------------------------
+    # --- dates as typed -----------------------------------------------------------------------
 
     def _moment(self, at: str | datetime | None) -> datetime:
-        """A past or present instant from a phrase ("today 9:00", "2026-11-20 14:00")."""
+        """An instant from a phrase ("today 9:00", "2026-11-20 14:00"); a day alone is that
+        day at the current time of day."""
         if at is None:
             return self.core.now()
         if isinstance(at, datetime):
             return at.astimezone(self.core.tz)
         when = self.core.parse_when(at)
-        moment = when.at(self.core.tz) or datetime.combine(when.day, self.core.now().timetz())
-        return moment
+        return when.at(self.core.tz) or datetime.combine(when.day, self.core.now().timetz())
+
+    def _when(self, what: str, phrase: str | When, allow_past: bool) -> When:
+        """A follow-up date as typed, refused (PastDate) before today or now unless allowed."""
+        when = self.core.parse_when(phrase) if isinstance(phrase, str) else phrase
+        self.core.refuse_past(what, when, allow_past)
+        return when
+
+    # --- follow-ups ---------------------------------------------------------------------------
 
     def _follow_up_row(
         self,
@@ -155,14 +190,146 @@ class RoutineCases:
         row = FollowUp(
             account_id=account.id,
             contact_id=contact_id,
-            title=title.strip() or "Follow up",
+            title=_text("title", title)[:200] or "Follow up",
             due_on=when.day,
             due_at=self.core.stored(due_at) if due_at else None,
             recurrence=recurrence,
+            series_start=self.core.stored(self.core.start_of(when)) if recurrence else None,
             created_at=w.now,
             updated_at=w.now,
         )
         return w.insert(row)
+
+    def schedule_follow_up(
+        self,
+        account_ref: str,
+        title: str,
+        due: str | When,
+        *,
+        contact: str | None = None,
+        recurrence: str | None = None,
+        allow_past: bool = False,
+    ) -> str:
+        """A follow-up due `due`; `recurrence` in words ("every monday", "tous les mois le 5")
+        or as an RRULE makes it a series. A due date in the past is a PastDate unless allowed."""
+        when = self._when("due", due, allow_past)
+        rule = parse_repeat(recurrence) if recurrence else None
+        if rule is not None:
+            when = first_occurrence(rule, when, self.core)
+        with self.core.write("schedule follow-up") as w:
+            account = self.core.account(w.session, account_ref)
+            w.changeset.label = f"follow-up for {account.name}"
+            contact_id = self.core.contact_id(w.session, account, contact)
+            return self._follow_up_row(w, account, title, when, contact_id, rule).id
+
+    def _open_follow_up(self, w: Writer, ref: str) -> FollowUp:
+        row = self.core.follow_up(w.session, ref)
+        if row.done_at is not None:
+            raise UserError(f"follow-up {row.id[:8]} ({row.title}) is already done")
+        return row
+
+    def _close(
+        self, w: Writer, row: FollowUp, outcome: str | None, next_when: When | None
+    ) -> tuple[FollowUp | None, When | None]:
+        """Done on `row`: a series moves on to its next occurrence (or to `next_when`); a
+        one-off, or a series that is over, is closed and `next_when` planned as a new one.
+        Returns the follow-up open next and its date; (None, None) when nothing comes next."""
+        upcoming = next_of_series(self.core, row) if row.recurrence else None
+        if upcoming is not None:
+            upcoming = next_when or upcoming
+            due_at = upcoming.at(self.core.tz)
+            w.update(
+                row,
+                due_on=upcoming.day,
+                due_at=self.core.stored(due_at) if due_at else None,
+                series_start=self.core.stored(series_first(self.core, row)),
+            )
+            return row, upcoming
+        w.update(row, done_at=w.now, outcome=outcome)
+        if next_when is None:
+            return None, None
+        account = self.core.account(w.session, row.account_id)
+        return self._follow_up_row(w, account, row.title, next_when, row.contact_id), next_when
+
+    def complete_follow_up(
+        self,
+        follow_up_ref: str,
+        *,
+        outcome: str | None = None,
+        kind: str = "call",
+        next_due: str | None = None,
+        next_title: str | None = None,
+        allow_past: bool = False,
+    ) -> Logged:
+        """Mark a follow-up done and log its outcome as an interaction. What comes next: a
+        recurring one moves to its next occurrence (the same row, gone once the series is
+        over); `next_due` plans the next one (for a series: the date of its next occurrence).
+        `next_due` in the past is a PastDate unless allowed."""
+        if kind not in INTERACTION_KINDS:
+            raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
+        outcome = _text("outcome", outcome) or None
+        next_when = self._when("next", next_due, allow_past) if next_due else None
+        with self.core.write("complete follow-up") as w:
+            row = self._open_follow_up(w, follow_up_ref)
+            account = self.core.account(w.session, row.account_id)
+            w.changeset.label = f"done: {row.title}"
+            title = _text("title", next_title) if next_title else None
+            interaction = w.insert(
+                Interaction(
+                    account_id=row.account_id,
+                    contact_id=row.contact_id,
+                    kind=kind,
+                    occurred_at=w.now,
+                    summary=row.title,
+                    outcome=outcome,
+                    created_at=w.now,
+                    updated_at=w.now,
+                )
+            )
+            return self._logged(w, interaction, account, row, outcome, next_when, title)
+
+    def _logged(
+        self,
+        w: Writer,
+        interaction: Interaction,
+        account: Account,
+        row: FollowUp,
+        outcome: str | None,
+        next_when: When | None,
+        next_title: str | None = None,
+    ) -> Logged:
+        was_series = bool(row.recurrence)
+        open_next, when = self._close(w, row, outcome, next_when)
+        if open_next is not None and next_title and open_next.id != row.id:
+            w.update(open_next, title=next_title)
+        return Logged(
+            interaction.id,
+            open_next.id if open_next else None,
+            account_id=account.id,
+            account_name=account.name,
+            next_due=when,
+            closed_follow_up_id=row.id,
+            series_over=was_series and row.done_at is not None,
+        )
+
+    def snooze(
+        self, follow_up_ref: str, phrase: str | None = None, *, allow_past: bool = False
+    ) -> date:
+        """Push an open follow-up to `phrase` (from today; by default the next working day);
+        keeps its time when the phrase has none. A date in the past is a PastDate unless
+        allowed. Returns the day understood."""
+        when = self._when("snooze", phrase or self.core.working_day_phrase(1), allow_past)
+        with self.core.write("snooze") as w:
+            row = self._open_follow_up(w, follow_up_ref)
+            w.changeset.label = f"snooze: {row.title}"
+            if when.time is None and row.due_at is not None:
+                when = replace(when, time=self.core.local(row.due_at).time())
+                self.core.refuse_past("snooze", when, allow_past)
+            due_at = when.at(self.core.tz)
+            w.update(row, due_on=when.day, due_at=self.core.stored(due_at) if due_at else None)
+            return when.day
+
+    # --- interactions -------------------------------------------------------------------------
 
     def log_interaction(
         self,
@@ -176,12 +343,29 @@ class RoutineCases:
         duration_minutes: int | None = None,
         follow_up: str | None = None,
         follow_up_title: str | None = None,
+        close_follow_up: str | None = None,
+        next_due: str | None = None,
+        allow_past: bool = False,
+        allow_future: bool = False,
     ) -> Logged:
+        """Log a call, meeting, e-mail, visit or note. `follow_up` plans a new follow-up;
+        `close_follow_up` (an open follow-up of the account due today or before) is closed by
+        this interaction, and `next_due` plans what comes after it: one change, one undo.
+        An interaction after now is a FutureDate, a follow-up date before now a PastDate,
+        unless allowed."""
         kind = kind.strip().lower()
         if kind not in INTERACTION_KINDS:
-            raise UserError(f"kind: {kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
+            raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
+        summary = _text("summary", summary, multiline=True)
+        if not summary:
+            raise FieldError("summary", "must not be empty")
+        outcome = _text("outcome", outcome) or None
         moment = self._moment(at)
-        next_when = self.core.parse_when(follow_up) if follow_up else None
+        self.core.refuse_future("interaction", moment, allow_future)
+        new_when = self._when("follow-up", follow_up, allow_past) if follow_up else None
+        if next_due and not close_follow_up:
+            raise UserError("next_due plans the next of a follow-up: give close_follow_up too")
+        next_when = self._when("next", next_due, allow_past) if next_due else None
         with self.core.write(f"log {kind}") as w:
             account = self.core.account(w.session, account_ref)
             w.changeset.label = f"log {kind} with {account.name}"
@@ -193,103 +377,29 @@ class RoutineCases:
                     kind=kind,
                     occurred_at=self.core.stored(moment),
                     duration_minutes=duration_minutes,
-                    summary=summary.strip(),
-                    outcome=(outcome or "").strip() or None,
+                    summary=summary,
+                    outcome=outcome,
                     created_at=w.now,
                     updated_at=w.now,
                 )
             )
-            follow_up_id = None
-            if next_when is not None:
-                title = follow_up_title or f"Follow up: {summary.strip()}"[:120]
-                follow_up_id = self._follow_up_row(w, account, title, next_when, contact_id).id
-            return Logged(interaction.id, follow_up_id)
+            logged = Logged(interaction.id, account_id=account.id, account_name=account.name)
+            if close_follow_up:
+                row = self._closable(w, account, close_follow_up)
+                logged = self._logged(w, interaction, account, row, outcome, next_when)
+            if new_when is not None:
+                title = _text("title", follow_up_title) or f"Follow up: {summary}"[:120]
+                row = self._follow_up_row(w, account, title, new_when, contact_id)
+                logged = replace(logged, follow_up_id=row.id, next_due=new_when)
+            return logged
 
-    def schedule_follow_up(
-        self,
-        account_ref: str,
-        title: str,
-        due: str | When,
-        *,
-        contact: str | None = None,
-        recurrence: str | None = None,
-    ) -> str:
-        when = self.core.parse_when(due) if isinstance(due, str) else due
-        rule = validate_rrule(recurrence) if recurrence else None
-        with self.core.write("schedule follow-up") as w:
-            account = self.core.account(w.session, account_ref)
-            w.changeset.label = f"follow-up for {account.name}"
-            contact_id = self.core.contact_id(w.session, account, contact)
-            return self._follow_up_row(w, account, title, when, contact_id, rule).id
-
-    def complete_follow_up(
-        self,
-        follow_up_ref: str,
-        *,
-        outcome: str | None = None,
-        kind: str = "call",
-        next_due: str | None = None,
-        next_title: str | None = None,
-    ) -> Logged:
-        """Mark a follow-up done, log its outcome as an interaction, and schedule what comes
-        next: `next_due` if given, and the next occurrence of a recurring follow-up."""
-        if kind not in INTERACTION_KINDS:
-            raise UserError(f"kind: {kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
-        next_when = self.core.parse_when(next_due) if next_due else None
-        with self.core.write("complete follow-up") as w:
-            row = self.core.follow_up(w.session, follow_up_ref)
-            if row.done_at is not None:
-                raise UserError(f"follow-up {row.id[:8]} ({row.title}) is already done")
-            account = self.core.account(w.session, row.account_id)
-            w.changeset.label = f"done: {row.title}"
-            w.update(row, done_at=w.now, outcome=(outcome or "").strip() or None)
-            interaction = w.insert(
-                Interaction(
-                    account_id=row.account_id,
-                    contact_id=row.contact_id,
-                    kind=kind,
-                    occurred_at=w.now,
-                    summary=row.title,
-                    outcome=(outcome or "").strip() or None,
-                    created_at=w.now,
-                    updated_at=w.now,
-                )
-            )
-            follow_up_id = None
-            if row.recurrence:
-                follow_up_id = self._next_occurrence(w, row, account)
-            if next_when is not None:
-                title = next_title or row.title
-                follow_up_id = self._follow_up_row(w, account, title, next_when, row.contact_id).id
-            return Logged(interaction.id, follow_up_id)
-
-    def _next_occurrence(self, w: Writer, row: FollowUp, account: Account) -> str | None:
-        start = (
-            self.core.local(row.due_at)
-            if row.due_at
-            else datetime.combine(row.due_on, time(0), self.core.tz)
-        )
-        after = max(start, self.core.now())
-        upcoming = next_occurrence(row.recurrence or "", after, start)
-        if upcoming is None:
-            return None
-        when = When(upcoming.date(), upcoming.timetz().replace(tzinfo=None) if row.due_at else None)
-        return self._follow_up_row(w, account, row.title, when, row.contact_id, row.recurrence).id
-
-    def snooze(self, follow_up_ref: str, phrase: str = "+1d") -> date:
-        """Push an open follow-up to `phrase` (from today); keeps its time when the phrase has
-        none. Returns the new due day."""
-        when = self.core.parse_when(phrase)
-        with self.core.write("snooze") as w:
-            row = self.core.follow_up(w.session, follow_up_ref)
-            if row.done_at is not None:
-                raise UserError(f"follow-up {row.id[:8]} ({row.title}) is already done")
-            w.changeset.label = f"snooze: {row.title}"
-            if when.time is None and row.due_at is not None:
-                when = replace(when, time=self.core.local(row.due_at).time())
-            due_at = when.at(self.core.tz)
-            w.update(row, due_on=when.day, due_at=self.core.stored(due_at) if due_at else None)
-            return when.day
+    def _closable(self, w: Writer, account: Account, ref: str) -> FollowUp:
+        row = self._open_follow_up(w, ref)
+        if row.account_id != account.id:
+            raise UserError(f"follow-up {row.id[:8]} ({row.title}) is not {account.name}'s")
+        if row.due_on > self.core.today():
+            raise UserError(f"follow-up {row.id[:8]} ({row.title}) is not due yet")
+        return row
 
     def delete_follow_up(self, follow_up_ref: str) -> None:
         with self.core.write("delete follow-up") as w:
@@ -297,27 +407,61 @@ class RoutineCases:
             w.changeset.label = f"delete follow-up {row.title}"
             w.delete(row)
 
-    def move_stage(self, account_ref: str, stage: str | Stage) -> tuple[str, str]:
-        """Move an account to `stage`, recording the change. Returns (from, to)."""
+    def move_stage(
+        self,
+        account_ref: str,
+        stage: str | Stage,
+        *,
+        at: str | datetime | None = None,
+        reason: str | None = None,
+    ) -> tuple[str, str]:
+        """Move an account to `stage` ("won" is client), recording the change at `at` (a
+        phrase or an instant, default now: a past one brings in the history). `reason`, for
+        the stage lost, is one of the settings' lost reasons. Returns (from, to)."""
         target = parse_stage(stage) if isinstance(stage, str) else stage
+        lost_reason = self._lost_reason(reason)
+        if lost_reason is not None and target is not Stage.LOST:
+            raise FieldError("reason", "only a lost account has a lost reason")
+        moment = None if at is None else self.core.stored(self._moment(at))
         with self.core.write("move stage") as w:
             account = self.core.account(w.session, account_ref)
             if account.stage == target.value:
                 raise UserError(f"{account.name} is already {target.value}")
             w.changeset.label = f"{account.name}: {account.stage} → {target.value}"
             before = account.stage
-            w.update(account, stage=target.value)
+            w.update(account, stage=target.value, lost_reason=lost_reason)
             w.insert(
                 StageChange(
                     account_id=account.id,
                     from_stage=before,
                     to_stage=target.value,
-                    at=w.now,
+                    at=moment or w.now,
                     created_at=w.now,
                     updated_at=w.now,
                 )
             )
             return before, target.value
+
+    def mark_lost(
+        self, account_ref: str, reason: str, *, at: str | datetime | None = None
+    ) -> tuple[str, str]:
+        """Mark an account lost for `reason` (one of `settings.account_lost_reasons`)."""
+        if not reason.strip():
+            raise FieldError("reason", "say why it is lost: " + self._reason_list())
+        return self.move_stage(account_ref, Stage.LOST, at=at, reason=reason)
+
+    def _lost_reason(self, text: str | None) -> str | None:
+        """The settings' lost reason `text` names (case and accents ignored), None for none."""
+        if text is None or not text.strip():
+            return None
+        wanted = fold(text.strip())
+        for reason in self.core.settings.account_lost_reasons:
+            if fold(reason) == wanted:
+                return reason
+        raise FieldError("reason", f"{text!r} is not one of {self._reason_list()}")
+
+    def _reason_list(self) -> str:
+        return ", ".join(self.core.settings.account_lost_reasons)
 
     def step_stage(self, account_ref: str, forward: bool = True) -> tuple[str, str]:
         """Move one step along suspect → cold → warm → hot → client (or back)."""

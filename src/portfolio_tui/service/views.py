@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from portfolio_tui.domain.cadence import ContactStatus
+from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.rfm import RfmScore
+from portfolio_tui.domain.text import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +40,50 @@ class AgendaItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DealAgendaItem:
+    """An open deal on Today: closing this week or before, or rotting in its stage."""
+
+    deal_id: str
+    account_id: str
+    account_name: str
+    title: str
+    amount: int  # cents
+    probability: int
+    stage: str
+    expected_close: date | None
+    days_in_stage: int
+    rotting: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AtRiskItem:
+    """An A client in danger on Today ("À risque"), until the rep logs an interaction or plans
+    a follow-up on or after `since`."""
+
+    account_id: str
+    account_name: str
+    stage: str
+    abc: str | None
+    reasons: tuple[str, ...]  # "p_alive_low", "revenue_drop"
+    title: str  # the reasons, for people
+    p_alive: float | None
+    revenue_now: int  # cents, the last 12 months
+    revenue_before: int  # cents, the 12 months before
+    since: date  # the day the earliest reason still standing started
+
+
+@dataclass(frozen=True, slots=True)
 class Agenda:
     today: date
     overdue: list[AgendaItem]
     due_today: list[AgendaItem]
     upcoming: list[AgendaItem]  # the next 7 days
     due_for_contact: list[AgendaItem]
+    # Open deals expected to close by Sunday (or already past their date), soonest first.
+    deals_closing: list[DealAgendaItem] = field(default_factory=list)
+    deals_rotting: list[DealAgendaItem] = field(default_factory=list)
+    # A clients in danger ("À risque"), the most recent alert first.
+    at_risk: list[AtRiskItem] = field(default_factory=list)
 
     @property
     def groups(self) -> list[tuple[str, list[AgendaItem]]]:
@@ -70,12 +110,16 @@ class PortfolioRow:
     sector: str | None
     tags: str
     contacts: tuple[str, ...]
+    p_alive: float | None = None  # the churn model's; None without a fit or an order
 
     @property
     def search_text(self) -> str:
-        """Lower-cased text the `/` filter matches against."""
-        parts = (self.name, self.city or "", self.sector or "", self.tags, *self.contacts)
-        return " ".join(parts).lower()
+        """The text the `/` filter matches against: folded (`domain.text.fold`, case and
+        accents ignored), after the lower-cased text when that differs, so that a word typed
+        folded ("electricite") or just lower-cased ("électricité") is found."""
+        text = " ".join((self.name, self.city or "", self.sector or "", self.tags, *self.contacts))
+        lowered, folded = text.lower(), fold(text)
+        return folded if folded == lowered else f"{lowered}\n{folded}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +193,7 @@ class AccountCard:
     done_follow_ups: list[FollowUpView]
     sales_by_family: list[tuple[str, int]]  # in the window, largest first
     suggested_follow_up: str  # a date phrase from the cadence, e.g. "+14d"
+    p_alive: float | None = None  # the churn model's; None without a fit or an order
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +209,31 @@ class PipelineCard:
 
 @dataclass(frozen=True, slots=True)
 class Logged:
-    """What `log_interaction` / `complete_follow_up` wrote."""
+    """What `log_interaction` / `complete_follow_up` wrote: the interaction, the follow-up
+    closed (done), and the one now open next with the date understood for it (a recurring
+    follow-up is one row: its id stays, moved to the next occurrence)."""
 
     interaction_id: str
-    follow_up_id: str | None = None
+    follow_up_id: str | None = None  # the follow-up open next, if any
+    account_id: str = ""
+    account_name: str = ""
+    next_due: When | None = None  # the date understood for `follow_up_id`
+    closed_follow_up_id: str | None = None
+    series_over: bool = False  # the closed follow-up was the last of its series
+
+    @property
+    def short_id(self) -> str:
+        return self.interaction_id[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountAdded:
+    """What `create_account` wrote."""
+
+    account_id: str
+    name: str
+    stage: str
+
+    @property
+    def short_id(self) -> str:
+        return self.account_id[:8]

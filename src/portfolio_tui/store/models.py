@@ -51,6 +51,7 @@ class Account(Synced, table=True):
     tags: str = ""  # comma-separated
     notes: str = ""
     custom_fields: str = "{}"  # JSON object
+    lost_reason: str | None = None  # why it was marked lost (settings' lost reasons)
 
 
 class Contact(Synced, table=True):
@@ -90,6 +91,11 @@ class FollowUp(Synced, table=True):
     done_at: datetime | None = instant()
     outcome: str | None = None
     recurrence: str | None = None  # RRULE text, expanded with dateutil.rrule
+    # A recurring follow-up is one row, its series: done moves it to the next occurrence.
+    # series_start is the series' DTSTART (naive UTC; local midnight for an all-day one), so
+    # that COUNT and UNTIL count from the first occurrence.
+    series_start: datetime | None = instant()
+    deal_id: str | None = Field(default=None, foreign_key="deal.id")  # the deal's next action
 
 
 class Product(Synced, table=True):
@@ -132,6 +138,52 @@ class StageChange(Synced, table=True):
     at: datetime = instant()
 
 
+class Segment(Synced, table=True):
+    """A saved, named filter over the accounts (domain/segments.py reads `filter_text`).
+
+    Its id is derived from the folded name (service/segments.py), so the same name saved on
+    two laptops is one row after a sync, and the name stays unique among live rows."""
+
+    __table_args__ = (
+        Index("ux_segment_live_name", "name", unique=True, sqlite_where=text("deleted_at IS NULL")),
+    )
+
+    name: str
+    filter_text: str
+
+
+class Deal(Synced, table=True):
+    """An opportunity ("affaire"): an amount that may be won, by when, how likely."""
+
+    __table_args__ = (
+        Index("ix_deal_account", "account_id"),
+        Index("ix_deal_stage_close", "stage", "expected_close"),
+    )
+
+    account_id: str = Field(foreign_key="account.id")
+    title: str
+    amount: int  # cents
+    probability: int | None = None  # 0-100; None: the stage's default
+    stage: str = "qualification"  # domain.deals.DealStage
+    expected_close: date | None = None
+    family: str | None = None  # a product family
+    lost_reason: str | None = None
+    created_on: date
+    closed_on: date | None = None
+    notes: str = ""
+
+
+class DealStageChange(Synced, table=True):
+    """One step of a deal's stage history (append-only, like StageChange)."""
+
+    __table_args__ = (Index("ix_dealstagechange_deal_at", "deal_id", "at"),)
+
+    deal_id: str = Field(foreign_key="deal.id")
+    from_stage: str | None = None
+    to_stage: str
+    at: datetime = instant()
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about this database file, e.g. this device's id."""
 
@@ -143,10 +195,13 @@ SYNCED_TABLES: tuple[type[Synced], ...] = (
     Account,
     Contact,
     Product,
+    Deal,
     Interaction,
     FollowUp,
     Sale,
     StageChange,
+    Segment,
+    DealStageChange,
 )
 # Rows of these tables are facts that happened: they merge as a union, never edited by a sync.
-APPEND_ONLY: frozenset[str] = frozenset({"interaction", "sale", "stagechange"})
+APPEND_ONLY: frozenset[str] = frozenset({"interaction", "sale", "stagechange", "dealstagechange"})

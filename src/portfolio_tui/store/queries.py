@@ -8,10 +8,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
 from portfolio_tui.domain.records import AccountFigures, AccountInfo, StageMove
+from portfolio_tui.domain.text import fold
 from portfolio_tui.store.models import (
     Account,
     Contact,
@@ -38,6 +40,21 @@ GROUP BY a.id
 """
 
 _EPOCH = "0000-01-01"
+# Account names sort case- and accent-blind ("Électricité" with the E's), then as written.
+BY_NAME = "fold(name), name"
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_or_none(text: str | None) -> str | None:
+    # Cached: a look-up folds every account name, and the names rarely change.
+    return None if text is None else fold(text)
+
+
+def with_fold(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """`conn` with the SQL function fold(text) (domain.text.fold) registered: SQLite's own
+    lower() and NOCASE only know ASCII. Cheap enough to do before every query that needs it."""
+    conn.create_function("fold", 1, _fold_or_none, deterministic=True)
+    return conn
 
 
 def _day(value: str | None) -> date | None:
@@ -118,8 +135,9 @@ ACCOUNT_INFO_FIELDS = ("sector", "size_band", "city", "region", "source", "risk_
 
 def account_infos(conn: sqlite3.Connection) -> list[AccountInfo]:
     columns = ", ".join(ACCOUNT_INFO_FIELDS)
-    rows = conn.execute(
-        f"SELECT id, name, stage, {columns} FROM account WHERE deleted_at IS NULL ORDER BY name"
+    rows = with_fold(conn).execute(
+        f"SELECT id, name, stage, {columns} FROM account WHERE deleted_at IS NULL "
+        f"ORDER BY {BY_NAME}, id"
     )
     return [
         AccountInfo(r[0], r[1], r[2], dict(zip(ACCOUNT_INFO_FIELDS, r[3:], strict=True)))
@@ -160,7 +178,8 @@ def next_follow_ups(conn: sqlite3.Connection) -> dict[str, tuple[date, str]]:
     # One ordered pass: a correlated min() subquery per row took 12 s on 20,000 accounts.
     rows = conn.execute(
         "SELECT account_id, due_on, title FROM followup "
-        "WHERE done_at IS NULL AND deleted_at IS NULL ORDER BY due_on, due_at, title, id"
+        "WHERE done_at IS NULL AND deleted_at IS NULL "
+        "ORDER BY due_on, due_at IS NULL, due_at, title, id"
     )
     result: dict[str, tuple[date, str]] = {}
     for account_id, due_on, title in rows:
@@ -180,9 +199,11 @@ def contact_names(conn: sqlite3.Connection) -> dict[str, list[str]]:
 def live_accounts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     conn.row_factory = sqlite3.Row
     try:
-        return conn.execute(
-            "SELECT * FROM account WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE, id"
-        ).fetchall()
+        return (
+            with_fold(conn)
+            .execute(f"SELECT * FROM account WHERE deleted_at IS NULL ORDER BY {BY_NAME}, id")
+            .fetchall()
+        )
     finally:
         conn.row_factory = None
 
@@ -190,37 +211,41 @@ def live_accounts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 # --- ORM look-ups -------------------------------------------------------------------------
 
 
+# By id, legal id or name as written: indexed, no fold.
+_FIND_EXACT_SQL = """
+SELECT id, CASE WHEN id = :ref THEN 0 WHEN legal_id = :ref THEN 1 ELSE 2 END AS rank
+FROM account WHERE deleted_at IS NULL AND (id = :ref OR legal_id = :ref OR name = :ref)
+ORDER BY rank, id
+"""
+# Then one pass over the accounts, each match ranked: 3 name ignoring case and accents, 4
+# prefix of the name (same) or of the id; fold() is cached, so the pass costs little more
+# than reading the names.
+_FIND_SQL = f"""
+SELECT id, CASE WHEN id = :ref THEN 0 WHEN legal_id = :ref THEN 1 WHEN name = :ref THEN 2
+                WHEN folded = :folded THEN 3 ELSE 4 END AS rank
+FROM (SELECT id, legal_id, name, fold(name) AS folded FROM account WHERE deleted_at IS NULL)
+WHERE id = :ref OR legal_id = :ref OR name = :ref OR substr(folded, 1, :n) = :folded
+      OR substr(id, 1, :m) = :ref
+ORDER BY rank, {BY_NAME}, id LIMIT 20
+"""
+
+
 def find_accounts(session: Session, ref: str) -> list[Account]:
-    """Accounts matching `ref`: by id, legal id or exact name (case-insensitive), else by
-    prefix of the name or the id. More than one result means the reference is ambiguous."""
+    """Accounts matching `ref`: by id, legal id or exact name, then by name ignoring case and
+    accents ("electricite" finds "Électricité"), else by prefix of the name (same) or the id;
+    only the best kind of match. More than one result means the reference is ambiguous."""
     ref = ref.strip()
-    live = col(Account.deleted_at).is_(None)
-    exact = session.exec(select(Account).where(live, Account.id == ref)).all()
-    if exact:
-        return list(exact)
-    for column in (Account.legal_id, Account.name):
-        exact = session.exec(select(Account).where(live, column == ref)).all()
-        if exact:
-            return list(exact)
-    lowered = ref.lower()
-    exact = session.exec(
-        select(Account).where(live, col(Account.name).ilike(ref.replace("%", r"\%"), escape="\\"))
-    ).all()
-    if exact:
-        return list(exact)
-    pattern = lowered.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    return list(
-        session.exec(
-            select(Account)
-            .where(
-                live,
-                col(Account.name).ilike(pattern, escape="\\")
-                | col(Account.id).like(pattern, escape="\\"),
-            )
-            .order_by(Account.name)
-            .limit(20)
-        ).all()
-    )
+    conn = session.connection().connection.driver_connection
+    folded = fold(ref)
+    params = {"ref": ref, "folded": folded, "n": len(folded), "m": len(ref)}
+    found = conn.execute(_FIND_EXACT_SQL, params).fetchall()  # type: ignore[union-attr]
+    if not found:
+        found = with_fold(conn).execute(_FIND_SQL, params).fetchall()  # type: ignore[arg-type]
+    if not found:
+        return []
+    best = [account_id for account_id, rank in found if rank == found[0][1]]
+    accounts = [session.get(Account, account_id) for account_id in best]
+    return [a for a in accounts if a is not None]
 
 
 def find_contact(session: Session, account_id: str, name: str) -> list[Contact]:
@@ -247,13 +272,14 @@ def find_follow_ups(session: Session, ref: str) -> list[FollowUp]:
 
 
 def open_follow_ups(conn: sqlite3.Connection, until: date) -> list[OpenFollowUp]:
-    """Open follow-ups of live accounts due on or before `until`, soonest first."""
-    rows = conn.execute(
+    """Open follow-ups of live accounts due on or before `until`: by day, then by time (the
+    all-day ones after the timed ones), then by account name."""
+    rows = with_fold(conn).execute(
         "SELECT f.id, f.title, f.due_on, f.due_at, f.recurrence, a.id, a.name, a.stage "
         "FROM followup AS f JOIN account AS a ON a.id = f.account_id "
         "WHERE f.done_at IS NULL AND f.deleted_at IS NULL AND a.deleted_at IS NULL "
         "AND f.due_on <= ? "
-        "ORDER BY f.due_on, f.due_at IS NULL, f.due_at, a.name COLLATE NOCASE",
+        "ORDER BY f.due_on, f.due_at IS NULL, f.due_at, fold(a.name), a.name, f.id",
         (until.isoformat(),),
     )
     return [
@@ -323,24 +349,61 @@ def account_names_stages(conn: sqlite3.Connection) -> list[tuple[str, str, str]]
 
 def account_list_fields(conn: sqlite3.Connection) -> list[tuple]:
     """(id, name, stage, city, sector, tags) of every live account, by name."""
-    return conn.execute(
-        "SELECT id, name, stage, city, sector, tags FROM account WHERE deleted_at IS NULL "
-        "ORDER BY name COLLATE NOCASE, id"
-    ).fetchall()
+    return (
+        with_fold(conn)
+        .execute(
+            "SELECT id, name, stage, city, sector, tags FROM account WHERE deleted_at IS NULL "
+            f"ORDER BY {BY_NAME}, id"
+        )
+        .fetchall()
+    )
 
 
 def pipeline_accounts(conn: sqlite3.Connection) -> list[tuple]:
     """(id, name, stage, potential, accessibility) of prospects, clients and lost accounts."""
-    return conn.execute(
-        "SELECT id, name, stage, potential, accessibility FROM account "
-        "WHERE deleted_at IS NULL ORDER BY potential DESC, name COLLATE NOCASE"
-    ).fetchall()
+    return (
+        with_fold(conn)
+        .execute(
+            "SELECT id, name, stage, potential, accessibility FROM account "
+            f"WHERE deleted_at IS NULL ORDER BY potential DESC, {BY_NAME}, id"
+        )
+        .fetchall()
+    )
+
+
+_SEARCH_SQL = f"""
+SELECT a.id, a.name FROM account AS a
+WHERE a.deleted_at IS NULL AND (
+    instr(fold(a.name), :text) OR instr(fold(coalesce(a.city, '')), :text)
+    OR instr(replace(coalesce(a.legal_id, ''), ' ', ''), :digits)
+    OR EXISTS (SELECT 1 FROM contact AS c WHERE c.account_id = a.id
+               AND c.deleted_at IS NULL AND instr(fold(c.name), :text)))
+ORDER BY {BY_NAME}, a.id LIMIT :limit
+"""
 
 
 def search_account_names(conn: sqlite3.Connection, text: str, limit: int) -> list[tuple[str, str]]:
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    return conn.execute(
-        "SELECT id, name FROM account WHERE deleted_at IS NULL AND name LIKE ? ESCAPE '\\' "
-        "ORDER BY name COLLATE NOCASE LIMIT ?",
-        (pattern, limit),
-    ).fetchall()
+    """(id, name) of live accounts whose name, city or a contact's name contains `text`
+    (case and accents ignored), or whose legal id (SIRET, spaces ignored) contains it; by name."""
+    digits = "".join(text.split())
+    params = {"text": fold(text.strip()), "digits": digits or None, "limit": limit}
+    return with_fold(conn).execute(_SEARCH_SQL, params).fetchall()
+
+
+def lost_reasons(conn: sqlite3.Connection) -> dict[str, str]:
+    """The reason of every live lost account that has one."""
+    return dict(
+        conn.execute(
+            "SELECT id, lost_reason FROM account WHERE deleted_at IS NULL AND stage = 'lost' "
+            "AND lost_reason IS NOT NULL"
+        )
+    )
+
+
+def series_starts(conn: sqlite3.Connection) -> dict[str, datetime]:
+    """The DTSTART (naive UTC) of every live recurring follow-up that has one."""
+    rows = conn.execute(
+        "SELECT id, series_start FROM followup WHERE deleted_at IS NULL "
+        "AND recurrence IS NOT NULL AND series_start IS NOT NULL"
+    )
+    return {follow_up_id: datetime.fromisoformat(start) for follow_up_id, start in rows}
