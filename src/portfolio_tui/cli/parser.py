@@ -10,15 +10,31 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from portfolio_tui.cli import accounts, files, reports, routine, setup, sync
-from portfolio_tui.cli import activity, reviews, segments
+from portfolio_tui.cli import (
+    accounts,
+    activity,
+    churn,
+    deals,
+    files,
+    reports,
+    reviews,
+    routine,
+    segments,
+    setup,
+    sync,
+)
 from portfolio_tui.cli.types import CommandGroups, Subcommands
+from portfolio_tui.i18n import _
+
+LANGUAGES = ("fr", "en")  # --lang; main() reads it before this parser exists
 
 FAMILIES: tuple[ModuleType, ...] = (
     accounts,
     routine,
     reports,
+    churn,
     activity,
+    deals,
     reviews,
     segments,
     files,
@@ -30,33 +46,41 @@ FAMILIES: tuple[ModuleType, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="portfolio",
-        description="Your customer portfolio, offline, from the keyboard. "
-        "Without a command, opens the app.",
+        description=_(
+            "Your customer portfolio, offline, from the keyboard. Without a command, opens the app."
+        ),
     )
     parser.add_argument(
-        "--db", type=Path, help="database file (default: $PORTFOLIO_DB or the platform data folder)"
+        "--db",
+        type=Path,
+        help=_("database file (default: $PORTFOLIO_DB or the platform data folder)"),
     )
-    parser.add_argument("--demo", action="store_true", help="use the demo database")
-    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
+    parser.add_argument("--demo", action="store_true", help=_("use the demo database"))
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_("language: fr or en (default: the language setting, else the system's)"),
+    )
+    parser.add_argument("--version", action=_VersionAction, help=_("print the version and exit"))
     commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", help="what to do (without one: open the app)"
+        dest="command", metavar="COMMAND", help=_("what to do (without one: open the app)")
     )
     groups = CommandGroups(
         commands=commands,
-        add=_group(commands, "add", "add an account or a contact"),
-        edit=_group(commands, "edit", "edit an account"),
-        report=_group(commands, "report", "portfolio analytics"),
-        imports=_group(commands, "import", "read records from files"),
-        exports=_group(commands, "export", "write records to files"),
+        add=_group(commands, "add", _("add an account or a contact"), _("what to add")),
+        edit=_group(commands, "edit", _("edit an account"), _("what to edit")),
+        report=_group(commands, "report", _("portfolio analytics"), _("what to report")),
+        imports=_group(commands, "import", _("read records from files"), _("what to import")),
+        exports=_group(commands, "export", _("write records to files"), _("what to export")),
     )
     for family in FAMILIES:
         family.register(groups)
     return parser
 
 
-def _group(commands: Subcommands, name: str, help: str) -> Subcommands:
+def _group(commands: Subcommands, name: str, help: str, what_help: str) -> Subcommands:
     return commands.add_parser(name, help=help).add_subparsers(
-        dest="what", metavar="WHAT", required=True, help="what to " + name
+        dest="what", metavar="WHAT", required=True, help=what_help
     )
 
 

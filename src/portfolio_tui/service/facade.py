@@ -9,11 +9,16 @@ from portfolio_tui import paths
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.errors import UserError
+from portfolio_tui.service.activity import ActivityCases
+from portfolio_tui.service.churn import ChurnCases
 from portfolio_tui.service.core import Clock, Core, local_zone, system_clock
+from portfolio_tui.service.deals import DealCases
 from portfolio_tui.service.exports import ExportCases
 from portfolio_tui.service.imports import ImportCases
 from portfolio_tui.service.reports import ReportCases
+from portfolio_tui.service.reviews import ReviewCases
 from portfolio_tui.service.routine import RoutineCases
+from portfolio_tui.service.segments import SegmentCases
 from portfolio_tui.service.sync import SyncCases
 from portfolio_tui.service.views import AccountView
 from portfolio_tui.store import bulk, queries
@@ -29,6 +34,11 @@ class Portfolio:
     imports: ImportCases
     exports: ExportCases
     bundles: SyncCases
+    deals: DealCases
+    activity: ActivityCases
+    segments: SegmentCases
+    reviews: ReviewCases
+    churn: ChurnCases
 
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -37,6 +47,11 @@ class Portfolio:
         self.imports = ImportCases(core)
         self.exports = ExportCases(core, self.reports)
         self.bundles = SyncCases(core)
+        self.deals = DealCases(core, self.reports)
+        self.activity = ActivityCases(core, self.reports)
+        self.segments = SegmentCases(core, self.reports)
+        self.churn = ChurnCases(core, self.reports)
+        self.reviews = ReviewCases(core, self.reports, self.activity, self.deals, self.churn)
 
     # --- the core, as the faces see it --------------------------------------------------------
 
