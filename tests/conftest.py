@@ -44,6 +44,10 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("PORTFOLIO_DB", raising=False)
     monkeypatch.delenv("PORTFOLIO_CONFIG", raising=False)
+    # The suite speaks English whatever the machine's locale (French has its own tests).
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -38,15 +38,25 @@ def test_domain_imports_nothing_impure_at_runtime() -> None:
 
 @pytest.mark.parametrize("path", sorted((SRC / "domain").glob("*.py")), ids=lambda p: p.name)
 def test_domain_module_imports_only_domain_and_stdlib(path: Path) -> None:
+    """Messages may be translated: `portfolio_tui.i18n` (gettext only, no Babel) is a leaf
+    whose lookups are pure once the face has loaded the catalogue."""
     allowed_roots = {"dateutil"} | set(sys.stdlib_module_names)
     for name in _imported_modules(path):
         root = name.split(".")[0]
         if root == "portfolio_tui":
-            assert name.startswith("portfolio_tui.domain"), f"{path.name} imports {name}"
+            allowed = name.startswith("portfolio_tui.domain") or name == "portfolio_tui.i18n"
+            assert allowed, f"{path.name} imports {name}"
         else:
             assert root in allowed_roots, f"{path.name} imports {name}"
     text = path.read_text(encoding="utf-8")
     assert "open(" not in text, f"{path.name} does file I/O"
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "i18n").glob("*.py")), ids=lambda p: p.name)
+def test_i18n_imports_nothing_of_the_project(path: Path) -> None:
+    for name in _imported_modules(path):
+        if name.split(".")[0] == "portfolio_tui":
+            assert name.startswith("portfolio_tui.i18n"), f"{path.name} imports {name}"
 
 
 def _presentation_modules() -> list[Path]:

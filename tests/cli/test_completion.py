@@ -87,7 +87,7 @@ CASES = [
     ),
     ("portfolio completion ", ["bash", "zsh"]),
     ("portfolio add account --st", ["--stage"]),
-    ("portfolio --", ["--help", "--db", "--demo", "--version"]),
+    ("portfolio --", ["--help", "--db", "--demo", "--lang", "--version"]),
 ]
 
 

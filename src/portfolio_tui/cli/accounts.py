@@ -6,8 +6,9 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from portfolio_tui.cli.output import account_card_text
-from portfolio_tui.cli.types import CommandGroups
+from portfolio_tui.cli.output import account_card_json, account_card_text
+from portfolio_tui.cli.readable import stage_text
+from portfolio_tui.cli.types import CommandGroups, add_format_option
 from portfolio_tui.domain.account_fields import (
     CHANNELS,
     EDITABLE_FIELDS,
@@ -16,68 +17,87 @@ from portfolio_tui.domain.account_fields import (
 )
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
 
-ACCOUNT_HELP = "the account: an id, a legal id, an exact name or an unambiguous prefix"
-STAGE_NAMES = ", ".join(s.value for s in Stage)
+# Help texts are marked here and translated where the parser is built (after the language).
+ACCOUNT_HELP = N_("the account: an id, a legal id, an exact name or an unambiguous prefix")
 
 # Every editable account field but the name (a positional argument), plus the referrer.
 ACCOUNT_FLAGS = (*(f for f in EDITABLE_FIELDS if f != "name"), "referred_by")
 FLAG_HELP = {
-    "name": "the account's new name",
-    "legal_id": "SIRET, SIREN or VAT number (matched on import)",
-    "sector": "line of business",
-    "size_band": "company size: TPE, PME, ETI, GE…",
-    "city": "city",
-    "region": "region",
-    "notes": "free notes",
-    "source": "where the account came from: " + ", ".join(SOURCES),
-    "potential": "yearly potential, e.g. '12 000 €'",
-    "accessibility": "how easy to reach, 1 to 5",
-    "risk_level": "risk: " + ", ".join(RISK_LEVELS),
-    "nps_score": "last Net Promoter Score, 0 to 10",
-    "nps_date": "date of that score, YYYY-MM-DD",
-    "tags": "comma-separated tags",
-    "referred_by": "the account that referred this one",
+    "name": N_("the account's new name"),
+    "legal_id": N_("SIRET, SIREN or VAT number (matched on import)"),
+    "sector": N_("line of business"),
+    "size_band": N_("company size: TPE, PME, ETI, GE…"),
+    "city": N_("city"),
+    "region": N_("region"),
+    "notes": N_("free notes"),
+    "source": N_("where the account came from: {sources}"),
+    "potential": N_("yearly potential, e.g. '12 000 €'"),
+    "accessibility": N_("how easy to reach, 1 to 5"),
+    "risk_level": N_("risk: {risks}"),
+    "nps_score": N_("last Net Promoter Score, 0 to 10"),
+    "nps_date": N_("date of that score, YYYY-MM-DD"),
+    "tags": N_("comma-separated tags"),
+    "referred_by": N_("the account that referred this one"),
 }
 
 
+def flag_help(flag: str) -> str:
+    """The help of an account field's option, in the current language."""
+    return _(FLAG_HELP[flag]).format(sources=", ".join(SOURCES), risks=", ".join(RISK_LEVELS))
+
+
+def stage_names() -> str:
+    """The stages as the help lists them: "suspect, cold, …, lost (won is client)"."""
+    stages = ", ".join(stage_text(s.value) for s in Stage)
+    return _("{stages} (won is client)").format(stages=stages)
+
+
 def register(groups: CommandGroups) -> None:
-    p = groups.add.add_parser("account", help="add an account")
-    p.add_argument("name", help="the account's name")
-    p.add_argument("--stage", default="suspect", help=f"{STAGE_NAMES} (default: suspect)")
+    p = groups.add.add_parser("account", help=_("add an account"))
+    p.add_argument("name", help=_("the account's name"))
+    p.add_argument(
+        "--stage",
+        default="suspect",
+        help=_("{stages} (default: {default})").format(
+            stages=stage_names(), default=stage_text("suspect")
+        ),
+    )
     _account_flags(p, with_name=False)
     p.set_defaults(handler=cmd_add_account)
 
-    p = groups.add.add_parser("contact", help="add a contact person to an account")
-    p.add_argument("account", help=ACCOUNT_HELP)
-    p.add_argument("name", help="the person's name")
-    p.add_argument("--email", help="email address")
-    p.add_argument("--phone", help="phone number")
-    p.add_argument("--role", help="job title or role")
+    p = groups.add.add_parser("contact", help=_("add a contact person to an account"))
+    p.add_argument("account", help=_(ACCOUNT_HELP))
+    p.add_argument("name", help=_("the person's name"))
+    p.add_argument("--email", help=_("email address"))
+    p.add_argument("--phone", help=_("phone number"))
+    p.add_argument("--role", help=_("job title or role"))
     p.add_argument("--channel", dest="preferred_channel", help=", ".join(CHANNELS))
     p.set_defaults(handler=cmd_add_contact)
 
-    p = groups.edit.add_parser("account", help="change an account's fields")
-    p.add_argument("account", help=ACCOUNT_HELP)
+    p = groups.edit.add_parser("account", help=_("change an account's fields"))
+    p.add_argument("account", help=_(ACCOUNT_HELP))
     _account_flags(p, with_name=True)
     p.set_defaults(handler=cmd_edit_account)
 
     p = groups.commands.add_parser(
-        "show", help="an account's card: fields, badges, contacts, history"
+        "show", help=_("an account's card: fields, badges, contacts, history")
     )
-    p.add_argument("account", help=ACCOUNT_HELP)
+    p.add_argument("account", help=_(ACCOUNT_HELP))
+    add_format_option(p, ("text", "json"))
     p.set_defaults(handler=cmd_show)
 
 
 def _account_flags(parser: argparse.ArgumentParser, *, with_name: bool) -> None:
     if with_name:
-        parser.add_argument("--name", help=FLAG_HELP["name"])
+        parser.add_argument("--name", help=flag_help("name"))
     for flag in ACCOUNT_FLAGS:
         parser.add_argument(
-            "--" + flag.replace("_", "-"), dest=flag, metavar="TEXT", help=FLAG_HELP[flag]
+            "--" + flag.replace("_", "-"), dest=flag, metavar="TEXT", help=flag_help(flag)
         )
 
 
@@ -87,7 +107,12 @@ def _given_account_fields(args: argparse.Namespace, names: Sequence[str]) -> dic
 
 def cmd_add_account(pf: Portfolio, args: argparse.Namespace) -> int:
     fields = _given_account_fields(args, ACCOUNT_FLAGS)
-    print(pf.routine.add_account(args.name, stage=args.stage, **fields))
+    added = pf.routine.create_account(args.name, stage=args.stage, **fields)
+    print(
+        _("added {name} ({id}) as {stage}").format(
+            name=added.name, id=added.short_id, stage=stage_text(added.stage)
+        )
+    )
     return 0
 
 
@@ -107,12 +132,17 @@ def cmd_add_contact(pf: Portfolio, args: argparse.Namespace) -> int:
 def cmd_edit_account(pf: Portfolio, args: argparse.Namespace) -> int:
     fields = _given_account_fields(args, ("name", *ACCOUNT_FLAGS))
     if not fields:
-        raise UserError("nothing to change: give at least one --field")
+        raise UserError(_("nothing to change: give at least one --field"))
     changed = pf.routine.edit_account(args.account, **fields)
-    print("changed: " + (", ".join(sorted(changed)) if changed else "nothing"))
+    listing = ", ".join(sorted(changed)) if changed else _("nothing")
+    print(_("changed: {fields}").format(fields=listing))
     return 0
 
 
 def cmd_show(pf: Portfolio, args: argparse.Namespace) -> int:
-    print(account_card_text(pf.reports.account_card(args.account), pf.settings))
+    card = pf.reports.account_card(args.account)
+    if args.format == "json":
+        print(account_card_json(card))
+    else:
+        print(account_card_text(card, pf.settings))
     return 0

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 DEAL_STAGES = ("qualification", "proposal", "negotiation", "won", "lost")
 DEAL_HELP = "the deal's id, or an unambiguous prefix of it (as `deals` shows)"
-PHRASE = "a date phrase: 2027-03-31, 31/03/2027, +3w, next monday, fin mars…"
+PHRASE = "a date phrase: 2027-03-31, 31/03/2027, +3w, next monday, dans 3 jours…"
 AS_OF_HELP = "the day the figures are computed at: 2026-11-22 or 22/11/2026 (default: today)"
 CLEAR = "none"  # `--close none`, `--family none`, `--probability none`: clear the field
 DEAL_CSV_COLUMNS = (

@@ -1,15 +1,37 @@
-"""Text, CSV and JSON renderings of the service's views for the command line."""
+"""Text, CSV and JSON renderings of the service's views for the command line.
+
+Text is for people, in the current language: French amounts, numbers and dates come from
+`i18n.formats` (CLDR); English keeps the CLI's historical forms (`€12,345.67` or the
+`decimal_comma` setting, `Mon 23 Nov`, `12.5%`), which scripts and the tests already read.
+CSV and JSON are for scripts and stay the same in both languages (dot decimals, ISO dates,
+cents, the domain's English keys)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import dataclasses
+import json
+import shutil
+from collections.abc import Callable, Collection, Sequence
+from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
+from portfolio_tui.cli.readable import (
+    count_text,
+    day_text,
+    kind_text,
+    money_text,
+    percent_text,
+    segment_text,
+    stage_text,
+    time_text,
+)
 from portfolio_tui.domain.kpis import Kpis
-from portfolio_tui.domain.money import cents_to_plain, format_money
+from portfolio_tui.domain.money import cents_to_plain
 from portfolio_tui.domain.records import FIGURE_NAMES
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.i18n import N_, _, current_language, pgettext
+from portfolio_tui.i18n import formats as fmt
 
 if TYPE_CHECKING:
     # Only named in annotations: building the parser does not load the service.
@@ -18,18 +40,45 @@ if TYPE_CHECKING:
 CLIENT_CSV_COLUMNS = ("account_id", "name", "stage", *FIGURE_NAMES)
 
 
+# The agenda's group titles (service.views.Agenda.groups), marked for the catalogue.
+_AGENDA_TITLES = (N_("Overdue"), N_("Today"), N_("Next 7 days"), N_("Due for contact"))
+_NPS_CATEGORIES = {
+    "promoter": N_("promoter"),
+    "passive": N_("passive"),
+    "detractor": N_("detractor"),
+}
+
+
+def _english() -> bool:
+    return current_language() == "en"
+
+
 def _money(cents: int | None, settings: Settings) -> str:
-    if cents is None:
-        return ""
-    return format_money(cents, settings.currency, decimal_comma=settings.decimal_comma)
+    return money_text(cents, settings)
+
+
+MIN_CUT_WIDTH = 8
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size().columns
 
 
 def table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int] = frozenset()
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    right: set[int] = frozenset(),
+    *,
+    width: int | None = None,
+    cut: Collection[int] = (),
 ) -> str:
-    """A plain fixed-width table; columns in `right` are right-aligned."""
+    """A plain fixed-width table; columns in `right` are right-aligned. Within `width`
+    characters, the texts of the columns in `cut` (names, titles) are cut with "…"."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    if width is not None and cut:
+        widths = _fitted(widths, width, cut)
+        cells = [[_cut(cell, widths[i]) for i, cell in enumerate(row)] for row in cells]
     lines = []
     for n, row in enumerate(cells):
         parts = [
@@ -40,6 +89,24 @@ def table(
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _fitted(widths: list[int], width: int, cut: Collection[int]) -> list[int]:
+    """Narrow the widest of the `cut` columns, one character at a time, until the line (two
+    spaces between columns) fits in `width` or they are all down to MIN_CUT_WIDTH."""
+    widths = list(widths)
+    overflow = sum(widths) + 2 * (len(widths) - 1) - width
+    while overflow > 0:
+        widest = max(cut, key=lambda i: widths[i])
+        if widths[widest] <= MIN_CUT_WIDTH:
+            break
+        widths[widest] -= 1
+        overflow -= 1
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- report clients ---------------------------------------------------------------------------
@@ -98,15 +165,23 @@ def client_rows_table(rows: Sequence[ClientRow], settings: Settings) -> str:
     body = [
         (
             r.name,
-            r.stage,
+            stage_text(r.stage),
             _money(r.revenue, settings) if r.revenue else "",
             r.abc or "",
             r.rfm.code if r.rfm else "",
-            r.rfm.segment if r.rfm else "",
+            segment_text(r.rfm.segment) if r.rfm else "",
         )
         for r in rows
     ]
-    return table(("account", "stage", "revenue", "abc", "rfm", "segment"), body, right={2})
+    headers = (
+        pgettext("column", "account"),
+        pgettext("column", "stage"),
+        pgettext("column", "revenue"),
+        pgettext("column", "abc"),
+        pgettext("column", "rfm"),
+        pgettext("column", "segment"),
+    )
+    return table(headers, body, right={2}, width=terminal_width(), cut={0})
 
 
 # --- today ------------------------------------------------------------------------------------
@@ -115,8 +190,8 @@ def client_rows_table(rows: Sequence[ClientRow], settings: Settings) -> str:
 def _when(item: AgendaItem) -> str:
     if item.due_on is None:
         return ""
-    text = item.due_on.strftime("%a %d %b")
-    return f"{text} {item.due_at:%H:%M}" if item.due_at else text
+    text = day_text(item.due_on)
+    return f"{text} {time_text(item.due_at)}" if item.due_at else text
 
 
 def _badge(item: AgendaItem) -> str:
@@ -124,28 +199,53 @@ def _badge(item: AgendaItem) -> str:
 
 
 def agenda_text(agenda: Agenda) -> str:
-    out = [f"Today, {agenda.today:%A %d %B %Y}"]
+    out = [_("Today, {date}").format(date=_long_day(agenda.today))]
     for title, items in agenda.groups:
         out.append("")
-        out.append(f"{title} ({len(items)})")
+        out.append(f"{_(title)} ({count_text(len(items))})")
         if not items:
-            out.append("  nothing")
+            out.append("  " + _("nothing"))
             continue
         rows = [
             (
                 (i.follow_up_id or "")[:8],
                 _when(i),
                 i.account_name,
-                i.stage,
+                stage_text(i.stage),
                 _badge(i),
                 i.title,
-                "" if i.days_since_contact is None else f"{i.days_since_contact}d",
+                "" if i.days_since_contact is None else _days_ago(i.days_since_contact),
             )
             for i in items
         ]
-        body = table(("id", "when", "account", "stage", "badges", "to do", "last"), rows, {6})
+        headers = _agenda_headers()
+        body = table(headers, rows, {6}, width=terminal_width() - 2, cut={2, 5})
         out.extend("  " + line for line in body.splitlines())
     return "\n".join(out)
+
+
+def _long_day(day: date) -> str:
+    """`Monday 23 November 2026` (en, as before), `lundi 23 novembre 2026` (fr)."""
+    if _english():
+        return day.strftime("%A %d %B %Y")
+    return f"{fmt.weekday(day)} {fmt.date_long(day)}"
+
+
+def _days_ago(days: int) -> str:
+    # TRANSLATORS: days since the last contact, in a narrow column: "12d" / "12 j".
+    return _("{days}d").format(days=count_text(days))
+
+
+def _agenda_headers() -> tuple[str, ...]:
+    return (
+        pgettext("column", "id"),
+        pgettext("column", "when"),
+        pgettext("column", "account"),
+        pgettext("column", "stage"),
+        pgettext("column", "badges"),
+        pgettext("column", "to do"),
+        pgettext("column", "last"),
+    )
 
 
 def _item_json(item: AgendaItem) -> dict[str, Any]:
@@ -185,62 +285,95 @@ def account_card_text(card: AccountCard, settings: Settings, timeline_limit: int
         x
         for x in (
             f"ABC {card.abc}" if card.abc else None,
-            f"RFM {rfm.code} {rfm.segment}" if rfm else None,
+            f"RFM {rfm.code} {segment_text(rfm.segment)}" if rfm else None,
         )
         if x
     )
-    lines = [f"{a.name}  [{a.stage}]" + (f"  {badges}" if badges else ""), f"id {a.account_id}"]
-    facts = [
-        ("legal id", a.legal_id),
-        ("sector", a.sector),
-        ("size", a.size_band),
-        ("city", ", ".join(x for x in (a.city, a.region) if x)),
-        ("source", a.source),
-        ("potential", _money(a.potential, settings) if a.potential else None),
-        ("accessibility", f"{a.accessibility}/5" if a.accessibility else None),
-        ("risk", a.risk_level),
-        ("NPS", f"{a.nps_score} ({card.nps_category})" if a.nps_score is not None else None),
-        ("tags", a.tags),
-        (
-            f"revenue {card.window_label}",
-            f"{_money(card.revenue_now, settings)} (before: "
-            f"{_money(card.revenue_before, settings)})",
-        ),
-        ("referred by", card.referred_by[1] if card.referred_by else None),
-        ("referrals", ", ".join(name for _, name in card.referrals)),
+    lines = [
+        f"{a.name}  [{stage_text(a.stage)}]" + (f"  {badges}" if badges else ""),
+        _("id {id}").format(id=a.account_id),
     ]
-    c = card.contact
-    if c.interval is not None:
-        since = "never contacted" if c.days_since is None else f"last contact {c.days_since}d ago"
-        facts.append(("cadence", f"every {c.interval}d, {since}" + (" — DUE" if c.due else "")))
-    lines += [f"  {k:<14} {v}" for k, v in facts if v]
+    lines += [f"  {k:<14} {v}" for k, v in _card_facts(card, settings) if v]
     if a.notes:
-        lines += ["", "Notes", f"  {a.notes}"]
-    lines += ["", f"Contacts ({len(card.contacts)})"]
+        lines += ["", _("Notes"), f"  {a.notes}"]
+    lines += ["", _("Contacts ({count})").format(count=count_text(len(card.contacts)))]
     lines += [
         "  " + " · ".join(x for x in (p.name, p.role, p.email, p.phone) if x) for p in card.contacts
     ]
-    lines += ["", f"Open follow-ups ({len(card.open_follow_ups)})"]
+    count = count_text(len(card.open_follow_ups))
+    lines += ["", _("Open follow-ups ({count})").format(count=count)]
     for f in card.open_follow_ups:
-        when = f"{f.due_on:%a %d %b %Y}" + (f" {f.due_at:%H:%M}" if f.due_at else "")
+        when = day_text(f.due_on, year=True) + (f" {time_text(f.due_at)}" if f.due_at else "")
         lines.append(f"  {f.follow_up_id[:8]}  {when}  {f.title}")
     if card.sales_by_family:
-        lines += ["", f"Sales by family ({card.window_label})"]
+        lines += ["", _("Sales by family ({window})").format(window=card.window_label)]
         lines += [f"  {fam:<20} {_money(v, settings)}" for fam, v in card.sales_by_family]
-    lines += ["", f"Timeline ({len(card.timeline)})"]
-    for e in card.timeline[:timeline_limit]:
+    return "\n".join(lines + _card_timeline(card, timeline_limit))
+
+
+def _card_facts(card: AccountCard, settings: Settings) -> list[tuple[str, str | None]]:
+    a = card.account
+    nps = _NPS_CATEGORIES.get(card.nps_category or "", card.nps_category or "")
+    revenue = _("{now} (before: {before})").format(
+        now=_money(card.revenue_now, settings), before=_money(card.revenue_before, settings)
+    )
+    facts = [
+        (pgettext("card", "legal id"), a.legal_id),
+        (pgettext("card", "sector"), a.sector),
+        (pgettext("card", "size"), a.size_band),
+        (pgettext("card", "city"), ", ".join(x for x in (a.city, a.region) if x)),
+        (pgettext("card", "source"), a.source),
+        (pgettext("card", "potential"), _money(a.potential, settings) if a.potential else None),
+        (pgettext("card", "accessibility"), f"{a.accessibility}/5" if a.accessibility else None),
+        (pgettext("card", "risk"), a.risk_level),
+        ("NPS", f"{a.nps_score} ({_(nps)})" if a.nps_score is not None else None),
+        (pgettext("card", "tags"), a.tags),
+        (pgettext("card", "revenue {window}").format(window=card.window_label), revenue),
+        (pgettext("card", "referred by"), card.referred_by[1] if card.referred_by else None),
+        (pgettext("card", "referrals"), ", ".join(name for _id, name in card.referrals)),
+    ]
+    c = card.contact
+    if c.interval is not None:
+        if c.days_since is None:
+            since = _("never contacted")
+        else:
+            since = _("last contact {days} ago").format(days=_days_ago(c.days_since))
+        cadence = _("every {days}, {since}").format(days=_days_ago(c.interval), since=since)
+        facts.append((pgettext("card", "cadence"), cadence + (_(" — DUE") if c.due else "")))
+    return facts
+
+
+def _card_timeline(card: AccountCard, limit: int) -> list[str]:
+    lines = ["", _("Timeline ({count})").format(count=count_text(len(card.timeline)))]
+    for e in card.timeline[:limit]:
         detail = f" — {e.detail}" if e.detail else ""
-        lines.append(f"  {e.at:%Y-%m-%d}  {e.kind:<7} {e.text}{detail}")
-    if len(card.timeline) > timeline_limit:
-        lines.append(f"  … {len(card.timeline) - timeline_limit} more")
-    return "\n".join(lines)
+        lines.append(f"  {fmt.date_numeric(e.at)}  {kind_text(e.kind):<7} {e.text}{detail}")
+    if len(card.timeline) > limit:
+        more = count_text(len(card.timeline) - limit)
+        lines.append("  " + _("… {count} more").format(count=more))
+    return lines
+
+
+def account_card_json(card: AccountCard) -> str:
+    """The whole card as JSON: money in cents, dates and times in ISO 8601 (local zone)."""
+    return json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False, default=_iso)
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    raise TypeError(f"can't write {type(value).__name__} as JSON")
 
 
 # --- report kpis ------------------------------------------------------------------------------
 
 
 def _pct(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio:.1%}"
+    return percent_text(ratio)
+
+
+def _kpi_line(label: str, value: str) -> str:
+    return f"{label:<17} {value}"
 
 
 def kpis_text(kpis: Kpis, settings: Settings) -> str:
@@ -248,52 +381,86 @@ def kpis_text(kpis: Kpis, settings: Settings) -> str:
         return _money(cents, settings)
 
     now, before = kpis.period.label, kpis.previous_period.label
+    if kpis.comparison == "like_for_like" and kpis.compared_end != kpis.previous_period.end:
+        before = _("{label} to {day}").format(label=before, day=kpis.compared_end)
+        heading = _("Portfolio KPIs, {now} (to {as_of}) vs the same days of {before}")
+    else:
+        heading = _("Portfolio KPIs, {now} (to {as_of}) vs all of {before}")
     lines = [
-        f"Portfolio KPIs, {now} (to {kpis.as_of.isoformat()}) vs {before}",
+        heading.format(now=now, as_of=kpis.as_of.isoformat(), before=kpis.previous_period.label),
         "",
         table(
             ("", now, before),
             [
-                ("revenue", money(kpis.revenue_now), money(kpis.revenue_before)),
-                ("active clients", kpis.active_now, kpis.active_before),
+                (_("revenue"), money(kpis.revenue_now), money(kpis.revenue_before)),
+                (_("active clients"), count_text(kpis.active_now), count_text(kpis.active_before)),
             ],
             right={1, 2},
         ),
         "",
-        f"new clients       {kpis.new_clients.count}  ({money(kpis.new_clients.revenue)} in {now})",
-        f"lost clients      {kpis.lost_clients.count}  "
-        f"({money(kpis.lost_clients.revenue)} in {before})",
-        f"retention         {_pct(kpis.retention_rate)}  "
-        f"({kpis.retained_clients} of {kpis.active_before} clients kept)",
-        f"net rev. retention {_pct(kpis.net_revenue_retention)}",
-        f"top-10 share      {_pct(kpis.top10_share)}   largest account {_pct(kpis.largest_share)}",
+        *_kpi_clients(kpis, money, now, before),
     ]
+    if kpis.lost_reasons:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in kpis.lost_reasons.items())
+        lines.append(_kpi_line(_("prospects lost"), reasons))
     if kpis.concentration_alert:
         lines.append(
-            f"!! CONCENTRATION ALERT: the top 10 accounts make {_pct(kpis.top10_share)} of "
-            f"revenue (threshold {kpis.concentration_threshold:.0%})"
+            _(
+                "!! CONCENTRATION ALERT: the top 10 accounts make {share} of revenue "
+                "(threshold {threshold})"
+            ).format(
+                share=_pct(kpis.top10_share),
+                threshold=percent_text(kpis.concentration_threshold, 0),
+            )
         )
+    return "\n".join(lines + _kpi_matrix(kpis, money, now) + _kpi_coverage_and_funnel(kpis))
+
+
+def _kpi_clients(kpis: Kpis, money: Callable[[int], str], now: str, before: str) -> list[str]:
+    kept = _("({kept} of {active} clients kept)").format(
+        kept=count_text(kpis.retained_clients), active=count_text(kpis.active_before)
+    )
+    won = _("({amount} in {period})").format(amount=money(kpis.new_clients.revenue), period=now)
+    lost = _("({amount} in {period})").format(
+        amount=money(kpis.lost_clients.revenue), period=before
+    )
+    largest = _("largest account {share}").format(share=_pct(kpis.largest_share))
+    return [
+        _kpi_line(_("new clients"), f"{count_text(kpis.new_clients.count)}  {won}"),
+        _kpi_line(_("lost clients"), f"{count_text(kpis.lost_clients.count)}  {lost}"),
+        _kpi_line(_("retention"), f"{_pct(kpis.retention_rate)}  {kept}"),
+        _kpi_line(_("net rev. retention"), _pct(kpis.net_revenue_retention)),
+        _kpi_line(_("top-10 share"), f"{_pct(kpis.top10_share)}   {largest}"),
+    ]
+
+
+def _kpi_matrix(kpis: Kpis, money: Callable[[int], str], now: str) -> list[str]:
     m = kpis.matrix
-    lines += ["", f"Revenue by {m.row_key} x product family ({now})"]
+    heading = _("Revenue by {rows} x product family ({period})").format(rows=m.row_key, period=now)
     body = [
         (row, *(money(c) if c else "" for c in cells), money(total))
         for row, cells, total in zip(m.rows, m.cells, m.row_totals, strict=True)
     ]
-    body.append(("total", *(money(c) for c in m.column_totals), money(m.total)))
+    total = pgettext("column", "total")
+    body.append((total, *(money(c) for c in m.column_totals), money(m.total)))
     right = set(range(1, len(m.columns) + 2))
+    rendered = table((m.row_key, *m.columns, total), body, right)
+    return ["", heading, *("  " + line for line in rendered.splitlines())]
+
+
+def _kpi_coverage_and_funnel(kpis: Kpis) -> list[str]:
+    lines = ["", _("Coverage (active / all accounts)")]
     lines += [
-        "  " + line for line in table((m.row_key, *m.columns, "total"), body, right).splitlines()
-    ]
-    lines += ["", "Coverage (active / all accounts)"]
-    lines += [
-        f"  {c.segment:<12} {c.active:>6} / {c.accounts:<6} {_pct(c.rate)}" for c in kpis.coverage
+        f"  {c.segment:<12} {count_text(c.active):>6} / {count_text(c.accounts):<6} {_pct(c.rate)}"
+        for c in kpis.coverage
     ]
     funnel = kpis.funnel
-    lines += ["", "Funnel"]
-    lines.append("  " + "  ".join(f"{stage} {n}" for stage, n in funnel.stage_counts.items()))
+    lines += ["", _("Funnel")]
+    counts = funnel.stage_counts.items()
+    lines.append("  " + "  ".join(f"{stage_text(stage)} {count_text(n)}" for stage, n in counts))
     lines += [
-        f"  {step.from_stage} → {step.to_stage}: {step.converted}/{step.entered} "
-        f"({_pct(step.rate)})"
+        f"  {stage_text(step.from_stage)} → {stage_text(step.to_stage)}: "
+        f"{count_text(step.converted)}/{count_text(step.entered)} ({_pct(step.rate)})"
         for step in funnel.steps
     ]
-    return "\n".join(lines)
+    return lines

@@ -7,49 +7,54 @@ from typing import TYPE_CHECKING
 
 from portfolio_tui import paths
 from portfolio_tui.cli.types import CommandGroups, WithoutDatabase, positive_int
+from portfolio_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
 
-COMPLETION_HELP = """\
+# Marked here, translated where the parser is built (after the language is chosen).
+COMPLETION_HELP = N_("""\
 Print a completion script for SHELL, generated from the commands and options.
 
 bash: eval "$(portfolio completion bash)" in ~/.bashrc, or save it as
       ~/.local/share/bash-completion/completions/portfolio
 zsh:  save it as _portfolio in a folder of $fpath (before compinit runs), or
-      source <(portfolio completion zsh) in ~/.zshrc after compinit"""
+      source <(portfolio completion zsh) in ~/.zshrc after compinit""")
 
 
 def register(groups: CommandGroups) -> None:
     p = groups.commands.add_parser(
-        "demo", help="fill the demo database (or --db) with a sample portfolio"
+        "demo", help=_("fill the demo database (or --db) with a sample portfolio")
     )
     p.add_argument(
-        "--accounts", type=positive_int, default=120, help="how many accounts (default: 120)"
+        "--accounts", type=positive_int, default=120, help=_("how many accounts (default: 120)")
     )
-    p.add_argument("--years", type=positive_int, default=3, help="years of history (default: 3)")
+    p.add_argument("--years", type=positive_int, default=3, help=_("years of history (default: 3)"))
     p.add_argument(
-        "--seed", type=int, default=42, help="the same seed makes the same portfolio (default: 42)"
+        "--seed",
+        type=int,
+        default=42,
+        help=_("the same seed makes the same portfolio (default: 42)"),
     )
-    p.add_argument("--force", action="store_true", help="replace what the database holds")
+    p.add_argument("--force", action="store_true", help=_("replace what the database holds"))
     p.set_defaults(handler=cmd_demo, default_demo=True)
 
-    config = groups.commands.add_parser("config", help="settings file")
+    config = groups.commands.add_parser("config", help=_("settings file"))
     config_sub = config.add_subparsers(
-        dest="what", metavar="WHAT", required=True, help="what to do with it"
+        dest="what", metavar="WHAT", required=True, help=_("what to do with it")
     )
-    p = config_sub.add_parser("init", help="write a settings file with every default")
+    p = config_sub.add_parser("init", help=_("write a settings file with every default"))
     p.set_defaults(handler=WithoutDatabase(cmd_config_init))
-    p = config_sub.add_parser("path", help="print where the settings file is")
+    p = config_sub.add_parser("path", help=_("print where the settings file is"))
     p.set_defaults(handler=WithoutDatabase(cmd_config_path))
 
     p = groups.commands.add_parser(
         "completion",
-        help="print a shell completion script (bash or zsh)",
-        description=COMPLETION_HELP,
+        help=_("print a shell completion script (bash or zsh)"),
+        description=_(COMPLETION_HELP),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("shell", choices=("bash", "zsh"), help="the shell to complete in")
+    p.add_argument("shell", choices=("bash", "zsh"), help=_("the shell to complete in"))
     p.set_defaults(handler=WithoutDatabase(cmd_completion))
 
 
@@ -58,7 +63,7 @@ def cmd_demo(pf: Portfolio, args: argparse.Namespace) -> int:
         accounts=args.accounts, years=args.years, seed=args.seed, force=args.force
     )
     summary = ", ".join(f"{n} {table}" for table, n in counts.items())
-    print(f"demo portfolio written to {pf.path}: {summary}")
+    print(_("demo portfolio written to {path}: {summary}").format(path=pf.path, summary=summary))
     return 0
 
 
@@ -67,7 +72,7 @@ def cmd_config_init(args: argparse.Namespace) -> int:
 
     target = paths.config_file()
     write_default_settings(target)
-    print(f"settings written to {target}")
+    print(_("settings written to {path}").format(path=target))
     return 0
 
 

@@ -19,6 +19,7 @@ from typing import IO
 
 from portfolio_tui.cli.types import STDIO, FileArg
 from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import _
 
 STDIN_NAME = "<stdin>"
 
@@ -51,7 +52,7 @@ def input_file(arg: FileArg) -> Iterator[InputFile]:
         yield InputFile(Path(arg), from_stdin=False)
         return
     if sys.stdin is None:  # started with standard input closed
-        raise UserError("- means standard input, and there is none")
+        raise UserError(_("- means standard input, and there is none"))
     fd, name = tempfile.mkstemp(prefix="portfolio-stdin-")  # O_EXCL, 0600
     source = InputFile(Path(name), from_stdin=True)
     try:
@@ -81,7 +82,9 @@ def binary_output_folder(what: str) -> Iterator[Path]:
     """A private temporary folder for the service to write `what` in; once written, the file
     is copied to standard output. Refuses a terminal, as gzip does."""
     if sys.stdout.isatty():
-        raise UserError(f"{what} is binary: redirect standard output, or give -o FILE")
+        raise UserError(
+            _("{what} is binary: redirect standard output, or give -o FILE").format(what=what)
+        )
     with tempfile.TemporaryDirectory(prefix="portfolio-out-") as folder:
         yield Path(folder)
         written = sorted(p for p in Path(folder).iterdir() if p.is_file())

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from portfolio_tui.i18n import _
+
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
 
@@ -53,9 +55,11 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a whole number").format(text=text)
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+        raise argparse.ArgumentTypeError(_("{value} must be at least 1").format(value=value))
     return value
 
 
@@ -76,7 +80,9 @@ def add_format_option(parser: argparse.ArgumentParser, formats: tuple[str, ...])
         "--format",
         choices=formats,
         default=default,
-        help=f"{default} for people; {', '.join(scripted)} for scripts (default: {default})",
+        help=_("{default} for people; {scripted} for scripts (default: {default})").format(
+            default=default, scripted=", ".join(scripted)
+        ),
     )
 
 

@@ -49,8 +49,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-_HINT = "try: today, tomorrow 9:00, +3d, next mon, 2026-12-01 14:30, 01/12/2026"
-_CALENDAR_HINT = "expected 2026-12-01 or 01/12/2026"
+from portfolio_tui.i18n import N_, _
+
+_HINT = N_("try: today, tomorrow 9:00, +3d, next mon, 2026-12-01 14:30, 01/12/2026")
+_CALENDAR_HINT = N_("expected 2026-12-01 or 01/12/2026")
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -76,8 +78,8 @@ class DatePhraseError(ValueError):
     def __init__(self, phrase: str, reason: str | None = None, *, hint: str = _HINT) -> None:
         self.phrase = phrase
         self.reason = reason
-        detail = f": {reason}" if reason else f" ({hint})"
-        super().__init__(f"can't read the date '{phrase}'{detail}")
+        detail = f": {reason}" if reason else f" ({_(hint)})"
+        super().__init__(_("can't read the date '{phrase}'").format(phrase=phrase) + detail)
 
 
 class CalendarDateError(DatePhraseError):
@@ -242,10 +244,12 @@ def _parse_time(text: str, phrase: str) -> time:
     hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
     if half:
         if not 1 <= hour <= 12:
-            raise DatePhraseError(phrase, f"no such time {text} (use 1 to 12 with am/pm)")
+            raise DatePhraseError(
+                phrase, _("no such time {text} (use 1 to 12 with am/pm)").format(text=text)
+            )
         hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise DatePhraseError(phrase, f"no such time {text}")
+        raise DatePhraseError(phrase, _("no such time {text}").format(text=text))
     return time(hour, minute)
 
 
@@ -331,13 +335,13 @@ def _shift(today: date, n: int, unit: str, phrase: str) -> date:
     try:
         return today + relativedelta(**{keyword: n * factor})
     except (OverflowError, ValueError):
-        raise DatePhraseError(phrase, "too far away") from None
+        raise DatePhraseError(phrase, _("too far away")) from None
 
 
 def _year_less(day: int, month: int, today: date, phrase: str) -> date:
     """The date with this day and month from 3 months before today to 9 months after."""
     if not 1 <= month <= 12:
-        raise DatePhraseError(phrase, f"there is no month {month}")
+        raise DatePhraseError(phrase, _("there is no month {month}").format(month=month))
     if not 1 <= day <= calendar.monthrange(2000, month)[1]:  # 2000 is a leap year
         raise DatePhraseError(phrase, f"there is no {day} {_LONG_MONTHS[month - 1]}")
     start = today - relativedelta(months=3)
