@@ -71,7 +71,7 @@ def test_the_bash_script_lists_the_subcommands(bash_script: Path) -> None:
 
 
 CASES = [
-    ("portfolio re", ["report"]),
+    ("portfolio re", ["report", "review"]),
     ("portfolio report k", ["kpis"]),
     ("portfolio export b", ["bundle"]),
     ("portfolio config ", ["init", "path"]),
