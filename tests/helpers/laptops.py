@@ -12,7 +12,18 @@ from portfolio_tui.service import Portfolio
 
 from conftest import FIXED_NOW, open_portfolio
 
-SYNCED = ("account", "contact", "product", "interaction", "followup", "sale", "stagechange")
+SYNCED = (
+    "account",
+    "contact",
+    "product",
+    "deal",
+    "interaction",
+    "followup",
+    "sale",
+    "stagechange",
+    "segment",
+    "dealstagechange",
+)
 
 
 class SharedTime:
