@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portfolio_tui.domain.money import MoneyError, cents_to_plain, format_money, parse_money
+from portfolio_tui.domain.money import (
+    MAX_CENTS,
+    MoneyError,
+    cents_to_plain,
+    format_money,
+    parse_money,
+)
 
 from conftest import FIXTURES
 
@@ -198,7 +204,7 @@ def test_cents_to_plain(cents: int, plain: str) -> None:
 
 
 @given(
-    cents=st.integers(min_value=-(10**15), max_value=10**15),
+    cents=st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS),
     currency=st.sampled_from(["EUR", "USD", "GBP", "CHF", "CAD", ""]),
     decimal_comma=st.booleans(),
     grouping=st.booleans(),
@@ -212,7 +218,7 @@ def test_format_then_parse_gives_back_the_cents(
         assert parse_money(text, currency=currency) == cents
 
 
-@given(st.integers(min_value=-(10**15), max_value=10**15))
+@given(st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS))
 def test_plain_round_trip(cents: int) -> None:
     assert parse_money(cents_to_plain(cents)) == cents
 

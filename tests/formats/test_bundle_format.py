@@ -5,16 +5,20 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from portfolio_tui.domain.columns import JsonConstant
+from portfolio_tui.errors import UserError
 from portfolio_tui.formats.bundle import (
     FORMAT,
     VERSION,
     BundleError,
     BundleHeader,
     BundleReader,
+    BundleValueError,
     write_bundle,
 )
 
@@ -247,3 +251,109 @@ def test_a_malformed_row_is_named_by_its_line(bundle: Path, bad_line: bytes, rea
 def test_rows_need_a_verified_header(bundle: Path) -> None:
     with pytest.raises(RuntimeError):
         list(BundleReader(bundle).rows())
+
+
+# --- values JSON does not have; ids; private, exclusive writing (issue 9, points 1, 4, 11) -----
+
+
+@pytest.mark.parametrize("token", [b"Infinity", b"-Infinity", b"NaN"])
+@pytest.mark.parametrize("field", [b'"schema": 1', b'"account": 2'])
+def test_a_header_number_json_does_not_have_is_refused(bundle: Path, token, field) -> None:
+    lines = lines_of(bundle)
+    lines[0] = lines[0].replace(field.replace(b": ", b":"), field.split(b":")[0] + b":" + token)
+    assert token in lines[0]
+    write_lines(bundle, with_trailer(lines[:-1]))
+    with pytest.raises(BundleError, match=r"not a portfolio-tui bundle|bad bundle header"):
+        BundleReader(bundle).verify()
+
+
+def test_a_row_number_json_does_not_have_is_read_as_a_json_constant(bundle: Path) -> None:
+    lines = lines_of(bundle)
+    lines[3] = b'{"table":"sale","row":["s0","2026-11-20 10:00:00",NaN,-Infinity]}\n'
+    write_lines(bundle, with_trailer(lines[:-1]))
+    reader = BundleReader(bundle)
+    reader.verify()
+    _, table, values = next(row for row in reader.rows() if row[0] == 4)
+    assert table == "sale" and [type(v) for v in values[2:]] == [JsonConstant, JsonConstant]
+    assert [repr(v) for v in values[2:]] == ["NaN", "-Infinity"]
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    [b'{"table":"sale","row":["s1",' + b"[" * 100_000 + b"]" * 100_000 + b",1,2]}\n",
+     b'{"table":"sale","row":["\xff\xfe","x",1,2]}\n'],
+    ids=["deeply-nested", "not-utf-8"],
+)  # fmt: skip
+def test_rows_that_break_the_json_parser_are_refused_by_line(bundle: Path, bad_line) -> None:
+    lines = lines_of(bundle)
+    lines[4] = bad_line
+    write_lines(bundle, with_trailer(lines[:-1]))
+    reader = BundleReader(bundle)
+    reader.verify()
+    with pytest.raises(BundleError, match="not a bundle row") as caught:
+        list(reader.rows())
+    assert caught.value.line == 5
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (b'["a1","2026-11-23 07:30:00","Copie",1]', r"account\.id of a1: listed twice"),
+        (b'[12,"2026-11-23 07:30:00","Douze",1]', r"account\.id of 12: 12 is not an id"),
+        (b'[["a1"],"2026-11-23 07:30:00","Liste",1]', r"account\.id of \['a1'\]: \['a1'\] is not"),
+    ],
+    ids=["twice", "number", "list"],
+)  # fmt: skip
+def test_ids_are_text_and_never_twice_in_a_table(bundle: Path, row: bytes, reason: str) -> None:
+    lines = lines_of(bundle)
+    lines.insert(3, b'{"table":"account","row":' + row + b"}\n")
+    first = json.loads(lines[0])
+    first["counts"]["account"] += 1
+    lines[0] = json.dumps(first).encode() + b"\n"
+    write_lines(bundle, with_trailer(lines[:-1]))
+    reader = BundleReader(bundle)
+    reader.verify()
+    with pytest.raises(BundleValueError, match=reason + r".*\(line 4\)"):
+        list(reader.rows())
+
+
+def test_each_run_is_checked_before_it_is_handed_out(bundle: Path) -> None:
+    reader = BundleReader(bundle)
+    reader.verify()
+    seen: list[tuple[str, int]] = []
+
+    def check(table: str, run: list) -> None:
+        seen.append((table, len(run)))
+        if table == "sale":
+            raise BundleError(bundle, "refused", run[0][0])
+
+    handed = []
+    with pytest.raises(BundleError, match="refused"):
+        for table, _run in reader.runs(1000, check=check):
+            handed.append(table)
+    assert seen == [("account", 2), ("sale", 1000)] and handed == ["account"]
+
+
+def test_the_temporary_file_is_private_and_exclusive(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep me")
+    (tmp_path / ".a.pfbundle.part").symlink_to(victim)
+    old = os.umask(0)
+    try:
+        write_bundle(tmp_path / "a.pfbundle", header(), [("account", ACCOUNTS), ("sale", SALES)])
+    finally:
+        os.umask(old)
+    assert victim.read_bytes() == b"keep me"
+    assert (tmp_path / "a.pfbundle").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".a.pfbundle.part",
+        "a.pfbundle",
+        "victim",
+    ]
+
+
+def test_a_value_json_can_not_carry_is_refused_in_one_line(tmp_path: Path) -> None:
+    rows = [("a1", "2026-11-23 07:30:00", "Dupont", float("inf"))]
+    with pytest.raises(UserError, match=r"can't export account 'a1': it holds a value"):
+        write_bundle(tmp_path / "a.pfbundle", header(counts={"account": 1}), [("account", rows)])
+    assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,7 @@ from helpers.files import (
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats.cells import money
 from portfolio_tui.formats.report import ImportRejected
-from portfolio_tui.service.imports import uuid4_texts
+from portfolio_tui.service.fact_import import uuid4_texts
 
 STORED_NOW = "2026-11-23 07:30:00.000000"  # FIXED_NOW (08:30 Paris) in naive UTC
 

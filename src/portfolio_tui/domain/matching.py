@@ -37,6 +37,20 @@ def looks_like_id(text: str) -> bool:
     return True
 
 
+# Ids made for cards whose UID is not a UUID (phones, Google, Apple write their own): always
+# the same id for the same UID, so a card imported twice is one contact.
+_UID_NAMESPACE = uuid.UUID("6b1d6f0e-5a8e-4c47-9a53-0f3c1e2d7a10")
+
+
+def record_id_for_uid(uid: str) -> str:
+    """The id of the record a card with this UID is: the UID itself when it is a UUID
+    (written the canonical way), else a UUID made from it (version 5)."""
+    try:
+        return str(uuid.UUID(uid))
+    except ValueError:
+        return str(uuid.uuid5(_UID_NAMESPACE, uid))
+
+
 def looks_like_legal_id(text: str) -> bool:
     """A SIREN/SIRET-like number (9 to 14 digits, spaces allowed): never a company name."""
     digits = re.sub(r"[\s.\u00a0\u202f]", "", text)

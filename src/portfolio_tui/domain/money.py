@@ -15,6 +15,9 @@ worked out like this:
 
 Groups of thousands must have exactly 3 digits; more than 2 decimals is an error unless the
 extra ones are zeros ("1,2300" is 1.23, "1,234 5" and "1,235 €" read as nothing sensible).
+
+Amounts are bounded by ±MAX_CENTS (10¹³ cents, a hundred billion): no sale, margin or
+potential is larger, and sums of millions of them stay far from SQLite's 64-bit limit.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ _NBSP = "\u00a0"
 _SPACES = " \u00a0\u202f\u2009"
 _APOSTROPHES = "'’"
 _MINUS = "-−"  # hyphen-minus and U+2212 MINUS SIGN
+MAX_CENTS = 10**13
+_MAX_DIGITS = 24  # more digits than this can't be within MAX_CENTS, whatever the grouping
 
 _CUR = r"[€$£]|[A-Z]{3}|(?i:eur|usd|gbp|chf)"
 _AMOUNT = re.compile(
@@ -70,10 +75,22 @@ def parse_money(text: str, currency: str | None = None) -> int:
         found = _SYMBOLS.get(marks[0], marks[0].upper())
         if found != currency.upper():
             raise MoneyError(text, f"the amount is in {found}, not {currency.upper()}")
+    if sum(c.isdigit() for c in match["number"]) > _MAX_DIGITS:
+        raise MoneyError(text, _TOO_LARGE)
     cents = _number_to_cents(match["number"], text)
     if negative or (signs and signs[0] in _MINUS):
         cents = -cents
-    return cents
+    return check_bounds(cents, text)
+
+
+_TOO_LARGE = "beyond ±100,000,000,000.00, the largest amount kept"
+
+
+def check_bounds(cents: int, text: str) -> int:
+    """`cents` when within ±MAX_CENTS, else MoneyError quoting `text`."""
+    if -MAX_CENTS <= cents <= MAX_CENTS:
+        return cents
+    raise MoneyError(text, _TOO_LARGE)
 
 
 def _number_to_cents(number: str, text: str) -> int:

@@ -8,7 +8,13 @@
 
 Values are the stored SQLite values (text, integer, real, null), so a row goes from one
 database to another unchanged. The trailer makes a truncated or altered file detectable:
-`BundleReader.verify()` checks everything but the rows' contents before anything is written.
+`BundleReader.verify()` checks everything but the rows' contents before anything is written;
+the rows' contents are checked as they are read (`runs(check=...)`), in the same pass that
+parses them. NaN and Infinity are not JSON: the header and the trailer refuse them, a row
+reads them as `JsonConstant` values, which the column rules refuse by name.
+
+The file is written to a temporary file created exclusively (0600, never through a symlink)
+beside the target, and renamed over it once complete.
 """
 
 from __future__ import annotations
@@ -18,13 +24,15 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from portfolio_tui.domain.columns import JsonConstant, shown
 from portfolio_tui.errors import UserError
 
 FORMAT = "portfolio-tui-bundle"
@@ -38,6 +46,21 @@ _TAIL = 1 << 16  # the trailer line is far shorter than this
 _encoder = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
 )
+_rows_decoder = json.JSONDecoder(parse_constant=JsonConstant)
+# (table, [(line number, values), ...]) -> None, for each run of rows; raises to refuse one
+RunCheck = Callable[[str, list[tuple[int, list[Any]]]], None]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+_strict_decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _loads(line: bytes, decoder: json.JSONDecoder = _strict_decoder) -> Any:
+    """One JSON text of a bundle; ValueError when it is not UTF-8 JSON."""
+    return decoder.decode(line.decode("utf-8"))
 
 
 class BundleError(UserError):
@@ -49,6 +72,21 @@ class BundleError(UserError):
         self.path = path
         self.reason = reason
         self.line = line
+
+
+class BundleValueError(BundleError):
+    """A row value its column can't hold: "FILE: table.column of ROW_ID: reason (line N)"."""
+
+    def __init__(
+        self, path: Path, table: str, column: str, row_id: Any, reason: str, line: int
+    ) -> None:
+        printable = type(row_id) is str and len(row_id) <= 64 and row_id.isprintable()
+        row = row_id if printable else shown(row_id)
+        super().__init__(path, f"{table}.{column} of {row}: {reason} (line {line})")
+        self.line = line
+        self.table = table
+        self.column = column
+        self.row_id = row_id
 
 
 @dataclass(frozen=True)
@@ -88,8 +126,7 @@ def write_bundle(
     `tables` yields (table, rows) in the order the rows must be merged; each table's row
     count must be the one in `header.counts`. Returns the file's size in bytes."""
     target = Path(target)
-    partial = target.with_name(f".{target.name}.part")
-    fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    fd, partial = _create_partial(target)
     try:
         with (
             open(fd, "wb") as raw,
@@ -105,7 +142,7 @@ def write_bundle(
                 prefix = '{"table":' + _encoder.encode(table) + ',"row":'
                 written = 0
                 for row in table_rows:
-                    line = prefix + _encoder.encode(row) + "}\n"
+                    line = prefix + _encode_row(target, table, row) + "}\n"
                     pending.append(line)
                     size += len(line)
                     written += 1
@@ -125,6 +162,28 @@ def write_bundle(
         partial.unlink(missing_ok=True)
         raise
     return target.stat().st_size
+
+
+def _create_partial(target: Path) -> tuple[int, Path]:
+    """A new, empty temporary file beside `target`, 0600 from its first byte: created
+    exclusively and never through a symlink, whatever was planted at `.NAME.part`."""
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(partial, flags, 0o600), partial
+        except FileExistsError:
+            continue
+
+
+def _encode_row(target: Path, table: str, row: Sequence[Any]) -> str:
+    try:
+        return _encoder.encode(row)
+    except (ValueError, TypeError) as exc:  # NaN or infinity stored before values were checked
+        raise UserError(
+            f"{target}: can't export {table} {shown(row[0])}: it holds a value a bundle can't "
+            f"carry ({exc}); nothing written"
+        ) from None
 
 
 def _flush(gz: gzip.GzipFile, digest: Any, pending: list[str]) -> None:
@@ -200,8 +259,8 @@ class BundleReader:
 
     def _parse_header(self, line: bytes) -> BundleHeader:
         try:
-            raw = json.loads(line)
-        except ValueError:
+            raw = _loads(line)
+        except (ValueError, RecursionError):
             raw = None
         if not isinstance(raw, dict) or "format" not in raw:
             raise self._fail("not a portfolio-tui bundle (no bundle header on line 1)", 1)
@@ -218,7 +277,7 @@ class BundleReader:
             )
         try:
             header = BundleHeader(
-                device_id=_text(raw["device_id"]),
+                device_id=_device(raw["device_id"]),
                 exported_at=_instant(raw["exported_at"]),
                 since=None if raw.get("since") is None else _instant(raw["since"]),
                 schema=int(raw.get("schema", 0)),
@@ -228,7 +287,7 @@ class BundleReader:
                 },
                 counts={_text(t): int(n) for t, n in dict(raw["counts"]).items()},
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise self._fail(f"bad bundle header ({exc})", 1) from None
         unknown = header.counts.keys() - header.columns.keys()
         if unknown:
@@ -237,8 +296,8 @@ class BundleReader:
 
     def _check_trailer(self, line: bytes, lines: int, digest: str, header: BundleHeader) -> None:
         try:
-            trailer = json.loads(line)
-        except ValueError:
+            trailer = _loads(line)
+        except (ValueError, RecursionError):
             trailer = None
         if not isinstance(trailer, dict) or trailer.get("trailer") is not True:
             raise self._fail("truncated: no trailer line at the end (copy the file again)")
@@ -251,28 +310,39 @@ class BundleReader:
         if trailer.get("sha256") != digest:
             raise self._fail("altered or damaged: checksum mismatch")
 
-    def rows(self) -> Iterator[tuple[int, str, list[Any]]]:
+    def rows(self, check: RunCheck | None = None) -> Iterator[tuple[int, str, list[Any]]]:
         """(line number, table, values) of every row, in file order. Call verify() first."""
-        for table, run in self.runs():
+        for table, run in self.runs(check=check):
             for line, values in run:
                 yield line, table, values
 
-    def runs(self, max_rows: int = 2000) -> Iterator[tuple[str, list[tuple[int, list[Any]]]]]:
+    def runs(
+        self, max_rows: int = 2000, check: RunCheck | None = None
+    ) -> Iterator[tuple[str, list[tuple[int, list[Any]]]]]:
         """Runs of consecutive rows of one table, at most `max_rows` long, in file order:
         (table, [(line number, values), ...]). Call verify() first.
 
-        Each line is checked for shape (a known table, the right number of values)."""
+        Each line is checked for shape (a known table, the right number of values), each
+        run's ids (text, none twice in a table), then each run by `check(table, run)`."""
+        check = _IdCheck(self.path, self.header.columns, then=check)
         table: str | None = None
         run: list[tuple[int, list[Any]]] = []
         for first, items in self._parsed_chunks():
             for offset, (item_table, values) in enumerate(items):
                 if item_table != table or len(run) >= max_rows:
                     if run:
-                        yield table, run  # type: ignore[misc]
+                        yield self._checked(table, run, check)  # type: ignore[arg-type]
                     table, run = item_table, []
                 run.append((first + offset, values))
         if run:
-            yield table, run  # type: ignore[misc]
+            yield self._checked(table, run, check)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _checked(
+        table: str, run: list[tuple[int, list[Any]]], check: RunCheck
+    ) -> tuple[str, list[tuple[int, list[Any]]]]:
+        check(table, run)
+        return table, run
 
     def _parsed_chunks(self) -> Iterator[tuple[int, list[tuple[str, list[Any]]]]]:
         """For each decompressed chunk: the line number of its first row, and its rows."""
@@ -300,8 +370,8 @@ class BundleReader:
         # One JSON array for the whole chunk: JSON text never holds a raw newline, so the
         # lines joined by commas parse as one array exactly when each line is one value.
         try:
-            items = json.loads(b"[" + b",".join(lines) + b"]")
-        except ValueError:
+            items = _loads(b"[" + b",".join(lines) + b"]", _rows_decoder)
+        except (ValueError, RecursionError):
             items = None
         if items is None or len(items) != len(lines):
             return [self._parse_line(line, first + i, widths) for i, line in enumerate(lines)]
@@ -309,8 +379,8 @@ class BundleReader:
 
     def _parse_line(self, line: bytes, line_no: int, widths: dict[str, int]) -> tuple[str, list]:
         try:
-            item = json.loads(line)
-        except ValueError:
+            item = _loads(line, _rows_decoder)
+        except (ValueError, RecursionError):
             raise self._fail("not a bundle row (JSON {table, row})", line_no) from None
         return self._check_row(item, line_no, widths)
 
@@ -328,9 +398,63 @@ class BundleReader:
         return table, values
 
 
+class _IdCheck:
+    """Checks the ids of a bundle's rows, a run at a time: each is text, and none comes twice
+    in one table (a million copies of one row are refused at the second)."""
+
+    def __init__(
+        self, path: Path, columns: dict[str, tuple[str, ...]], then: RunCheck | None
+    ) -> None:
+        self.path = path
+        self.id_at = {t: c.index("id") for t, c in columns.items() if "id" in c}
+        self.seen: dict[str, set[str]] = {t: set() for t in columns}
+        self.then = then
+
+    def __call__(self, table: str, run: list[tuple[int, list[Any]]]) -> None:
+        at = self.id_at.get(table)
+        if at is not None:
+            ids = [values[at] for _, values in run]
+            if set(map(type, ids)) != {str}:
+                self._refuse(table, run, at, lambda value, _: type(value) is not str)
+            distinct = set(ids)
+            seen = self.seen[table]
+            if len(distinct) != len(ids) or not seen.isdisjoint(distinct):
+                self._refuse(table, run, at, lambda value, earlier: value in earlier)
+            seen |= distinct
+        if self.then is not None:
+            self.then(table, run)
+
+    def _refuse(
+        self,
+        table: str,
+        run: list[tuple[int, list[Any]]],
+        at: int,
+        bad: Callable[[Any, set[str]], bool],
+    ) -> None:
+        """Raise naming the first row of `run` whose id is `bad` (given the ids before it)."""
+        earlier = set(self.seen[table])
+        for line, values in run:
+            value = values[at]
+            if bad(value, earlier):
+                reason = (
+                    f"{shown(value)} is not an id (a UUID)"
+                    if type(value) is not str
+                    else "listed twice in the bundle"
+                )
+                raise BundleValueError(self.path, table, "id", value, reason, line)
+            earlier.add(value)
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _device(value: Any) -> str:
+    """A device id: shown to the user, so one printable line."""
+    if not isinstance(value, str) or not value or len(value) > 200 or not value.isprintable():
+        raise ValueError(f"device id {shown(value)} is not one line of printable text")
     return value
 
 

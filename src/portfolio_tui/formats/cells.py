@@ -4,6 +4,7 @@ and field)."""
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from datetime import date, time
@@ -11,23 +12,36 @@ from functools import lru_cache
 
 from portfolio_tui.domain.account_fields import normalise_tags
 from portfolio_tui.domain.dates import parse_calendar_date
-from portfolio_tui.domain.money import cents_to_plain, parse_money
+from portfolio_tui.domain.money import cents_to_plain, check_bounds, parse_money
+from portfolio_tui.domain.text import is_valid_email
 from portfolio_tui.formats.headers import KIND_WORDS, SOURCE_WORDS, STAGE_WORDS, normalise
 
-# What our own export puts before a text starting with one of these (OWASP CSV injection).
+# A text starting with one of these would be run as a formula by a spreadsheet (OWASP CSV
+# injection): our CSV exports put a `'` before it. So that taking one `'` off on import gives
+# every value back exactly, a text made of `'`s then such a character, or of `'`s only
+# ("'", "''=1+1"), is guarded too; "'tis" needs nothing.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_CHARS = frozenset(FORMULA_STARTS)
+MAX_QUANTITY = 1e9
 
 
 class CellError(ValueError):
     pass
 
 
+def needs_guard(text: str) -> bool:
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) or (not bare and bool(text))
+
+
+def guard(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs: `'` + text when `needs_guard`."""
+    return "'" + text if needs_guard(text) else text
+
+
 def unguard(text: str) -> str:
-    """The cell without the `'` our export puts before a text that looks like a formula."""
-    if text[:1] == "'" and (text[1:2] in _FORMULA_CHARS or (
-        text[1:2] == "'" and text[2:3] in _FORMULA_CHARS
-    )):  # fmt: skip
+    """The cell without the `'` `guard` put before it: `unguard(guard(t)) == t` for every t
+    (a text `guard` leaves alone never starts with `'` + a text it guards)."""
+    if text[:1] == "'" and needs_guard(text[1:]):
         return text[1:]
     return text
 
@@ -51,7 +65,10 @@ def money(value: str) -> int:
     if plain is not None:
         sign, whole, cents = plain.groups()
         amount = int(whole.translate(_GROUPING)) * 100 + (int(cents) if cents else 0)
-        return -amount if sign else amount
+        try:
+            return check_bounds(-amount if sign else amount, value)
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
     try:
         return parse_money(value)
     except ValueError as exc:
@@ -114,8 +131,10 @@ def quantity(value: str) -> float:
         number = float(cleaned)
     except ValueError:
         raise CellError(f"'{value}' is not a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise CellError(f"'{value}' is not a number")
+    if abs(number) > MAX_QUANTITY:
+        raise CellError(f"{value} is beyond ±{MAX_QUANTITY:,.0f}, the largest quantity kept")
     return number
 
 
@@ -142,7 +161,7 @@ def legal_id(value: str) -> str:
 def email(value: str) -> str:
     if value.startswith("mailto:"):
         value = value[len("mailto:") :]
-    if "@" not in value or any(c.isspace() for c in value) or value.count("@") > 1:
+    if not is_valid_email(value):
         raise CellError(f"'{value}' is not an email address")
     return value
 

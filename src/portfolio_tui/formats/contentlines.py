@@ -129,5 +129,8 @@ def parse_line(text: str) -> Property | None:
     if "QUOTED-PRINTABLE" in encoding:
         charset = (prop.param("CHARSET") or ["utf-8"])[0]
         raw_bytes = quopri.decodestring(prop.value.encode("ascii", "replace"))
-        prop.value = raw_bytes.decode(charset, "replace")
+        try:
+            prop.value = raw_bytes.decode(charset, "replace")
+        except LookupError:  # a charset Python does not know: read as UTF-8
+            prop.value = raw_bytes.decode("utf-8", "replace")
     return prop

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.formats.cells import FORMULA_STARTS
+from portfolio_tui.formats.cells import guard
 
 BOM = "\ufeff"
 
@@ -18,31 +18,28 @@ BOM = "\ufeff"
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
-    type: str = "text"  # text, money (cents), number, plain (ids, dates, codes: no guard)
+    # text, money (integer cents), number, date or datetime (ISO text, typed cells in xlsx)
+    type: str = "text"
 
 
-def guard(text: str) -> str:
-    """A leading `'` before a text a spreadsheet would take for a formula (and before a text
-    that already starts with `'` and a formula character, so the import gives it back)."""
-    if text.startswith(FORMULA_STARTS) or (text[:1] == "'" and text[1:2] in "=+-@\t\r"):
-        return "'" + text
-    return text
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _cell(value: Any, kind: str, excel: bool) -> str:
+    """The text of one cell. Every text is guarded, whatever its column: a value a bundle
+    brought into an id or a stage column is text like any other."""
     if value is None or value == "":
         return ""
-    if kind == "money":
-        text = cents_to_plain(int(value))
+    if kind == "money" and isinstance(value, int) and not isinstance(value, bool):
+        text = cents_to_plain(value)
         return text.replace(".", ",") if excel else text
-    if kind == "number":
+    if kind == "number" and _is_number(value):
         text = repr(value) if isinstance(value, float) else str(value)
         if text.endswith(".0"):
             text = text[:-2]
         return text.replace(".", ",") if excel else text
-    if kind == "text":
-        return guard(str(value))
-    return str(value)
+    return guard(str(value))
 
 
 def write_csv(

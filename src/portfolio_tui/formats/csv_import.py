@@ -8,13 +8,16 @@ the records is the Portfolio's job (`portfolio_files.py`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
+from portfolio_tui.domain.deals import DealError, parse_deal_stage
+from portfolio_tui.domain.text import find_control
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats import cells, headers
-from portfolio_tui.formats.csv_read import CsvTable
 from portfolio_tui.formats.headers import CUSTOM_PREFIX, normalise
 
 Converter = Callable[[str], Any]
@@ -116,6 +119,38 @@ SPECS: dict[str, KindSpec] = {
         required=(("account_id", "account"), ("kind",), ("date",)),
     ),
 }
+
+
+def _deal_stage(value: str) -> str:
+    try:
+        return parse_deal_stage(value).value
+    except DealError as error:
+        raise cells.CellError(error.detail) from None
+
+
+def _percent(value: str) -> int:
+    return cells.whole_number(0, 100)(value.rstrip().removesuffix("%"))
+
+
+SPECS["deals"] = KindSpec(
+    "deals",
+    {
+        "id": cells.record_id,
+        **_ACCOUNT_REF,
+        "title": cells.text,
+        "amount": cells.money,
+        "probability": _percent,
+        "stage": _deal_stage,
+        "created": cells.day,
+        "expected_close": cells.day,
+        "closed": cells.day,
+        "lost_reason": cells.text,
+        "family": cells.text,
+        "notes": cells.text,
+    },
+    headers.DEALS,
+    required=(("id", "account_id", "account"), ("id", "title"), ("id", "amount")),
+)
 KINDS = tuple(SPECS)
 
 
@@ -238,47 +273,195 @@ class Row:
     values: dict[str, Any]
     custom: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (field, what was done)
 
 
-def read_rows(table: CsvTable, spec: KindSpec, columns: Columns) -> Iterator[Row]:
-    """Every record of the table as typed values; empty cells are absent from `values`."""
-    plan = [(name, index, spec.converters[name]) for name, index in columns.fields.items()]
+class Table(Protocol):
+    """A file read as a header and rows of text cells: CSV, or a sheet of a workbook."""
+
+    path: Path
+    header: list[str]
+    header_line: int
+    delimiter: str  # "" for a workbook
+
+    @property
+    def label(self) -> str:
+        """What the file is, for people: "UTF-8 with BOM", "Excel workbook, sheet 'Ventes'"."""
+        ...
+
+    @property
+    def lines(self) -> int:
+        """About how many lines (rows) the file has, for progress."""
+        ...
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]: ...
+
+    def close(self) -> None: ...
+
+
+# Fields whose text may span lines; every other cell must be on one line.
+MULTILINE_FIELDS = frozenset({"notes", "summary", "outcome"})
+# The first character find_control refuses in a one-line field: a row none of whose cells
+# holds one (nearly all of them) is checked in one search.
+_CRLF = re.compile("\r\n?")
+_ANY_REFUSED = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def control_reason(cell: str, name: str) -> str | None:
+    """Why `cell` can't be stored in field `name`: a control character, or a line break in a
+    one-line field; None when it can."""
+    index = find_control(cell, allow_newline=name in MULTILINE_FIELDS)
+    if index is None:
+        return None
+    char = cell[index]
+    if char in "\n\r\u2028\u2029":
+        return "must be on one line (it holds a line break)"
+    return f"control character U+{ord(char):04X}"
+
+
+def check_header(header: Sequence[str], source: str, line: int) -> None:
+    """UserError for a header cell holding a control character (or a line break): headers
+    are echoed in reports and errors."""
+    for number, name in enumerate(header, start=1):
+        name = name.replace("\r", "\n")  # a header may be on two lines ("Montant\nHT")
+        index = find_control(name, allow_newline=True)
+        if index is not None:
+            raise UserError(
+                f"{source}:{line}: header of column {number}: "
+                f"control character U+{ord(name[index]):04X}"
+            )
+
+
+def read_rows(table: Table, spec: KindSpec, columns: Columns) -> Iterator[Row]:
+    """Every record of the table as typed values; empty cells are absent from `values`.
+    A cell holding a control character is refused without being read (nor echoed)."""
+    plan: list[tuple[str, int, Converter, str | None]] = [
+        (name, index, spec.converters[name], None) for name, index in columns.fields.items()
+    ]
     plan += [
-        (CUSTOM_PREFIX + key, index, convert) for key, (index, convert) in columns.custom.items()
+        (CUSTOM_PREFIX + key, index, convert, key)
+        for key, (index, convert) in columns.custom.items()
     ]
     width = columns.width
+    repair = "legal_id" in columns.fields or "postal_code" in columns.custom
     unguard = cells.unguard
     for line, raw in table.rows():
         row = Row(line, {})
         if len(raw) != width:
-            if len(raw) < width:
-                row.errors.append(
-                    (
-                        "row",
-                        f"{len(raw)} cells where the header has {width} (is the line cut short?)",
-                    )
-                )
+            problem = _width_problem(raw, width)
+            if problem is not None:
+                row.errors.append(("row", problem))
                 yield row
                 continue
-            if any(c.strip() for c in raw[width:]):
-                row.errors.append(("row", f"{len(raw)} cells where the header has {width}"))
-                yield row
-                continue
-        for name, index, convert in plan:
-            cell = raw[index].strip()
-            if not cell:
-                continue
-            if cell[0] == "'":
-                cell = unguard(cell).strip()
+        if _ANY_REFUSED.search("\t".join(raw)) is not None:
+            for name, index, convert, _ in plan:
+                _read_cell(row, name, raw[index], convert)
+        else:  # nearly every row: no control character, no line break (inlined for speed)
+            for name, index, convert, custom in plan:
+                cell = raw[index].strip()
+                if cell and cell[0] == "'":
+                    cell = unguard(cell).strip()
                 if not cell:
                     continue
-            try:
-                value = convert(cell)
-            except ValueError as exc:
-                row.errors.append((name, str(exc)))
-                continue
-            if name.startswith(CUSTOM_PREFIX):
-                row.custom[name[len(CUSTOM_PREFIX) :]] = value
-            else:
-                row.values[name] = value
+                try:
+                    value = convert(cell)
+                except ValueError as exc:
+                    row.errors.append((name, str(exc)))
+                    continue
+                if custom is None:
+                    row.values[name] = value
+                else:
+                    row.custom[custom] = value
+        if repair:
+            restore_leading_zeros(row)
         yield row
+
+
+def _width_problem(raw: list[str], width: int) -> str | None:
+    if len(raw) < width:
+        return f"{len(raw)} cells where the header has {width} (is the line cut short?)"
+    if any(c.strip() for c in raw[width:]):
+        return f"{len(raw)} cells where the header has {width}"
+    return None
+
+
+def _read_cell(row: Row, name: str, raw: str, convert: Converter) -> None:
+    """One cell of a row that holds a control character or a line break somewhere."""
+    cell = raw.strip()
+    if not cell:
+        return
+    if name in MULTILINE_FIELDS and "\r" in cell:
+        cell = _CRLF.sub("\n", cell)
+    reason = control_reason(cell, name)
+    if reason is not None:
+        row.errors.append((name, reason))
+        return
+    if cell[0] == "'":
+        cell = cells.unguard(cell).strip()
+        if not cell:
+            return
+    try:
+        value = convert(cell)
+    except ValueError as exc:
+        row.errors.append((name, str(exc)))
+        return
+    if name.startswith(CUSTOM_PREFIX):
+        row.custom[name[len(CUSTOM_PREFIX) :]] = value
+    else:
+        row.values[name] = value
+
+
+_FRANCE = frozenset({"france", "fr", "fra"})
+
+
+def restore_leading_zeros(row: Row) -> None:
+    """Put back the leading zero a spreadsheet ate when it took a code for a number: a SIRET
+    of 13 digits, a French postcode of 4. Each restoration is a warning of the row."""
+    legal = row.values.get("legal_id")
+    if isinstance(legal, str) and legal.isdigit() and len(legal) == 13:
+        row.values["legal_id"] = "0" + legal
+        row.warnings.append(("legal_id", f"'{legal}' has 13 digits: read as SIRET 0{legal}"))
+    postcode = row.custom.get("postal_code")
+    country = str(row.custom.get("country", "")).strip().casefold()
+    french = not country or country in _FRANCE
+    if isinstance(postcode, str) and postcode.isdigit() and len(postcode) == 4 and french:
+        row.custom["postal_code"] = "0" + postcode
+        row.warnings.append(
+            ("postal_code", f"'{postcode}' has 4 digits: read as postcode 0{postcode}")
+        )
+
+
+DATE_FIELDS = ("date", "nps_date", "created", "expected_close", "closed")
+# A day, a month and a year with / . or - between them (not ISO: its year comes first).
+_NUMERIC_DATE = re.compile(r"'?([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-][0-9]{2,4}\b")
+
+
+def check_day_first(table: Table, columns: Columns, source: str) -> None:
+    """UserError when a date column is written month first (12/31/2025): some date has a
+    second number above 12 and none a first one. Dates are read day first, so such a file
+    would otherwise be refused line by line, or read wrong where both numbers are ≤ 12.
+    Reading stops at the first date whose day is above 12 in each column."""
+    pending = {name: columns.fields[name] for name in DATE_FIELDS if name in columns.fields}
+    month_first: dict[str, tuple[int, str]] = {}
+    rows = table.rows()
+    try:
+        for line, raw in rows:
+            for name, index in list(pending.items()):
+                match = _NUMERIC_DATE.match(raw[index].strip()) if index < len(raw) else None
+                if match is None:
+                    continue
+                if int(match[1]) > 12:
+                    del pending[name]
+                    month_first.pop(name, None)
+                elif int(match[2]) > 12:
+                    month_first.setdefault(name, (line, match[0]))
+            if not pending:
+                return
+    finally:
+        rows.close()
+    for name, (line, shown) in month_first.items():
+        raise UserError(
+            f"{source}:{line}: {name}: '{shown}' is month first (month/day/year) and so is "
+            "every date of this column: save the file with days first (31/12/2025) or "
+            "ISO dates (2025-12-31)"
+        )

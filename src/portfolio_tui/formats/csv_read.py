@@ -3,8 +3,10 @@
 The encoding is found from the bytes: a UTF-8 or UTF-16 byte-order mark, else UTF-8 if the
 whole file is valid UTF-8, else Windows-1252 (what French Excel writes). A file that is
 neither, holds NUL bytes, or mixes UTF-8 lines with Windows-1252 lines is refused with the
-line where it goes wrong. The delimiter (`,` `;` or tab) is the one the header line uses most
-outside quotes; an Excel `sep=;` first line names it explicitly.
+line where it goes wrong; so is a file whose byte-order mark its bytes then belie (a bad
+UTF-8 byte, an odd number of UTF-16 bytes, a NUL character). The delimiter (`,` `;` or
+tab) is the one the header line uses most outside quotes; an Excel `sep=;` first line names
+it explicitly.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from portfolio_tui.errors import UserError
+from portfolio_tui.formats.sources import MAX_TABLE_BYTES, regular_file
 
 DELIMITERS = (";", ",", "\t")
 _CHUNK = 1 << 20
@@ -25,6 +29,11 @@ _NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # UTF-8 for the Latin-1 supplement and general punctuation (é, °, ’, …): in a file that is
 # otherwise Windows-1252 these are mojibake ("Ã©"), i.e. lines saved in two encodings.
 _UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2\x80[\x80-\xbf]")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 class CsvFileError(UserError):
@@ -46,14 +55,16 @@ def sniff_encoding(path: Path) -> Encoding:
     """The encoding of the file at `path`; CsvFileError if it is not text we can read."""
     with path.open("rb") as f:
         head = f.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return Encoding("utf-8-sig", "UTF-8 with BOM", _count_lines(path))
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return Encoding("utf-16", "UTF-16", _count_lines(path) // 2 + 1)
+        for bom, codec, label in _BOMS:
+            if head.startswith(bom):
+                f.seek(len(bom))
+                lines = _check_decodes(f, path, codec, label)
+                if label == "UTF-8":
+                    return Encoding("utf-8-sig", "UTF-8 with BOM", lines)
+                return Encoding("utf-16", label, lines)
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         lines = 1
-        offset = 0
         utf8 = True
         first_bad: int | None = None
         while chunk := f.read(_CHUNK):
@@ -67,7 +78,6 @@ def sniff_encoding(path: Path) -> Encoding:
                     utf8 = False
                     first_bad = lines + chunk.count(b"\n", 0, exc.start)
             lines += chunk.count(b"\n")
-            offset += len(chunk)
         if utf8:
             try:
                 decoder.decode(b"", final=True)
@@ -78,12 +88,39 @@ def sniff_encoding(path: Path) -> Encoding:
     return _check_cp1252(path, first_bad or 1, lines)
 
 
-def _count_lines(path: Path) -> int:
+def _check_decodes(f: BinaryIO, path: Path, codec: str, label: str) -> int:
+    """The number of lines of a file whose byte-order mark names its encoding; CsvFileError
+    at the line of the first byte that is not `codec`, or of a NUL character: the mark
+    does not make the rest of the file right."""
+    decoder = codecs.getincrementaldecoder(codec)()
     lines = 1
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            lines += chunk.count(b"\n")
-    return lines
+    while True:
+        chunk = f.read(_CHUNK)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            line = lines + _decoded_lines(codec, exc.object[: exc.start])
+            raise CsvFileError(f"{path}:{line}: not valid {label}: {_decode_reason(exc, label)}; "
+                               "save it again as CSV UTF-8") from None  # fmt: skip
+        nul = text.find("\x00")
+        if nul >= 0:
+            line = lines + text.count("\n", 0, nul)
+            raise CsvFileError(f"{path}:{line}: holds NUL characters: not a text (CSV) file")
+        lines += text.count("\n")
+        if not chunk:
+            return lines
+
+
+def _decoded_lines(codec: str, data: bytes) -> int:
+    """Line breaks in the part of a chunk that decoded before the bad byte."""
+    return codecs.decode(data, codec, "replace").count("\n")
+
+
+def _decode_reason(exc: UnicodeDecodeError, label: str) -> str:
+    if exc.end >= len(exc.object) and label == "UTF-16":
+        return "the file ends in the middle of a character (an odd number of bytes)"
+    byte = exc.object[exc.start]
+    return f"byte 0x{byte:02x} although the file starts with a {label} byte-order mark"
 
 
 def _check_cp1252(path: Path, first_bad: int, lines: int) -> Encoding:
@@ -129,6 +166,17 @@ class CsvTable:
     header_line: int
     _skip: int  # physical lines before the header (an Excel `sep=` line)
 
+    @property
+    def label(self) -> str:
+        return self.encoding.label
+
+    @property
+    def lines(self) -> int:
+        return self.encoding.lines
+
+    def close(self) -> None:
+        """Nothing to release: each `rows()` opens the file and closes it."""
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line number where the record starts, cells), header excluded, blank lines skipped.
         CsvFileError at the line where a quoted field never ends (a truncated file)."""
@@ -153,9 +201,7 @@ class CsvTable:
 
 def open_csv(path: Path) -> CsvTable:
     """Sniff the encoding and delimiter of `path` and read its header."""
-    path = Path(path)
-    if not path.is_file():
-        raise CsvFileError(f"{path}: no such file")
+    path = regular_file(Path(path), MAX_TABLE_BYTES)
     encoding = sniff_encoding(path)
     skip = 0
     delimiter = None

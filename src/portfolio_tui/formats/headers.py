@@ -211,7 +211,33 @@ INTERACTIONS = _aliases(
     }
 )
 
+DEALS = _aliases(
+    {
+        "id": (*_ID, "deal id", "id affaire"),
+        "account_id": _ACCOUNT_ID,
+        "account": _ACCOUNT_REF,
+        "title": ("intitulé", "titre", "affaire", "opportunité", "deal", "nom de l'affaire"),
+        "amount": ("montant", "montant ht", "valeur", "value", "deal value"),
+        "probability": ("probabilité", "proba", "probability %", "probabilité %"),
+        "stage": ("étape", "phase", "statut", "status", "deal stage"),
+        "created": ("créée le", "créé le", "date de création", "created on", "created_on"),
+        "expected_close": (
+            "clôture prévue",
+            "date de clôture prévue",
+            "close date",
+            "expected close date",
+            "expected close",
+            "closing date",
+        ),
+        "closed": ("clôturée le", "clôturé le", "closed on", "closed_on", "date de clôture"),
+        "lost_reason": ("motif de perte", "raison de la perte", "loss reason", "lost reason"),
+        "family": ("famille", "product family", "famille de produit", "gamme"),
+        "notes": ("commentaire", "commentaires", "remarques"),
+    }
+)
+
 HEADERS = {"accounts": ACCOUNTS, "contacts": CONTACTS, "sales": SALES, "interactions": INTERACTIONS}
+HEADERS["deals"] = DEALS
 
 # --- values --------------------------------------------------------------------------------
 

@@ -52,6 +52,10 @@ class ImportReport:
     more_errors: int = 0  # errors past the first MAX_LISTED_ERRORS, counted only
     created: dict[str, list[str]] = field(default_factory=dict)  # {"accounts": [names]}
     items: list[ReportItem] = field(default_factory=list)  # the first MAX_LISTED_ITEMS
+    # What the import read differently from the file, as FILE:LINE: FIELD: what (a SIRET
+    # whose leading zero a spreadsheet ate, restored); the first MAX_LISTED_ERRORS.
+    warnings: list[RowError] = field(default_factory=list)
+    more_warnings: int = 0
 
     @property
     def ok(self) -> bool:
@@ -62,6 +66,12 @@ class ImportReport:
             self.rejected.append(error)
         else:
             self.more_errors += 1
+
+    def warn(self, warning: RowError) -> None:
+        if len(self.warnings) < MAX_LISTED_ERRORS:
+            self.warnings.append(warning)
+        else:
+            self.more_warnings += 1
 
     def add_item(self, item: ReportItem) -> None:
         if item.action == "insert":

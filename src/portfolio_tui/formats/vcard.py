@@ -7,7 +7,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+from portfolio_tui.domain.matching import looks_like_id, record_id_for_uid
+from portfolio_tui.domain.text import find_control, is_valid_email
 from portfolio_tui.formats import contentlines as cl
 from portfolio_tui.formats.contentlines import escape, line, split_unescaped, unescape, unfold
 
@@ -177,7 +180,7 @@ def _card(props: list[cl.Property], source: str, start: int) -> Card:
         name=name,
         org=org,
         title=text("TITLE"),
-        phone=unescape(tel.value).strip() or None if tel else None,
+        phone=_phone(tel),
         email=re.sub(r"^mailto:", "", unescape(mail.value).strip(), flags=re.I) or None
         if mail
         else None,
@@ -187,3 +190,61 @@ def _card(props: list[cl.Property], source: str, start: int) -> Card:
         account_id=text(ACCOUNT_ID),
         line=start,
     )
+
+
+def _phone(tel: cl.Property | None) -> str | None:
+    """The number of a TEL property; vCard 4.0 writes it as a URI (`tel:+33-1-00`)."""
+    if tel is None:
+        return None
+    number = unescape(tel.value).strip()
+    if number[:4].lower() == "tel:":
+        number = number[4:].split(";")[0].strip()  # a tel URI may carry ;ext=…
+    return number or None
+
+
+def card_values(card: Card) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A card as the values of a contacts row (the fields the contacts import reads), and
+    what is wrong with it as (field, reason): control characters, an e-mail address that
+    is not one. The id is the card's UID, or a UUID made from a UID that is not one."""
+    values: dict[str, str] = {"name": card.name}
+    errors: list[tuple[str, str]] = []
+    if card.uid:
+        values["id"] = record_id_for_uid(card.uid)
+    if card.account_id and looks_like_id(card.account_id):
+        values["account_id"] = record_id_for_uid(card.account_id)
+    for key, value in (("account", card.org), ("role", card.title),
+                       ("email", card.email), ("phone", card.phone)):  # fmt: skip
+        if value:
+            values[key] = value
+    for key, value in (("uid", card.uid), *values.items()):
+        index = find_control(value)
+        if index is not None:
+            errors.append((key, f"control character U+{ord(value[index]):04X}"))
+    email = values.get("email")
+    if email and not any(k == "email" for k, _ in errors) and not is_valid_email(email):
+        errors.append(("email", f"'{email}' is not an email address"))
+    return values, errors
+
+
+_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_FOREIGN_CARD_BYTES = 1 << 20
+
+
+def foreign_cards(folder: Path) -> dict[str, tuple[Path, str]]:
+    """{contact id: (file, UID)} of the one-card files in `folder` whose UID is not the
+    contact id itself (another program's UID, see `card_values`). Files named after a
+    canonical UUID are ours (or keep their UID as id) and not read; unreadable files are
+    left alone."""
+    found: dict[str, tuple[Path, str]] = {}
+    for path in sorted(folder.glob("*.vcf")):
+        if _CANONICAL_UUID.match(path.stem):
+            continue
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_FOREIGN_CARD_BYTES:
+                continue
+            cards = parse_cards(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError, VcardError):
+            continue
+        if len(cards) == 1 and cards[0].uid and record_id_for_uid(cards[0].uid) != cards[0].uid:
+            found[record_id_for_uid(cards[0].uid)] = (path, cards[0].uid)
+    return found
