@@ -4,6 +4,7 @@ is a join (commutative, associative, idempotent) so replicas converge."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +13,10 @@ from hypothesis import strategies as st
 from portfolio_tui.domain.merge import (
     MergeError,
     RowShape,
+    clamp_future,
     clock_key,
     dump_clocks,
+    fact_rewrites,
     merge_row,
 )
 
@@ -213,3 +216,102 @@ def test_each_field_takes_the_value_of_its_latest_write(a: tuple, b: tuple) -> N
         if stamps[0] != stamps[1]:
             winner = a if stamps[0] == latest else b
             assert merged[column] == winner[SHAPE.index(column)]
+
+
+# --- facts: added and tombstoned, never rewritten (issue 9, point 3) -------------------------
+
+FACT = RowShape(
+    "sale",
+    ("id", "created_at", "updated_at", "device_id", "deleted_at", "clocks", "amount", "sold_on"),
+    append_only=True,
+)
+
+
+def sale(
+    *, amount: int = 69_614, deleted: tuple[str, str] | None = None, clocks: dict | None = None
+) -> tuple:
+    """Sale s1 as created on "aaaa" at T0, or tombstoned at deleted = (time, device)."""
+    if deleted is None:
+        return ("s1", T0, T0, "aaaa", None, dump_clocks(clocks or {}), amount, "2026-11-20")
+    at, device = deleted
+    stamps = {"deleted_at": stamp(at, device), **(clocks or {})}
+    return ("s1", T0, at, device, at, dump_clocks(stamps), amount, "2026-11-20")
+
+
+def test_a_fact_keeps_its_values_whatever_a_bundle_says() -> None:
+    forged = sale(amount=99_999_999, clocks={"amount": stamp(T2, "zzzz")})
+    merged, conflicts = merge_row(FACT, sale(), forged)
+    assert merged == sale() and conflicts == []
+    assert fact_rewrites(FACT, sale(), forged) == ["amount"]
+    assert fact_rewrites(FACT, sale(), sale(deleted=(T1, "bbbb"))) == []
+
+
+def test_a_fact_takes_a_tombstone_and_nothing_beside_it() -> None:
+    forged = sale(amount=1, deleted=(T1, "bbbb"))
+    merged = dict(zip(FACT.columns, merge_row(FACT, sale(), forged)[0], strict=True))
+    assert (merged["amount"], merged["deleted_at"]) == (69_614, T1)
+    assert (merged["updated_at"], merged["device_id"]) == (T1, "bbbb")
+    assert json.loads(merged["clocks"]) == {"deleted_at": stamp(T1, "bbbb")}
+
+
+def test_no_later_write_revives_a_tombstoned_fact() -> None:
+    revived = ("s1", T0, T2, "aaaa", None, dump_clocks({"deleted_at": stamp(T2, "aaaa")}),
+               69_614, "2026-11-20")  # fmt: skip
+    deleted = sale(deleted=(T1, "bbbb"))
+    assert merge_row(FACT, deleted, revived)[0] == deleted
+    assert merge_row(FACT, revived, deleted)[0][4] == T1
+
+
+def test_a_new_fact_is_taken_whole() -> None:
+    assert merge_row(FACT, None, sale(amount=5))[0] == sale(amount=5)
+
+
+@st.composite
+def fact_versions(draw) -> tuple:
+    """A version of sale s1 a real laptop can hold: as created, or tombstoned once."""
+    if draw(st.booleans()):
+        return sale()
+    return sale(deleted=(draw(TIMES), draw(DEVICES)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(fact_versions(), fact_versions(), fact_versions())
+def test_the_merge_of_facts_is_a_join(a: tuple, b: tuple, c: tuple) -> None:
+    def fmerge(x: tuple, y: tuple) -> tuple:
+        return merge_row(FACT, x, y)[0]
+
+    assert fmerge(a, b) == fmerge(b, a)
+    assert fmerge(fmerge(a, b), c) == fmerge(a, fmerge(b, c))
+    assert fmerge(fmerge(a, b), b) == fmerge(a, b) == fmerge(fmerge(a, b), a)
+
+
+# --- clocks from the future (issue 9, point 2) -------------------------------------------------
+
+LIMIT = datetime(2026, 11, 24, 7, 30)
+RECEIVED = datetime(2026, 11, 23, 7, 30)
+
+
+def test_clocks_and_updated_at_beyond_the_limit_are_brought_back() -> None:
+    future = row(
+        name="Pirate",
+        clocks={"name": "9999-01-01T00:00:00|zzzz", "city": stamp(T1, "aaaa")},
+        updated_at="9999-01-01 00:00:00",
+        device="zzzz",
+    )
+    clamped, count = clamp_future(SHAPE, future, LIMIT, RECEIVED)
+    assert count == 2
+    assert values(clamped)["updated_at"] == "2026-11-23 07:30:00.000000"
+    assert json.loads(values(clamped)["clocks"]) == {
+        "name": "2026-11-23T07:30:00.000000|zzzz",
+        "city": stamp(T1, "aaaa"),
+    }
+    assert values(clamped)["name"] == "Pirate"
+    # Brought back, it loses to any edit made after it was received.
+    fixed = row(name="Acme", clocks={"name": stamp(T2, "aaaa")}, updated_at=T2)
+    assert values(merge_row(SHAPE, fixed, clamped)[0])["name"] == "Acme"
+
+
+def test_clocks_up_to_the_limit_are_left_alone() -> None:
+    at_limit = row(clocks={"name": "2026-11-24T07:30:00|b"}, updated_at="2026-11-24 07:30:00")
+    assert clamp_future(SHAPE, at_limit, LIMIT, RECEIVED) == (at_limit, 0)
+    assert clamp_future(SHAPE, row(), LIMIT, RECEIVED) == (row(), 0)

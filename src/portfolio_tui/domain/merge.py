@@ -8,7 +8,14 @@ itself, so the result never depends on which side is local.
 
 The merge is a join: commutative, associative and idempotent. That is what makes a sync
 order-independent and replicas convergent. Its result is canonical (clocks as sorted JSON,
-bookkeeping derived from both sides), so replicas end equal byte for byte."""
+bookkeeping derived from both sides), so replicas end equal byte for byte.
+
+Facts (a shape with `append_only`: sales, interactions, stage changes) are added and
+tombstoned, never edited: an incoming version of a fact already held brings its tombstone
+and nothing else; a value it would change is kept as it is and named in `MergeResult`.
+
+A clock from the future would win every later merge; `clamp_future` brings a row's clocks and
+`updated_at` back to a given time before it is merged."""
 
 from __future__ import annotations
 
@@ -31,10 +38,11 @@ class MergeError(ValueError):
 
 @dataclass(frozen=True)
 class RowShape:
-    """The columns of one table, in row order."""
+    """The columns of one table, in row order; `append_only` for a table of facts."""
 
     table: str
     columns: tuple[str, ...]
+    append_only: bool = False
 
     def __post_init__(self) -> None:
         missing = [c for c in BOOKKEEPING if c not in self.columns]
@@ -165,11 +173,37 @@ def merge_row(
     if local[id_at] != incoming[id_at]:
         raise MergeError(f"{shape.table}: can't merge row {incoming[id_at]} into {local[id_at]}")
     local_clocks = parse_clocks(local[clocks_at])
+    if shape.append_only:
+        return _merge_fact(shape, local, incoming, local_clocks, incoming_clocks), []
 
+    merged, merged_clocks, conflicts = _merge_fields(
+        shape, local, incoming, local_clocks, incoming_clocks
+    )
+    # Clocks of columns this program doesn't know (none today): keep the later stamp.
+    for column in (local_clocks.keys() | incoming_clocks.keys()) - set(shape.data_columns):
+        stamps = [s for s in (local_clocks.get(column), incoming_clocks.get(column)) if s]
+        merged_clocks[column] = max(stamps, key=clock_key)
+    merged[clocks_at] = dump_clocks(merged_clocks)
+    _merge_bookkeeping(columns, merged, local, incoming)
+    if conflicts:
+        label = row_label(shape, merged)
+        conflicts = [replace(c, label=label) for c in conflicts]
+    return tuple(merged), conflicts
+
+
+def _merge_fields(
+    shape: RowShape,
+    local: Sequence[Any],
+    incoming: Sequence[Any],
+    local_clocks: dict[str, str],
+    incoming_clocks: dict[str, str],
+) -> tuple[list[Any], dict[str, str], list[Conflict]]:
+    """Each data field of the later write: the merged values, their clocks, the conflicts."""
     merged = list(local)
     merged_clocks: dict[str, str] = {}
     conflicts: list[Conflict] = []
-    for i, column in enumerate(columns):
+    row_id = local[shape.index("id")]
+    for i, column in enumerate(shape.columns):
         if column in BOOKKEEPING:
             continue
         mine, theirs = local[i], incoming[i]
@@ -186,7 +220,7 @@ def merge_row(
             conflicts.append(
                 Conflict(
                     table=shape.table,
-                    row_id=local[id_at],
+                    row_id=row_id,
                     label=None,
                     field=column,
                     local_value=mine,
@@ -196,25 +230,89 @@ def merge_row(
                     winner="incoming" if take_theirs else "local",
                 )
             )
-    # Clocks of columns this program doesn't know (none today): keep the later stamp.
-    for column in (local_clocks.keys() | incoming_clocks.keys()) - set(shape.data_columns):
-        stamps = [s for s in (local_clocks.get(column), incoming_clocks.get(column)) if s]
-        merged_clocks[column] = max(stamps, key=clock_key)
-    merged[clocks_at] = dump_clocks(merged_clocks)
+    return merged, merged_clocks, conflicts
 
+
+def _merge_bookkeeping(
+    columns: tuple[str, ...], merged: list[Any], local: Sequence[Any], incoming: Sequence[Any]
+) -> None:
+    """The earlier creation, and the last writer: the later (updated_at, device_id) of the two
+    sides, taken together."""
     created_at = columns.index("created_at")
     merged[created_at] = min(local[created_at], incoming[created_at], key=value_key)
-    # The last writer: the later (updated_at, device_id) of the two sides, taken together.
     updated_at, device_at = columns.index("updated_at"), columns.index("device_id")
     latest = max(
         (local, incoming), key=lambda r: (value_key(r[updated_at]), value_key(r[device_at]))
     )
     merged[updated_at], merged[device_at] = latest[updated_at], latest[device_at]
 
-    if conflicts:
-        label = row_label(shape, merged)
-        conflicts = [replace(c, label=label) for c in conflicts]
-    return tuple(merged), conflicts
+
+def _merge_fact(
+    shape: RowShape,
+    local: Sequence[Any],
+    incoming: Sequence[Any],
+    local_clocks: dict[str, str],
+    incoming_clocks: dict[str, str],
+) -> Row:
+    """A fact held here, merged with another version of it: only a tombstone is taken.
+
+    Of two tombstones the later write wins (as for any field); no write revives a fact. Its
+    other fields keep their values and clocks, and its bookkeeping changes only with the
+    tombstone."""
+    columns = shape.columns
+    at, clocks_at = columns.index("deleted_at"), columns.index("clocks")
+    mine = (local[at], local_clocks.get("deleted_at"))
+    theirs = (incoming[at], incoming_clocks.get("deleted_at"))
+    merged = list(local)
+    if _tombstone_key(*theirs) > _tombstone_key(*mine):
+        merged[at] = theirs[0]
+        local_clocks = dict(local_clocks)
+        if theirs[1] is None:
+            local_clocks.pop("deleted_at", None)
+        else:
+            local_clocks["deleted_at"] = theirs[1]
+        _merge_bookkeeping(columns, merged, local, incoming)
+    merged[clocks_at] = dump_clocks(local_clocks)
+    return tuple(merged)
+
+
+def _tombstone_key(deleted_at: Any, clock: str | None) -> tuple[Any, ...]:
+    return (deleted_at is not None, clock_key(clock), value_key(deleted_at))
+
+
+def fact_rewrites(shape: RowShape, local: Sequence[Any], incoming: Sequence[Any]) -> list[str]:
+    """The fields of a fact held here whose values `incoming` would change: never taken."""
+    return [
+        column
+        for column, mine, theirs in zip(shape.columns, local, incoming, strict=True)
+        if column not in BOOKKEEPING and column != "deleted_at" and mine != theirs
+    ]
+
+
+# --- clocks from the future -----------------------------------------------------------------
+
+
+def clamp_future(
+    shape: RowShape, row: Sequence[Any], limit: datetime, to: datetime
+) -> tuple[Row, int]:
+    """`row` with every field clock and `updated_at` later than `limit` brought back to `to`
+    (both naive UTC), and how many were. Clocks and `updated_at` must be valid already."""
+    clocks_at, updated_at = shape.index("clocks"), shape.index("updated_at")
+    clamped = 0
+    result = list(row)
+    if datetime.fromisoformat(row[updated_at]) > limit:
+        result[updated_at] = to.isoformat(sep=" ", timespec="microseconds")
+        clamped += 1
+    if row[clocks_at] != "{}":
+        clocks = parse_clocks(row[clocks_at])
+        for column, stamp in clocks.items():
+            at, _, device = stamp.partition("|")
+            if datetime.fromisoformat(at) > limit:
+                clocks[column] = f"{to.isoformat(timespec='microseconds')}|{device}"
+                clamped += 1
+        if clamped:
+            result[clocks_at] = dump_clocks(clocks)
+    return (tuple(result), clamped) if clamped else (tuple(row), 0)
 
 
 def row_label(shape: RowShape, row: Sequence[Any]) -> str | None:

@@ -1,10 +1,18 @@
-"""Use cases of laptop-to-laptop sync: exporting and merging bundles. Part of the Portfolio
-service (a base class of `Portfolio`), kept apart to keep modules small.
+"""Use cases of laptop-to-laptop sync: exporting and merging bundles (`pf.bundles`).
 
 A sync reads every bundle whole and checks it (format, version, completeness, checksum,
-tables and columns) before it opens its one write transaction; inside it, rows are merged
-batch by batch (`exchange.merge`) and only the rows the merge changes are written. A row
-found bad in there (an empty required field, a bad clock) rolls everything back.
+tables and columns) before it opens its one write transaction; inside it, rows are parsed
+batch by batch and each row is checked as it is read: every value against its column's rule
+(`domain.columns`), and its id against the others of its table in that bundle (an id listed
+twice is refused). One bad value refuses the whole sync: the transaction is rolled back,
+nothing is written and no backup is taken. Then the rows are merged (`domain.merge`) and only
+the rows the merge changes are written:
+
+- a clock (or `updated_at`) later than now plus `sync.future_tolerance_hours` is from the
+  future: it is brought back to the bundle's export time (or now, if that is later still)
+  and counted, so it can't overwrite later edits nor travel on;
+- a fact (sale, interaction, stage change) already held takes the bundle's tombstone and
+  nothing else; a value the bundle would change is kept and reported.
 
 The backup is copied just before the commit, through another connection: it sees the
 database as it was before the sync (the transaction is not committed yet), and it is only
@@ -15,20 +23,27 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from portfolio_tui import paths
-from portfolio_tui.domain.merge import Conflict, MergeError, RowShape, merge_row, row_label
+from portfolio_tui.domain.columns import RowRules, row_rules
+from portfolio_tui.domain.merge import (
+    Conflict,
+    MergeError,
+    RowShape,
+    clamp_future,
+    fact_rewrites,
+    merge_row,
+    row_label,
+)
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats import bundle as bundle_format
-from portfolio_tui.formats.bundle import BundleError, BundleHeader, BundleReader
+from portfolio_tui.formats.bundle import BundleError, BundleHeader, BundleReader, BundleValueError
 from portfolio_tui.service.core import Core
 from portfolio_tui.store import sync_queries as sq
-
-if TYPE_CHECKING:
-    pass
+from portfolio_tui.store.models import APPEND_ONLY
 
 Progress = Callable[[int, int], None]  # (rows merged so far, rows in all the bundles)
 BUNDLE_SUFFIX = bundle_format.SUFFIX  # for the faces, which don't import exchange/
@@ -68,6 +83,16 @@ class Orphan:
     parent_id: str
 
 
+@dataclass(frozen=True)
+class KeptFact:
+    """A fact held here that the bundle holds with other values: kept as it was."""
+
+    table: str
+    row_id: str
+    label: str | None
+    fields: tuple[str, ...]  # the fields whose values the bundle would have changed
+
+
 @dataclass
 class FileReport:
     path: Path
@@ -78,6 +103,8 @@ class FileReport:
     tallies: dict[str, TableTally] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     orphans: list[Orphan] = field(default_factory=list)
+    future_clocks: int = 0  # clocks and updated_at from the future, brought back
+    kept_facts: list[KeptFact] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -165,8 +192,9 @@ class SyncCases:
         except OSError as exc:
             raise BundleError(path, exc.strerror or str(exc)) from None
         header = reader.verify()
+        now = self.core.now().astimezone(UTC).replace(tzinfo=None)
         with self.core.db.raw() as conn:
-            _Merger(conn, None).check_columns(reader)
+            _Merger(conn, None, now, now).check_columns(reader)
         try:
             exported = _utc(header.exported_at)
             since = _utc(header.since) if header.since is not None else None
@@ -194,8 +222,11 @@ class SyncCases:
             for r in readers
         ]
         backup = None
+        received = self.core.now().astimezone(UTC).replace(tzinfo=None)
+        tolerance = timedelta(hours=self.core.settings.sync_future_tolerance_hours)
+        # Busy, read-only, full disk: db.raw() turns SQLite's word for it into one line.
         with self.core.lock, self.core.db.raw() as conn:
-            merger = _Merger(conn, progress)
+            merger = _Merger(conn, progress, received, received + tolerance)
             for reader in readers:
                 merger.check_columns(reader)
             try:
@@ -209,12 +240,6 @@ class SyncCases:
                         backup = self.core.db.backup_to(
                             paths.backup_path(self.core.path, "sync", stamp)
                         )
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc):
-                    raise
-                raise UserError(
-                    f"{self.core.path} is busy (another program is writing to it); try again"
-                ) from None
             except sqlite3.IntegrityError as exc:
                 # The merge checks what the schema requires; this is the last line of defence.
                 names = ", ".join(str(r.path) for r in readers)
@@ -227,6 +252,11 @@ class SyncCases:
             self.core.undo_stack.clear()
             self.core.data_changed()
         return result
+
+
+def _exported(header: BundleHeader) -> datetime:
+    """When the bundle says it was exported, naive UTC (as clocks are written)."""
+    return _utc(header.exported_at).replace(tzinfo=None)
 
 
 def _utc(stamp: str) -> datetime:
@@ -252,20 +282,28 @@ class _Merger:
 
     A row whose parent (account of a contact, contact of an interaction, ...) is neither
     stored nor written yet waits in `pending`; `finish()` writes those whose parents came
-    later and reports the rest as orphans."""
+    later and reports the rest as orphans. Clocks later than `limit` are clamped first."""
 
-    def __init__(self, conn: sqlite3.Connection, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        progress: Progress | None,
+        received: datetime,
+        limit: datetime,
+    ) -> None:
         self.conn = conn
         self.wrote = False
         self.progress = progress
+        self.received = received  # naive UTC, as stored
+        self.limit = limit
         self.total = 0
         self.done = 0
-        self.shapes = {t: RowShape(t, _columns_id_first(conn, t)) for t in sq.TABLES}
-        self.required: dict[str, list[int]] = {}
+        self.shapes = {
+            t: RowShape(t, _columns_id_first(conn, t), append_only=t in APPEND_ONLY)
+            for t in sq.TABLES
+        }
         self.parents: dict[str, list[tuple[int, str, str]]] = {}
         for table, shape in self.shapes.items():
-            required = sq.required_columns(conn, table)
-            self.required[table] = [i for i, c in enumerate(shape.columns) if c in required]
             self.parents[table] = [
                 (shape.index(column), column, parent)
                 for column, parent in sq.foreign_keys(conn, table)
@@ -274,8 +312,12 @@ class _Merger:
         self.known: dict[str, set[str]] = {
             parent: set() for links in self.parents.values() for _, _, parent in links
         }
+        self.rules: dict[str, RowRules] = {
+            t: row_rules(t, s.columns) for t, s in self.shapes.items()
+        }
         self.pending: dict[tuple[str, str], _Write] = {}
         self.order: dict[str, dict[str, list[int] | None]] = {}
+        self.clamp_to = received
 
     def check_columns(self, reader: BundleReader) -> None:
         """Refuse a bundle whose tables or columns differ from this database's."""
@@ -303,6 +345,7 @@ class _Merger:
         order = self.order[str(reader.path)]
         for table in reader.header.columns:
             report.tallies.setdefault(table, TableTally())
+        self.clamp_to = min(_exported(reader.header), self.received)
         seen = dict.fromkeys(reader.header.counts, 0)
         for table, batch in reader.runs(BATCH_ROWS):
             seen[table] = seen.get(table, 0) + len(batch)
@@ -325,35 +368,20 @@ class _Merger:
         self, path: Path, report: FileReport, table: str, rows: list[tuple[int, tuple[Any, ...]]]
     ) -> None:
         shape = self.shapes[table]
-        tally = report.tallies[table]
-        for line, row in rows:
-            if type(row[0]) is not str or not row[0]:
-                raise BundleError(path, f"{table}: id {row[0]!r} is not an id", line)
         local = sq.rows_by_id(self.conn, table, shape.columns, {row[0] for _, row in rows})
+        # A row as stored here already changes nothing; every other one is checked whole
+        # (no id comes twice in a bundle, so `local` holds what each row meets).
+        fresh = [(line, row) for line, row in rows if self._current(table, row[0], local) != row]
+        report.tallies[table].unchanged += len(rows) - len(fresh)
+        self._check_values(path, table, fresh)
         writes: list[_Write] = []
-        for line, row in rows:
-            row_id = row[0]
-            waiting = self.pending.get((table, row_id))
-            current = waiting.row if waiting is not None else local.get(row_id)
-            if current == row:
-                tally.unchanged += 1
-                continue
-            self._check_required(path, table, row, line)
-            try:
-                merged, conflicts = merge_row(shape, current, row)
-            except MergeError as exc:
-                raise BundleError(path, f"{table} {row_id}: {exc}", line) from None
-            report.conflicts.extend(conflicts)
-            if merged == current:
-                tally.unchanged += 1
-                continue
-            if waiting is not None:
-                waiting.row = merged
-                if report not in waiting.reports:
-                    waiting.reports.append(report)
-                continue
-            local[row_id] = merged
-            writes.append(_Write(merged, current is None, [report]))
+        for line, row in fresh:
+            row, clamped = clamp_future(shape, row, self.limit, self.clamp_to)
+            report.future_clocks += clamped
+            write = self._merge_one(path, report, shape, local, line, row)
+            if write is not None:
+                local[row[0]] = write.row
+                writes.append(write)
         self._learn_parents(table, [w.row for w in writes])
         ready = []
         for write in writes:
@@ -363,11 +391,56 @@ class _Merger:
                 ready.append(write)
         self._write(table, ready)
 
-    def _check_required(self, path: Path, table: str, row: tuple[Any, ...], line: int) -> None:
-        for i in self.required[table]:
-            if row[i] is None:
-                column = self.shapes[table].columns[i]
-                raise BundleError(path, f"{table} {row[0]}: {column} must not be empty", line)
+    def _current(
+        self, table: str, row_id: str, local: dict[str, tuple[Any, ...]]
+    ) -> tuple[Any, ...] | None:
+        waiting = self.pending.get((table, row_id))
+        return waiting.row if waiting is not None else local.get(row_id)
+
+    def _check_values(self, path: Path, table: str, rows: list[tuple[int, tuple[Any, ...]]]):
+        """Refuse the sync at the first value of `rows` its column can't hold."""
+        problem = self.rules[table].first_problem([row for _, row in rows])
+        if problem is not None:
+            index, column, reason = problem
+            line, row = rows[index]
+            raise BundleValueError(path, table, column, row[0], reason, line)
+
+    def _merge_one(
+        self,
+        path: Path,
+        report: FileReport,
+        shape: RowShape,
+        local: dict[str, tuple[Any, ...]],
+        line: int,
+        row: tuple[Any, ...],
+    ) -> _Write | None:
+        """Merge one row; returns the write it needs, None when it needs none (or waits)."""
+        table, row_id = shape.table, row[0]
+        tally = report.tallies[table]
+        waiting = self.pending.get((table, row_id))
+        current = waiting.row if waiting is not None else local.get(row_id)
+        if current == row:
+            tally.unchanged += 1
+            return None
+        try:
+            merged, conflicts = merge_row(shape, current, row)
+        except MergeError as exc:
+            raise BundleError(path, f"{table} {row_id}: {exc}", line) from None
+        report.conflicts.extend(conflicts)
+        if shape.append_only and current is not None:
+            changed = fact_rewrites(shape, current, row)
+            if changed:
+                label = row_label(shape, current)
+                report.kept_facts.append(KeptFact(table, row_id, label, tuple(changed)))
+        if merged == current:
+            tally.unchanged += 1
+            return None
+        if waiting is not None:
+            waiting.row = merged
+            if report not in waiting.reports:
+                waiting.reports.append(report)
+            return None
+        return _Write(merged, current is None, [report])
 
     def _learn_parents(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         """Look up, in one query per parent table, which parents of `rows` are stored."""

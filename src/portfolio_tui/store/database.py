@@ -1,16 +1,22 @@
-"""Opening a portfolio file: creation (mode 0600), pragmas, numbered migrations, backups."""
+"""Opening a portfolio file: creation (mode 0600), pragmas, numbered migrations, backups.
+
+What SQLite reports about the file itself (busy, read-only file or folder, full disk, not a
+database, damaged) becomes a one-line `DatabaseError` naming that cause (`operational_error`),
+for every transaction and raw connection this module hands out. Backups are created 0600 and
+exclusively, before the first byte is copied into them."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Session, SQLModel
 
@@ -66,8 +72,116 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 def _touch_private(path: Path) -> None:
     if not path.parent.is_dir():
         raise DatabaseError(f"{path}: the folder {path.parent} does not exist")
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise DatabaseError(f"{path}: can't create the database file ({exc.strerror})") from None
     os.close(fd)
+
+
+# --- what SQLite says about the file, in one line ---------------------------------------------
+
+_BUSY, _LOCKED, _READONLY, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 13, 14, 26
+_IOERR, _PERM = 10, 3
+_READONLY_DIRECTORY = 1544  # SQLITE_READONLY_DIRECTORY: can't create the journal beside it
+_BY_MESSAGE = (
+    ("database is locked", _BUSY),
+    ("database table is locked", _LOCKED),
+    ("readonly database", _READONLY),
+    ("disk is full", _FULL),
+    ("unable to open", _CANTOPEN),
+    ("file is not a database", _NOTADB),
+    ("malformed", _CORRUPT),
+    ("disk i/o error", _IOERR),
+)
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code
+    text = str(exc).lower()
+    return next((number for words, number in _BY_MESSAGE if words in text), None)
+
+
+def _folder_writable(folder: Path) -> bool:
+    effective = os.access in os.supports_effective_ids
+    return os.access(folder, os.W_OK | os.X_OK, effective_ids=effective)
+
+
+def operational_error(path: Path, exc: BaseException) -> DatabaseError | None:
+    """The one-line error naming what went wrong with the file at `path`, or None when `exc`
+    is no such error (a bug, to be raised as it is)."""
+    if isinstance(exc, DBAPIError):
+        exc = exc.orig  # type: ignore[assignment]
+    if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
+        return None
+    code = _error_code(exc)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    folder = path.parent
+    if primary in (_BUSY, _LOCKED):
+        why = "the portfolio is busy (another portfolio command is writing); try again"
+    elif code == _READONLY_DIRECTORY or (
+        primary in (_READONLY, _CANTOPEN) and not _folder_writable(folder)
+    ):
+        why = f"the folder {folder} is read-only: the portfolio needs to write beside its file"
+    elif primary == _READONLY:
+        why = "the database file is read-only (check its permissions); nothing written"
+    elif primary == _FULL:
+        why = "the disk is full; nothing written (free some space and try again)"
+    elif primary == _CANTOPEN:
+        why = "can't open the database file (check that it and its folder can be read)"
+    elif primary == _NOTADB:
+        why = "not a portfolio database (not an SQLite file)"
+    elif primary == _CORRUPT:
+        why = "the database file is damaged; restore a backup copy (*.bak beside it)"
+    elif primary in (_IOERR, _PERM):
+        why = f"can't read or write the file ({exc})"
+    else:
+        return None
+    return DatabaseError(f"{path}: {why}")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is open. SQLite has rolled back already after some errors (a full
+    disk): a second ROLLBACK would only hide the first error behind "no transaction"."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):  # gone either way; the error that brought us here counts
+            conn.execute("ROLLBACK")
+
+
+# --- backups ------------------------------------------------------------------------------------
+
+
+def create_private_file(target: Path) -> Path:
+    """A new empty file at `target`, or beside it when that name is taken (`NAME-2.bak`, ...),
+    created exclusively and 0600 from its first byte, never through a symlink."""
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW
+    candidate = target
+    for number in range(2, 1000):
+        try:
+            os.close(os.open(candidate, flags, 0o600))
+            return candidate
+        except FileExistsError:
+            candidate = target.with_name(f"{target.stem}-{number}{target.suffix}")
+    raise DatabaseError(f"{target}: too many backups of that name; remove some")
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy of `source` in a new private file at `target` (or beside it)."""
+    made = create_private_file(target)
+    try:
+        copy = sqlite3.connect(made)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    except BaseException:
+        made.unlink(missing_ok=True)
+        raise
+    return made
 
 
 def migrate(path: Path) -> Path | None:
@@ -77,7 +191,8 @@ def migrate(path: Path) -> Path | None:
     try:
         conn = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{path}: can't open the database ({exc})") from exc
+        error = operational_error(path, exc)
+        raise error or DatabaseError(f"{path}: can't open the database ({exc})") from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -91,11 +206,7 @@ def migrate(path: Path) -> Path | None:
         backup = None
         if has_tables:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            backup = paths.backup_path(path, f"v{version}", stamp)
-            with sqlite3.connect(backup) as copy:
-                conn.backup(copy)
-            copy.close()
-            os.chmod(backup, 0o600)
+            backup = copy_database(conn, paths.backup_path(path, f"v{version}", stamp))
         for number in range(version + 1, SCHEMA_VERSION + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -103,11 +214,12 @@ def migrate(path: Path) -> Path | None:
                 conn.execute(f"PRAGMA user_version={number}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return backup
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path}: not a portfolio database ({exc})") from exc
+    except sqlite3.Error as exc:
+        error = operational_error(path, exc)
+        raise error or DatabaseError(f"{path}: can't use the database ({exc})") from None
     finally:
         conn.close()
 
@@ -136,25 +248,36 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+            except BaseException as exc:
+                with suppress(SQLAlchemyError, sqlite3.Error):  # rolled back already (full disk)
+                    session.rollback()
+                error = operational_error(self.path, exc)
+                if error is None:
+                    raise
+                raise error from None
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """The DB-API connection, for reads that must not pay ORM costs."""
-        conn = self.engine.raw_connection()
+        try:
+            conn = self.engine.raw_connection()
+        except DBAPIError as exc:
+            raise operational_error(self.path, exc) or exc from None
         try:
             yield conn.driver_connection  # type: ignore[misc]
+        except sqlite3.Error as exc:
+            error = operational_error(self.path, exc)
+            if error is None:
+                raise
+            raise error from None
         finally:
             conn.close()
 
     def backup_to(self, target: Path) -> Path:
-        with self.raw() as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
-        dst.close()
-        os.chmod(target, 0o600)
-        return target
+        """A copy of the committed database in a new private file at `target` (or beside
+        it, when that name is taken); returns where it went."""
+        with self.raw() as source:
+            return copy_database(source, target)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers.laptops import SYNCED, SharedTime, live_ids, open_laptop, row_of, synced_dump
+from helpers.laptops import SharedTime, live_ids, open_laptop, row_of, synced_dump
 from portfolio_tui.errors import NotFound, UserError
 from portfolio_tui.formats.bundle import BundleError, BundleHeader, write_bundle
 from portfolio_tui.service import Portfolio
+from portfolio_tui.store.sync_queries import TABLES
 
 from conftest import FIXED_NOW, db_dump
 
@@ -73,13 +74,13 @@ def test_export_writes_a_header_and_every_row(portfolio: Portfolio, tmp_path: Pa
     assert datetime.fromisoformat(header["exported_at"]) == FIXED_NOW
     assert header["since"] is None
     with portfolio.db.raw() as conn:
-        stored = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in SYNCED}
+        stored = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     assert header["counts"] == stored == summary.counts
     assert summary.rows == len(rows) == trailer["rows"]
     assert summary.size == summary.path.stat().st_size
     # Parents come first: accounts, contacts, products, then the rest.
     order = [r["table"] for r in rows]
-    assert order == sorted(order, key=SYNCED.index)
+    assert order == sorted(order, key=TABLES.index)
     assert {r["table"] for r in rows} == {t for t, n in stored.items() if n}
 
 
@@ -477,7 +478,8 @@ def test_errors_name_the_line_of_a_bad_row(laptops, time) -> None:
     a.routine.add_account("Deux")
     path = a.bundles.export_bundle(a.path.with_name("x.pfbundle")).path
     _rewrite(path, _replace_row("account", "name", None))
-    with pytest.raises(BundleError, match=r"x\.pfbundle:2: account .*: name must not be empty"):
+    named = r"x\.pfbundle: account\.name of [0-9a-f-]{36}: must not be empty \(line 2\)"
+    with pytest.raises(BundleError, match=named):
         b.bundles.sync([path])
 
 
@@ -550,14 +552,16 @@ def test_a_forged_bundle_with_a_dangling_reference_does_not_crash(tmp_path, time
             stored = [r[1] for r in conn.execute("PRAGMA table_info(sale)")]
         assert sorted(stored) == sorted(columns["sale"])
         stamp = "2026-11-20 10:00:00.000000"
-        row = ["s1", stamp, stamp, "zzzz", None, "{}", "nowhere", "2026-11-20", 100, None, None]
+        sale = "5a1e0000-0000-4000-8000-000000000001"
+        nowhere = "0b0d1e55-0000-4000-8000-00000000000f"
+        row = [sale, stamp, stamp, "zzzz", None, "{}", nowhere, "2026-11-20", 100, None, None]
         row += [None, None]
         header = BundleHeader("zzzz", datetime.now(UTC).isoformat(), None, 1, columns, {"sale": 1})
         path = tmp_path / "forged.pfbundle"
         write_bundle(path, header, [("sale", [row])])
         report = b.bundles.sync([path])
         [orphan] = report.files[0].orphans
-        assert (orphan.table, orphan.row_id, orphan.parent_id) == ("sale", "s1", "nowhere")
+        assert (orphan.table, orphan.row_id, orphan.parent_id) == ("sale", sale, nowhere)
         assert not report.changed
 
 
