@@ -41,6 +41,7 @@ from portfolio_tui.domain.merge import (
 from portfolio_tui.errors import UserError
 from portfolio_tui.formats import bundle as bundle_format
 from portfolio_tui.formats.bundle import BundleError, BundleHeader, BundleReader, BundleValueError
+from portfolio_tui.formats.sources import MIB, regular_file
 from portfolio_tui.service.core import Core
 from portfolio_tui.store import sync_queries as sq
 from portfolio_tui.store.models import APPEND_ONLY
@@ -48,6 +49,7 @@ from portfolio_tui.store.models import APPEND_ONLY
 Progress = Callable[[int, int], None]  # (rows merged so far, rows in all the bundles)
 BUNDLE_SUFFIX = bundle_format.SUFFIX  # for the faces, which don't import exchange/
 BATCH_ROWS = 2000
+MAX_BUNDLE_BYTES = 1024 * MIB  # a full bundle of the reference portfolio is ~57 MB
 
 
 @dataclass(frozen=True)
@@ -187,10 +189,7 @@ class SyncCases:
 
         Writes nothing. Raises BundleError naming the file when sync would refuse it."""
         path = Path(path)
-        try:
-            reader = BundleReader(path)
-        except OSError as exc:
-            raise BundleError(path, exc.strerror or str(exc)) from None
+        reader = _open_bundle(path)
         header = reader.verify()
         now = self.core.now().astimezone(UTC).replace(tzinfo=None)
         with self.core.db.raw() as conn:
@@ -208,7 +207,7 @@ class SyncCases:
 
         Every file is read and checked first: a bad one raises BundleError and nothing is
         written. A backup is taken before the writes are committed."""
-        readers = [BundleReader(Path(p)) for p in bundles]
+        readers = [_open_bundle(Path(p)) for p in bundles]
         for reader in readers:
             reader.verify()
         reports = [
@@ -498,3 +497,13 @@ class _Merger:
                 for report in write.reports:
                     report.orphans.append(Orphan(table, row_id, label, column, parent, parent_id))
         self.pending.clear()
+
+
+def _open_bundle(path: Path) -> BundleReader:
+    """A regular file of a sane size, read whole: a FIFO, a device or a folder is refused
+    before a byte is read (a FIFO would hang, /dev/zero would read until memory runs out)."""
+    regular_file(path, MAX_BUNDLE_BYTES)
+    try:
+        return BundleReader(path)
+    except OSError as exc:
+        raise BundleError(path, exc.strerror or str(exc)) from None
