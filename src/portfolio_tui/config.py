@@ -139,6 +139,34 @@ def write_default_settings(path: Path) -> None:
         ) from None
 
 
+_THEME_LINE = re.compile(r"^theme\s*=.*$", re.MULTILINE)
+_FIRST_TABLE = re.compile(r"^\[", re.MULTILINE)
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Remember `theme` in the settings file: its top-level `theme` line is replaced (or added
+    before the first table); the rest of the file, comments included, is kept as it is. A
+    missing file is written with every default and this theme."""
+    if not path.exists():
+        write_default_settings(path)
+    text = path.read_text(encoding="utf-8-sig")
+    line = f"theme = {_string(theme)}"
+    first_table = _FIRST_TABLE.search(text)
+    top_end = first_table.start() if first_table else len(text)
+    found = _THEME_LINE.search(text, 0, top_end)
+    if found:
+        text = text[: found.start()] + line + text[found.end() :]
+    else:
+        text = text[:top_end].rstrip("\n") + f"\n{line}\n\n" + text[top_end:]
+    settings_from_dict(tomllib.loads(text), source=str(path))  # never write a broken file
+    try:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise SettingsError(
+            f"can't write the file: {error.strerror or error}", source=str(path)
+        ) from None
+
+
 def settings_toml(settings: Settings) -> str:
     """`settings` as commented TOML text that `load_settings` reads back to the same value."""
     lines = [*_comment(None, None), ""]

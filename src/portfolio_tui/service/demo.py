@@ -15,6 +15,15 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from portfolio_tui.i18n import N_, gettext
+from portfolio_tui.service.demo_deals import (
+    DEAL_COLUMNS,
+    DEAL_STAGE_COLUMNS,
+    NEXT_ACTION_COLUMNS,
+    DealRows,
+    DemoDeals,
+)
+
 ACTIVITIES = (
     "Boulangerie", "Transports", "Atelier", "Imprimerie", "Garage", "Menuiserie", "Clinique",
     "Laboratoire", "Pharmacie", "Hôtel", "Brasserie", "Cabinet", "Bureau d'études", "Chaudronnerie",
@@ -64,27 +73,33 @@ PRODUCTS = {
     "Pièces détachées": ("Kit de fusion", "Tambour", "Carte mère"),
 }
 TAGS = ("fidèle", "salon-2025", "appel-d-offres", "multi-sites", "export", "public", "vip")
+# The demo's text, in English, written in the language current when it is generated: the
+# French catalogue holds the French a rep reads (docs/glossary.md).
 SUMMARIES = {
     "call": (
-        "Point sur les besoins du trimestre", "Relance devis", "Appel de courtoisie",
-        "Suivi de la dernière livraison", "Présentation de la nouvelle gamme",
+        N_("Review of the quarter's needs"), N_("Chasing the quote"), N_("Courtesy call"),
+        N_("Follow-up on the last delivery"), N_("Presenting the new range"),
     ),
-    "meeting": ("Revue annuelle du compte", "Démonstration produit", "Négociation contrat"),
-    "email": ("Envoi du devis", "Envoi de la documentation", "Confirmation de commande"),
-    "visit": ("Visite du site", "Audit de l'installation", "Passage en agence"),
-    "note": ("Changement d'interlocuteur", "Budget voté pour l'an prochain"),
+    "meeting": (N_("Annual account review"), N_("Product demo"), N_("Contract negotiation")),
+    "email": (N_("Quote sent"), N_("Documentation sent"), N_("Order confirmation")),
+    "visit": (N_("Site visit"), N_("Installation audit"), N_("Drop-in at the branch")),
+    "note": (N_("New contact person"), N_("Budget approved for next year")),
 }  # fmt: skip
-OUTCOMES = ("Intéressé", "À rappeler", "Devis demandé", "Pas de besoin", "Commande passée", None)
+OUTCOMES = (
+    N_("Interested"), N_("Call back"), N_("Quote requested"), N_("No need"), N_("Order placed"),
+    None,
+)  # fmt: skip
 FOLLOW_UP_TITLES = (
-    "Rappeler pour le devis", "Envoyer la proposition", "Faire le point trimestriel",
-    "Relancer la commande", "Proposer une démonstration", "Prendre rendez-vous",
+    N_("Call back about the quote"), N_("Send the proposal"), N_("Quarterly check-in"),
+    N_("Chase the order"), N_("Offer a demo"), N_("Book a meeting"),
 )  # fmt: skip
 # Relative weight of each month in a year's sales: quiet August, busy before summer and year-end.
 SEASON = (0.8, 0.9, 1.1, 1.0, 1.0, 1.2, 0.9, 0.4, 1.1, 1.1, 1.2, 1.3)
 PROSPECT_STAGES = ("suspect", "cold", "warm", "hot")
 EVERY_STAGE = ("client", "hot", "warm", "cold", "suspect", "lost")
 TABLES_CHILDREN_FIRST = (
-    "stagechange", "followup", "interaction", "sale", "product", "contact", "account",
+    "dealstagechange", "stagechange", "followup", "interaction", "sale", "deal", "product",
+    "contact", "account",
 )  # fmt: skip
 FUNNEL = ("suspect", "cold", "warm", "hot", "client")
 
@@ -127,6 +142,7 @@ class DemoData:
     interactions: list[tuple] = field(default_factory=list)
     follow_ups: list[tuple] = field(default_factory=list)
     stage_changes: list[tuple] = field(default_factory=list)
+    deals: DealRows = field(default_factory=DealRows)
 
     def tables(self) -> Iterator[tuple[str, tuple[str, ...], list[tuple]]]:
         yield "account", ACCOUNT_COLUMNS, self.accounts
@@ -136,6 +152,14 @@ class DemoData:
         yield "interaction", INTERACTION_COLUMNS, self.interactions
         yield "followup", FOLLOW_UP_COLUMNS, self.follow_ups
         yield "stagechange", STAGE_COLUMNS, self.stage_changes
+        yield "deal", DEAL_COLUMNS, self.deals.deals
+        yield "dealstagechange", DEAL_STAGE_COLUMNS, self.deals.moves
+        yield "followup", NEXT_ACTION_COLUMNS, self.deals.next_actions
+
+
+def _translated(text: str | None) -> str | None:
+    """`text` in the current language; None (no outcome) stays None."""
+    return None if text is None else gettext(text)
 
 
 def _ascii(text: str) -> str:
@@ -151,6 +175,7 @@ class _Generator:
         self.device_id = device_id
         self.data = DemoData()
         self.names: set[str] = set()
+        self.deals = DemoDeals(seed, today, self.stamp, device_id, PRODUCTS)
 
     def new_id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -198,7 +223,6 @@ class _Generator:
         rng = self.rng
         catalogue = self.products()
         start = self.today - relativedelta(years=self.years)
-        span_days = (self.today - start).days
         clients: list[str] = []
         for i in range(n_accounts):
             account_id = self.new_id()
@@ -236,34 +260,45 @@ class _Generator:
                 )
             )  # fmt: skip
             contacts = self.contacts(account_id, name)
-            # Clients buy from a start day to the end (lost ones stop early); prospects never.
             if stage in ("client", "lost"):
                 clients.append(account_id)
-                first = start + timedelta(days=int(rng.random() ** 2 * span_days * 0.9))
-                if stage == "lost":
-                    last = first + timedelta(
-                        days=rng.randint(60, max(61, (self.today - first).days - 200))
-                    )
-                    last = min(last, self.today - timedelta(days=200))
-                    last = max(last, first)
-                else:
-                    last = self.today
-                self.stage_history(
-                    account_id, stage, first - timedelta(days=rng.randint(20, 200)), last
-                )
-                self.sales(account_id, weight, first, last, catalogue, sales_per_client_year)
-                busy_until = last
-            else:
-                self.stage_history(
-                    account_id, stage, self.today - timedelta(days=rng.randint(5, 400)), None
-                )
-                busy_until = self.today
+            first, busy_until = self.history_and_sales(
+                account_id, stage, weight, catalogue, sales_per_client_year, start
+            )
             self.interactions(account_id, contacts, stage, busy_until, weight)
             self.follow_ups(account_id, contacts, stage, i)
+            self.deals.for_account(account_id, stage, first, busy_until)
             if (i + 1) % chunk == 0:
-                yield self.data
+                yield self._with_deals()
                 self.data = DemoData()
-        yield self.data
+        yield self._with_deals()
+
+    def history_and_sales(
+        self, account_id: str, stage: str, weight: float, catalogue, per_year: float, start: date
+    ) -> tuple[date, date]:
+        """The account's stage history and sales; returns when it was worked (first, last).
+        Clients buy from a start day to the end (lost ones stop early); prospects never."""
+        rng = self.rng
+        if stage not in ("client", "lost"):
+            self.stage_history(
+                account_id, stage, self.today - timedelta(days=rng.randint(5, 400)), None
+            )
+            return self.today - timedelta(days=400), self.today
+        span_days = (self.today - start).days
+        first = start + timedelta(days=int(rng.random() ** 2 * span_days * 0.9))
+        if stage == "lost":
+            last = first + timedelta(days=rng.randint(60, max(61, (self.today - first).days - 200)))
+            last = min(last, self.today - timedelta(days=200))
+            last = max(last, first)
+        else:
+            last = self.today
+        self.stage_history(account_id, stage, first - timedelta(days=rng.randint(20, 200)), last)
+        self.sales(account_id, weight, first, last, catalogue, per_year)
+        return first, last
+
+    def _with_deals(self) -> DemoData:
+        self.data.deals = self.deals.take()
+        return self.data
 
     def contacts(self, account_id: str, company: str) -> list[str]:
         rng = self.rng
@@ -341,7 +376,7 @@ class _Generator:
                 (
                     *self.meta(), account_id, rng.choice(contacts) if contacts else None, kind,
                     self.at(day), rng.choice((5, 10, 15, 30, 60)) if kind != "note" else None,
-                    rng.choice(SUMMARIES[kind]), rng.choice(OUTCOMES),
+                    gettext(rng.choice(SUMMARIES[kind])), _translated(rng.choice(OUTCOMES)),
                 )
             )  # fmt: skip
 
@@ -356,7 +391,8 @@ class _Generator:
         self.data.follow_ups.append(
             (
                 *self.meta(), account_id, rng.choice(contacts) if contacts else None,
-                rng.choice(FOLLOW_UP_TITLES), day.isoformat(), due_at, None, None, recurrence,
+                gettext(rng.choice(FOLLOW_UP_TITLES)), day.isoformat(), due_at, None, None,
+                recurrence,
             )
         )  # fmt: skip
 
