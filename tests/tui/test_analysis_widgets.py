@@ -11,11 +11,11 @@ from textual.app import App, ComposeResult
 
 from portfolio_tui.domain.rfm import RfmScore, segment_for
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.tui.refresher import Refresher
-from portfolio_tui.tui.widgets.amounts import short_money, whole_money
+from portfolio_tui.tui.screens.refresher import Refresher
+from portfolio_tui.tui.text import short_money, whole_money
+from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.pareto import pareto_points, pareto_text
 from portfolio_tui.tui.widgets.rf_grid import rf_counts, rf_grid_table, segment_legend
-from portfolio_tui.tui.widgets.theme_colours import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 EUR = Settings()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from routine_helpers import SIZE, build_app, press, settle, today_screen, type_text
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -260,6 +261,56 @@ async def test_unexpected_error_is_logged_and_notified_and_the_app_goes_on(demo_
         assert today_screen(app).query_one(AgendaTable).row_count == rows_before
         await press(pilot, "2")
         assert isinstance(app.screen, PortfolioScreen)
+
+
+async def test_a_failed_worker_of_the_app_itself_is_logged_and_notified(empty_db_path):
+    """Key 3 with no account opened yet: the app's worker looking for the account to show
+    fails on a damaged database; it is reported as a screen's worker would be."""
+    app = build_app(empty_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        conn = sqlite3.connect(empty_db_path)
+        conn.execute("DROP TABLE account")
+        conn.commit()
+        conn.close()
+        await press(pilot, "3")
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and str(paths.log_file()) in errors[-1].message
+        log = paths.log_file().read_text(encoding="utf-8")
+        assert "worker _open_best_account" in log and "no such table: account" in log
+        assert app.is_running
+        assert isinstance(app.screen, TodayScreen)
+
+
+async def test_a_crash_ends_the_app_and_keeps_its_traceback_in_the_log(demo_db_path):
+    """A bug no handler catches ends the app, as Textual does; its traceback is kept."""
+
+    def broken_handler() -> None:
+        raise ZeroDivisionError("a bug in a handler")
+
+    app = build_app(demo_db_path)
+    with pytest.raises(ZeroDivisionError):
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.call_later(broken_handler)
+            await pilot.pause()
+    assert app.return_code == 1
+    assert app.save_crash_log() == paths.log_file()
+    log = paths.log_file().read_text(encoding="utf-8")
+    assert " unhandled\n" in log
+    assert "Traceback" in log and "ZeroDivisionError: a bug in a handler" in log
+    assert "broken_handler" in log
+    assert app.save_crash_log() is None  # kept once
+
+
+async def test_a_clean_exit_logs_nothing(demo_db_path):
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "q")
+    assert app.return_code == 0
+    assert app.save_crash_log() is None
+    assert not paths.log_file().exists()
 
 
 async def test_undo_with_nothing_to_undo_says_so(demo_db_path):

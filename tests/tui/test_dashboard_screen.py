@@ -10,7 +10,7 @@ from textual.widgets import LoadingIndicator
 
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
-from portfolio_tui.tui.widgets.amounts import whole_money
+from portfolio_tui.tui.text import whole_money
 from portfolio_tui.tui.widgets.rf_grid import rf_counts
 
 from conftest import db_dump, open_portfolio

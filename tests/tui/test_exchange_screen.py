@@ -14,7 +14,7 @@ from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
 
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.exchange import EXPORT_NAMES, ExchangeScreen
-from portfolio_tui.tui.widgets.path_suggester import complete_path
+from portfolio_tui.tui.suggesters import complete_path
 
 from conftest import FIXTURES
 
@@ -140,6 +140,27 @@ async def test_exports_to_a_folder(demo_db_path, tmp_path):
         await pilot.click("#export-ics")
         await wait_idle(pilot)
         assert "missing: no such folder" in report_text(screen)
+
+
+async def test_every_export_button_exports(demo_db_path, tmp_path):
+    """Each button writes its file (the vCard folder one was once shadowed by a helper)."""
+    written = {
+        "#export-csv": EXPORT_NAMES["accounts"],
+        "#export-vcf": EXPORT_NAMES["vcf"],
+        "#export-vdir": EXPORT_NAMES["vdir"],
+        "#export-ics": EXPORT_NAMES["ics"],
+    }
+    app = analysis_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_exchange(pilot)
+        screen.query_one("#export-dir", Input).value = str(tmp_path)
+        for button, name in written.items():
+            screen.query_one(button, Button).press()
+            await wait_idle(pilot)
+            assert (tmp_path / name).exists(), button
+        screen.query_one("#export-bundle", Button).press()
+        await wait_idle(pilot)
+        assert "Sync bundle written to" in report_text(screen)
 
 
 async def test_keys_have_ids_and_reach_the_palette(demo_db_path):

@@ -15,16 +15,17 @@ from pathlib import Path
 from analysis_helpers import SIZE, analysis_app, keys, rows_of, wait_idle
 from textual.widgets import Input, ProgressBar, Static
 
+from portfolio_tui.store import sync_queries
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.help import screen_keys
 from portfolio_tui.tui.screens.exchange import ExchangeScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
-from portfolio_tui.tui.sync_view import BundlesSuggester, bundle_paths, size_text
+from portfolio_tui.tui.screens.sync_view import BundlesSuggester, bundle_paths, size_text
 
 from conftest import FIXED_NOW, PARIS, db_dump, open_portfolio
 
 LATER = FIXED_NOW + timedelta(hours=1)
-SYNCED = ("account", "contact", "product", "interaction", "followup", "sale", "stagechange")
+SYNCED = sync_queries.TABLES  # every table a bundle carries, as the store lists them
 
 
 def report_text(screen: ExchangeScreen) -> str:

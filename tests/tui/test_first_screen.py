@@ -13,6 +13,7 @@ from textual.app import App, ComposeResult
 
 from portfolio_tui.errors import DatabaseError
 from portfolio_tui.service.views import Agenda, AgendaItem
+from portfolio_tui.tui.screens.base import LoadingScreen
 from portfolio_tui.tui.widgets.agenda_table import EMPTY, AgendaTable, GroupHeading, row_key
 
 TODAY = date(2026, 11, 23)
@@ -43,6 +44,19 @@ async def test_today_loads_once_at_start_up_and_again_when_shown_again(demo_db_p
         assert today.loads == 1  # mount and Textual's two resumes made one load
         assert today.agenda is not None and today.table.row_count > 0
         await press(pilot, "2")
+        await press(pilot, "1")
+        assert today_screen(app).loads == 2
+
+
+async def test_every_data_screen_loads_once_when_first_shown(demo_db_path):
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in "2345":
+            await press(pilot, key)
+            screen = app.screen
+            assert isinstance(screen, LoadingScreen) and screen.loaded, key
+            assert screen.loads == 1, f"{type(screen).__name__} loaded {screen.loads} times"
         await press(pilot, "1")
         assert today_screen(app).loads == 2
 

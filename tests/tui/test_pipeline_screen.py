@@ -12,7 +12,7 @@ from portfolio_tui.domain.stages import PROSPECT_STAGES
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.pipeline import BOARD, PipelineScreen, access_dots
-from portfolio_tui.tui.widgets.amounts import short_money
+from portfolio_tui.tui.text import short_money
 
 from conftest import db_dump, open_portfolio
 

@@ -12,9 +12,15 @@ from textual.widgets import Input
 
 from portfolio_tui.domain.rfm import SEGMENTS
 from portfolio_tui.service.views import PortfolioRow
-from portfolio_tui.tui.portfolio_filter import STAGES, Filters, PortfolioView, cycle, sort_rows
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
+from portfolio_tui.tui.screens.portfolio_filter import (
+    STAGES,
+    Filters,
+    PortfolioView,
+    cycle,
+    sort_rows,
+)
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
 
 from conftest import db_dump, open_portfolio

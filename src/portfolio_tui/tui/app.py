@@ -3,35 +3,44 @@
 The service (`app.portfolio`) is opened on first use, by the first screen's loading worker:
 importing it (SQLAlchemy, SQLModel) takes ~0.4 s that the first frame does not wait for.
 
-Screen protocol: a mode screen has `refresh_data()`, a thread worker that (re)loads its data
-and touches the UI only through `app.call_from_thread` or `post_message`; it is called on
-mount and on resume, and by the app after an undo and after a modal form saved something.
+Every mode screen is a `screens.base.ModeScreen` (the loading protocol is there); the app
+calls `refresh_data()` on the one shown after an undo and after a modal form saved something.
 `app.open_account(id)` shows the Account screen for that account.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
+from textual.worker import Worker
 
 from portfolio_tui import paths
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.errors import USER_ERRORS
-from portfolio_tui.tui.commands import AccountSearch, PortfolioCommands
-from portfolio_tui.tui.failures import ReportingWorkerManager, log_failure, report
+from portfolio_tui.i18n import N_, _, resolve_language, set_language
+from portfolio_tui.tui.bindings import translate_bindings
+from portfolio_tui.tui.commands import AccountSearch, PortfolioCommands, system_commands
+from portfolio_tui.tui.failures import (
+    crash_console,
+    report,
+    report_failed_worker,
+    save_crash_log,
+)
 from portfolio_tui.tui.modals.form import FormModal
 from portfolio_tui.tui.modals.help import HelpScreen, screen_keys
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
+from portfolio_tui.tui.screens.base import ModeScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
@@ -40,15 +49,15 @@ from portfolio_tui.tui.screens.today import TodayScreen
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
 
-SCREENS_GROUP = Binding.Group("Screens", compact=True)
+SCREENS_GROUP = Binding.Group(N_("Screens"), compact=True)
 # (mode, key, title), in key order.
 SCREEN_SWITCHES: list[tuple[str, str, str]] = [
-    ("today", "1", "Today"),
-    ("portfolio", "2", "Portfolio"),
-    ("account", "3", "Account"),
-    ("pipeline", "4", "Pipeline"),
-    ("dashboard", "5", "Dashboard"),
-    ("exchange", "6", "Import/Export"),
+    ("today", "1", N_("Today")),
+    ("portfolio", "2", N_("Portfolio")),
+    ("account", "3", N_("Account")),
+    ("pipeline", "4", N_("Pipeline")),
+    ("dashboard", "5", N_("Dashboard")),
+    ("exchange", "6", N_("Import/Export")),
 ]
 
 
@@ -65,7 +74,7 @@ DARK_THEME = "textual-dark"
 
 
 class PortfolioApp(App[int]):
-    TITLE = "Portfolio"
+    TITLE = N_("Portfolio")
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "today": TodayScreen,
@@ -83,14 +92,14 @@ class PortfolioApp(App[int]):
             Binding(key, f"show_screen('{mode}')", title, id=f"app.{mode}", group=SCREENS_GROUP)
             for mode, key, title in SCREEN_SWITCHES
         ),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
-        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+z", "undo", N_("Undo"), id="app.undo"),
+        Binding("question_mark", "help", N_("Help"), id="app.help"),
         # Not in the key list of the footer: Textual's Footer shows it on its right edge.
         Binding(
-            "ctrl+p", "command_palette", "Palette", id="app.palette", priority=True, show=False
+            "ctrl+p", "command_palette", N_("Palette"), id="app.palette", priority=True, show=False
         ),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+t", "toggle_theme", N_("Theme"), id="app.theme"),
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
     ]
 
     def __init__(
@@ -100,7 +109,8 @@ class PortfolioApp(App[int]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
-        self._workers = ReportingWorkerManager(self)
+        translate_bindings(self)
+        self.error_console = crash_console()  # Textual prints a crash's traceback on it
         self._open_portfolio = open_portfolio
         self._portfolio: Portfolio | None = None
         self._portfolio_lock = threading.Lock()
@@ -108,9 +118,13 @@ class PortfolioApp(App[int]):
         self.settings = settings
         self.clock = clock  # None: the system clock
         self.current_account_id: str | None = None
+        self._undos_asked = 0  # ctrl+z pressed and not yet undone: each undoes one step
+        self._undoing = False
         self._theme_problem: str | None = None
         if self.get_theme(settings.theme) is None:
-            self._theme_problem = f"theme: no theme named {settings.theme!r}; using {DARK_THEME}"
+            self._theme_problem = _("theme: no theme named {theme}; using {fallback}").format(
+                theme=repr(settings.theme), fallback=DARK_THEME
+            )
             self.theme = DARK_THEME
         else:
             self.theme = settings.theme
@@ -162,25 +176,41 @@ class PortfolioApp(App[int]):
     def _open_best_account(self) -> None:
         account_id = best_account(self.portfolio)
         if account_id is None:
-            self.call_from_thread(self.notify, "No account yet.")
+            self.call_from_thread(self.notify, _("No account yet."))
             return
         self.call_from_thread(self.open_account, account_id)
 
     def open_account(self, account_id: str) -> None:
         """Show the Account screen for `account_id`."""
         self.current_account_id = account_id
-        if self.current_mode == "account":
-            self.screen_stack[0].refresh_data()  # type: ignore[attr-defined]
+        shown = self.screen_stack[0]  # the mode's screen, under any modal
+        if self.current_mode == "account" and isinstance(shown, ModeScreen):
+            shown.refresh_data()
         else:
             self.switch_mode("account")
 
     def action_pick_account(self) -> None:
-        self.push_screen(CommandPalette(providers=[AccountSearch], placeholder="Open account…"))
+        self.push_screen(CommandPalette(providers=[AccountSearch], placeholder=_("Open account…")))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its placeholder in the rep's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands (Theme, Quit, Screenshot…) in the rep's language; Keys is `?`."""
+        return system_commands(super().get_system_commands(screen), self.action_help)
 
     def action_help(self) -> None:
         own, everywhere = screen_keys(self.screen)
-        title = getattr(self.screen, "TITLE", None) or self.current_mode.title()
-        self.push_screen(HelpScreen(str(title), own, everywhere))
+        title = _(self.screen.TITLE) if self.screen.TITLE else self.current_mode.title()
+        self.push_screen(HelpScreen(title, own, everywhere))
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -198,23 +228,40 @@ class PortfolioApp(App[int]):
         self.push_screen(form, done)
 
     def refresh_screen(self) -> None:
-        refresh = getattr(self.screen, "refresh_data", None)
-        if refresh is not None:
-            refresh()
+        """The data changed: the screen shown (not a modal) shows it fresh."""
+        if isinstance(self.screen, ModeScreen):
+            self.screen.refresh_data()
 
     def action_undo(self) -> None:
-        self._undo()
+        # Quick presses queue up and run one after the other, each undoing one step.
+        self._undos_asked += 1
+        if not self._undoing:
+            self._undoing = True
+            self._undo()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="undo")
+    @work(thread=True, exit_on_error=False, group="undo")
     def _undo(self) -> None:
-        label = self.portfolio.undo()
+        try:
+            label = self.portfolio.undo()
+        except BaseException:
+            self.call_from_thread(self._undo_failed)
+            raise
         self.call_from_thread(self._undone, label)
 
+    def _undo_failed(self) -> None:
+        self._undos_asked, self._undoing = 0, False
+
     def _undone(self, label: str | None) -> None:
+        self._undos_asked -= 1
         if label is None:
-            self.notify("Nothing to undo.")
-            return
-        self.notify(f"Undone: {label}", markup=False)
+            self._undo_failed()
+            self.notify(_("Nothing to undo."))
+        else:
+            self.notify(_("Undone: {label}").format(label=label), markup=False)
+            if self._undos_asked > 0:
+                self._undo()
+            else:
+                self._undoing = False
         self.refresh_screen()
 
     # --- look -----------------------------------------------------------------------------
@@ -227,17 +274,33 @@ class PortfolioApp(App[int]):
         else:
             self.theme = preferred.name if preferred and preferred.dark else DARK_THEME
         self.refresh_screen()
+        self._save_theme(self.theme)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="theme")
+    def _save_theme(self, theme: str) -> None:
+        """Remember the theme in the settings file, for the next start."""
+        from portfolio_tui.config import save_theme
+
+        try:
+            save_theme(paths.config_file(), theme)
+        except USER_ERRORS as error:
+            self.call_from_thread(self.notify, str(error), severity="warning", markup=False)
 
     # --- errors ---------------------------------------------------------------------------
 
     def report_error(self, error: BaseException, context: str = "") -> None:
         report(self, error, context)
 
-    def _handle_exception(self, error: Exception) -> None:
-        # A bug got past every handler and Textual is about to exit: keep its traceback.
-        with suppress(OSError):
-            log_failure(error, "unhandled")
-        super()._handle_exception(error)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
+
+    def save_crash_log(self) -> Path | None:
+        """After the app exited on a bug no handler caught: keep the traceback Textual printed
+        in the log file. Returns the file, or None when there was no such bug."""
+        try:
+            return save_crash_log(self.error_console)
+        except OSError:
+            return None  # the traceback is on stderr all the same
 
 
 def make_app(
@@ -246,13 +309,18 @@ def make_app(
     clock: Callable[[], datetime] | None = None,
     tz: tzinfo | None = None,
     settings: Settings | None = None,
+    language: str | None = None,
 ) -> PortfolioApp:
-    """The app on the database at `db_path`; the CLI and the tests both build it here."""
+    """The app on the database at `db_path`; the CLI and the tests both build it here.
+
+    It speaks `language`, else the settings' `language`, else English (`run` and the CLI pass
+    what `--lang` and the environment chose): set before any screen or key label is built."""
     if settings is None:
         from portfolio_tui.config import load_settings
 
         settings = load_settings(paths.config_file())
     chosen: Settings = settings
+    set_language(resolve_language(chosen.language, language, {}))
 
     def open_portfolio() -> Portfolio:
         from portfolio_tui.service import open_portfolio, system_clock
@@ -262,12 +330,19 @@ def make_app(
     return PortfolioApp(open_portfolio, chosen, clock)
 
 
-def run(db_path: Path) -> int:
-    app = make_app(db_path)
+def run(db_path: Path, language: str | None = None) -> int:
+    """The app on `db_path`, in `language`, else the setting's, else the environment's."""
+    if language is None:
+        from portfolio_tui.config import load_settings
+
+        setting = load_settings(paths.config_file()).language
+        language = resolve_language(setting, None, os.environ)
+    app = make_app(db_path, language=language)
     try:
         app.run()
     finally:
         app.close_portfolio()
+        app.save_crash_log()
     if app.open_error is not None:
         raise app.open_error
     return app.return_code or 0

@@ -3,6 +3,12 @@
 A user error (bad phrase, unknown account, value out of range) is expected: it is shown where
 the user is (inline in a form, or as a warning). Anything else is a bug: the traceback goes to
 the log file and the user gets a notification naming that file, and the app keeps running.
+
+Every worker of the app is started with `exit_on_error=False`; its failure reaches the node
+that started it as a `Worker.StateChanged` event, and the app, the base screen and the base
+form pass that event to `report_failed_worker`. A bug no handler caught makes Textual exit,
+printing the traceback on `App.error_console`: `crash_console()` records it so that
+`save_crash_log()` can keep it in the log file too.
 """
 
 from __future__ import annotations
@@ -10,10 +16,10 @@ from __future__ import annotations
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
 from textual.worker import Worker, WorkerState
-from textual.worker_manager import WorkerManager
 
 from portfolio_tui import paths
 from portfolio_tui.errors import USER_ERRORS
@@ -26,18 +32,23 @@ def is_user_error(error: BaseException) -> bool:
     return isinstance(error, USER_ERRORS)
 
 
-def log_failure(error: BaseException, context: str = "") -> Path:
-    """Append the traceback of `error` to the log file; returns the file's path."""
+def append_to_log(text: str, context: str = "") -> Path:
+    """Append `text` to the log file under a stamped header; returns the file's path."""
     target = paths.log_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-    lines = traceback.format_exception(type(error), error, error.__traceback__)
     with target.open("a", encoding="utf-8") as log:
-        log.write(f"--- {stamp} {context}\n{''.join(lines)}\n")
+        log.write(f"--- {stamp} {context}\n{text}\n")
     return target
 
 
-def report(app: App, error: BaseException, context: str = "") -> None:
+def log_failure(error: BaseException, context: str = "") -> Path:
+    """Append the traceback of `error` to the log file; returns the file's path."""
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    return append_to_log("".join(lines), context)
+
+
+def report(app: App[Any], error: BaseException, context: str = "") -> None:
     """Show `error` to the user; log it first when it is a bug. Call on the UI thread."""
     if is_user_error(error):
         app.notify(str(error), title="Can't do that", severity="warning", markup=False)
@@ -55,13 +66,26 @@ def report(app: App, error: BaseException, context: str = "") -> None:
     )
 
 
-class ReportingWorkerManager(WorkerManager):
-    """Reports the error of every worker that fails without stopping the app
-    (`exit_on_error=False`), whichever screen started it."""
+def report_failed_worker(app: App[Any], event: Worker.StateChanged) -> None:
+    """Report the error of a worker that failed without stopping the app
+    (`exit_on_error=False`). Call from the `on_worker_state_changed` of its node."""
+    worker = event.worker
+    if event.state != WorkerState.ERROR or worker.exit_on_error or worker.error is None:
+        return
+    # A worker still running when the app quits fails to reach it: that is no error.
+    if app.is_running:
+        report(app, worker.error, f"worker {worker.name}")
 
-    def _remove_worker(self, worker: Worker) -> None:
-        super()._remove_worker(worker)
-        failed = worker.state == WorkerState.ERROR and not worker.exit_on_error
-        # A worker still running when the app quits fails to reach it: that is no error.
-        if failed and worker.error is not None and self._app.is_running:
-            report(self._app, worker.error, f"worker {worker.name}")
+
+def crash_console() -> Console:
+    """The console for `App.error_console`: Textual's own (stderr, no markup), recording."""
+    return Console(markup=False, highlight=False, stderr=True, record=True)
+
+
+def save_crash_log(console: Console) -> Path | None:
+    """Append to the log file what Textual printed on `console` (made by `crash_console`)
+    as it exited after a bug no handler caught; None when it printed nothing."""
+    printed = console.export_text(clear=True)
+    if not printed.strip():
+        return None
+    return append_to_log(printed, "unhandled")

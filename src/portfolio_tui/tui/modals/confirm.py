@@ -8,6 +8,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from portfolio_tui.domain.text import visible
+from portfolio_tui.i18n import N_
+from portfolio_tui.tui.bindings import translate_bindings
+
 
 class ConfirmModal(ModalScreen[bool]):
     # CSS, not DEFAULT_CSS: it must win over the app's opaque `Screen` background.
@@ -39,18 +43,20 @@ class ConfirmModal(ModalScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n", "answer(False)", N_("No"), id="confirm.no"),
+        Binding("escape", "answer(False)", N_("Cancel"), id="confirm.cancel"),
     ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
+        translate_bindings(self)
         self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="question")
+            # The question names accounts and titles as typed: never read as markup.
+            yield Label(visible(self.question), id="question", markup=False)
             with Horizontal():
                 yield Button("Yes (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")

@@ -8,7 +8,7 @@ form is dismissed with a one-line summary of what was saved; escape dismisses it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -18,9 +18,22 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
-from portfolio_tui.tui.failures import is_user_error, report
+from portfolio_tui.errors import FutureDate, PastDate
+from portfolio_tui.i18n import N_, _
+from portfolio_tui.tui.bindings import translate_bindings
+from portfolio_tui.tui.context import portfolio_app
+from portfolio_tui.tui.failures import is_user_error, report, report_failed_worker
+from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.date_input import DateInput
+
+if TYPE_CHECKING:  # the service is imported when the app first opens it
+    from portfolio_tui.service import Portfolio
+    from portfolio_tui.tui.app import PortfolioApp
+
+
+SAVE_GROUP = "form-save"
 
 
 class FormError(Exception):
@@ -38,13 +51,26 @@ class FormModal(ModalScreen[str | None]):
     TITLE = "Form"
     CSS_PATH = "forms.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        translate_bindings(self)
         self._saving = False
+        self._typed_at_mount: dict[str, str] = {}  # each field's text once shown
+        # A date refused as past or future, and the flag that allows it: saving the same
+        # values again means the rep confirmed it.
+        self._refused: tuple[dict[str, Any], dict[str, bool]] | None = None
+
+    @property
+    def portfolio_app(self) -> PortfolioApp:
+        return portfolio_app(self.app)
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.portfolio_app.portfolio
 
     # --- to implement ---------------------------------------------------------------------
 
@@ -84,6 +110,17 @@ class FormModal(ModalScreen[str | None]):
             raise FormError(name, field.error or "can't read this date")
         return field.value.strip() or None
 
+    def fill_if_untouched(self, name: str, text: str) -> None:
+        """Put `text` (found by a worker after the form opened) in the field `name`, unless
+        the rep already typed there."""
+        key = f"f-{name}"
+        if self.field_texts().get(key) != self._typed_at_mount.get(key):
+            return
+        field = self.query_one(f"#{key}")
+        if isinstance(field, DateInput | Input):
+            field.value = text
+        self._typed_at_mount[key] = text
+
     def required(self, name: str) -> str:
         value = self.text(name)
         if not value:
@@ -107,10 +144,30 @@ class FormModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-error").display = False
+        self._typed_at_mount = self.field_texts()
+
+    def field_texts(self) -> dict[str, str]:
+        """The text of every input field, by id (what escape would lose)."""
+        # A DateInput's Input has no id of its own: it goes by the DateInput's.
+        return {str(f.id or (f.parent and f.parent.id)): f.value for f in self.query(Input)}
+
+    @property
+    def touched(self) -> bool:
+        """True once the rep changed a field's text since the form was shown."""
+        return self.field_texts() != self._typed_at_mount
 
     def action_cancel(self) -> None:
-        if not self._saving:
+        if self._saving:
+            return
+        if not self.touched:
             self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal(_("Discard what you typed?")), answered)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -125,25 +182,47 @@ class FormModal(ModalScreen[str | None]):
         except FormError as error:
             self.show_error(str(error), error.field)
             return
+        if self._refused is not None and self._refused[0] == values:
+            values = {**values, **self._refused[1]}  # saved again as it was: confirmed
+        self._refused = None
         self._saving = True
         self._save_in_thread(values)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-save")
-    def _save_in_thread(self, values: dict[str, Any]) -> None:
-        try:
-            summary = self.save(values)
-        except Exception as error:
-            self.app.call_from_thread(self._failed, error)
-        else:
-            self.app.call_from_thread(self.dismiss, summary)
+    @work(thread=True, exclusive=True, exit_on_error=False, group=SAVE_GROUP)
+    def _save_in_thread(self, values: dict[str, Any]) -> str | None:
+        return self.save(values)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Dismissed once the save's worker is done, not from inside it: dismissing removes the
+        # form, and with it any worker of the form still finishing (it would be cancelled).
+        worker = event.worker
+        if worker.group != SAVE_GROUP:
+            report_failed_worker(self.app, event)
+        elif event.state == WorkerState.SUCCESS:
+            self.dismiss(worker.result)
+        elif event.state == WorkerState.ERROR and isinstance(worker.error, Exception):
+            self._failed(worker.error)
 
     def _failed(self, error: Exception) -> None:
         self._saving = False
-        if is_user_error(error):
+        if isinstance(error, PastDate | FutureDate):
+            self._ask_to_confirm(error)
+        elif is_user_error(error):
             self.show_error(str(error), getattr(error, "field", None))
         else:
             report(self.app, error, f"saving {type(self).__name__}")
             self.show_error(f"Not saved: unexpected error ({type(error).__name__}); see the log")
+
+    def _ask_to_confirm(self, error: PastDate | FutureDate) -> None:
+        """A date before now (a follow-up) or after now (an interaction): shown with the date
+        understood; saving again unchanged saves it all the same."""
+        try:
+            values = self.collect()
+        except FormError:
+            return
+        allow = "allow_past" if isinstance(error, PastDate) else "allow_future"
+        self._refused = (values, {allow: True})
+        self.show_error(_("{error}. ctrl+s again saves it anyway.").format(error=error))
 
     def show_error(self, message: str, field: str | None = None) -> None:
         box = self.query_one("#form-error", Static)

@@ -1,12 +1,13 @@
 """Every modal form of the routine. Each one saves through one Portfolio call and is dismissed
-with a one-line summary; see `widgets.form.FormModal` for validation, errors and escape."""
+with a one-line summary; see `modals.form.FormModal` for validation, errors and escape."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
@@ -20,9 +21,6 @@ from portfolio_tui.domain.money import cents_to_plain
 from portfolio_tui.service.views import AccountView, AgendaItem
 from portfolio_tui.tui.modals.form import FormError, FormModal
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
-
-if TYPE_CHECKING:  # the service is imported when the app first opens it
-    from portfolio_tui.service import Portfolio
 
 MAX_DURATION_MINUTES = 24 * 60
 
@@ -54,12 +52,15 @@ class _AccountForm(FormModal):
         self.account_id = account_id
         self.account_name = account_name
 
-    @property
-    def portfolio(self) -> Portfolio:
-        return self.app.portfolio  # type: ignore[attr-defined]
-
     def subtitle(self) -> str:
         return self.account_name
+
+    @work(thread=True, exit_on_error=False, group="suggest")
+    def suggest_date(self, field: str) -> None:
+        """The account's next contact date, put in `field` once read (the form opens at once,
+        so that the keys typed right after the one that opened it land in it)."""
+        phrase = self.portfolio.reports.suggested_follow_up(self.account_id)
+        self.app.call_from_thread(self.fill_if_untouched, field, phrase)
 
 
 class DoneForm(_AccountForm):
@@ -67,11 +68,16 @@ class DoneForm(_AccountForm):
 
     TITLE = "Done"
 
-    def __init__(self, item: AgendaItem, suggested: str) -> None:
+    def __init__(self, item: AgendaItem, suggested: str | None = None) -> None:
         super().__init__(item.account_id, item.account_name)
         assert item.follow_up_id is not None
         self.item = item
-        self.suggested = suggested
+        self.suggested = suggested  # None: read from the account's cadence once shown
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.suggested is None:
+            self.suggest_date("next_due")
 
     def subtitle(self) -> str:
         return f"{self.account_name} · {self.item.title}"
@@ -80,7 +86,7 @@ class DoneForm(_AccountForm):
         yield from self.row("Outcome", _input(placeholder="what came of it", name="outcome"))
         yield from self.row("Kind", _kind_select())
         next_when = DateInput(
-            self.suggested, allow_empty=True, empty_text="no next follow-up", id="f-next_due"
+            self.suggested or "", allow_empty=True, empty_text="no next follow-up", id="f-next_due"
         )
         yield from self.row("Next follow-up", next_when)
         yield from self.row("Next: what", _input(placeholder=self.item.title, name="next_title"))
@@ -121,7 +127,9 @@ class SnoozeForm(_AccountForm):
 
     def save(self, values: dict[str, Any]) -> str:
         assert self.item.follow_up_id is not None
-        day: date = self.portfolio.routine.snooze(self.item.follow_up_id, values["phrase"])
+        day: date = self.portfolio.routine.snooze(
+            self.item.follow_up_id, values["phrase"], allow_past=values.get("allow_past", False)
+        )
         return f"Snoozed: {self.item.title} ({self.account_name}) to {day:%a %d %b %Y}"
 
 
@@ -182,15 +190,24 @@ class FollowUpForm(_AccountForm):
     TITLE = "New follow-up"
 
     def __init__(
-        self, account_id: str, account_name: str, suggested: str, contacts: Sequence[str] = ()
+        self,
+        account_id: str,
+        account_name: str,
+        suggested: str | None = None,
+        contacts: Sequence[str] = (),
     ) -> None:
         super().__init__(account_id, account_name)
-        self.suggested = suggested
+        self.suggested = suggested  # None: read from the account's cadence once shown
         self.contacts = list(contacts)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.suggested is None:
+            self.suggest_date("due")
 
     def fields(self) -> ComposeResult:
         yield from self.row("What", _input("Follow up", name="title"))
-        yield from self.row("Due", DateInput(self.suggested, id="f-due"))
+        yield from self.row("Due", DateInput(self.suggested or "", id="f-due"))
         if self.contacts:
             yield from self.row("With", _contact_select(self.contacts))
         repeat = _input(placeholder="optional RRULE, e.g. FREQ=MONTHLY", name="recurrence")

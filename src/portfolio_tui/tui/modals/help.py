@@ -12,6 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
+from portfolio_tui.i18n import N_
+from portfolio_tui.tui.bindings import translate_bindings
+
 
 @dataclass(frozen=True, slots=True)
 class KeyHelp:
@@ -53,13 +56,14 @@ class HelpScreen(ModalScreen[None]):
     """Lists the keys; any of escape, ? or q closes it."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="help.close"),
-        Binding("question_mark", "close", "Close", id="help.close_again", show=False),
-        Binding("q", "close", "Close", id="help.close_q", show=False),
+        Binding("escape", "close", N_("Close"), id="help.close"),
+        Binding("question_mark", "close", N_("Close"), id="help.close_again", show=False),
+        Binding("q", "close", N_("Close"), id="help.close_q", show=False),
     ]
 
     def __init__(self, title: str, own: list[KeyHelp], everywhere: list[KeyHelp]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.screen_title = title
         self.own = own
         self.everywhere = everywhere

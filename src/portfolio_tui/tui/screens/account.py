@@ -15,25 +15,25 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
-from textual.worker import Worker
 
 from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.errors import NotFound
+from portfolio_tui.i18n import N_
 from portfolio_tui.service.views import AccountCard
-from portfolio_tui.tui.formatting import due_text, money
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
-from portfolio_tui.tui.widgets.account_header import header_text
+from portfolio_tui.tui.screens.account_header import header_text
+from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
+from portfolio_tui.tui.text import due_text, money
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
     from portfolio_tui.service import Portfolio
 
-LOG = Binding.Group("Log", compact=True)
-STAGE = Binding.Group("Stage", compact=True)
-DELETE = Binding.Group("Delete", compact=True)
+LOG = Binding.Group(N_("Log"), compact=True)
+STAGE = Binding.Group(N_("Stage"), compact=True)
+DELETE = Binding.Group(N_("Delete"), compact=True)
 
 
 def best_account(portfolio: Portfolio) -> str | None:
@@ -46,35 +46,37 @@ def best_account(portfolio: Portfolio) -> str | None:
     return found[0][0] if found else None
 
 
-class AccountScreen(Screen):
+class AccountScreen(LoadingScreen[AccountCard | str]):
+    """Loads the card of the account to show, or the sentence saying why there is none."""
+
     TITLE = "Account"
     CSS_PATH = "account.tcss"
+    COLLECT_AFTER_LOAD = False  # one account's card: nothing worth a full collection
     BINDINGS = [
-        Binding("c", "log('call')", "Call", id="account.call", group=LOG),
-        Binding("m", "log('meeting')", "Meeting", id="account.meeting", group=LOG),
-        Binding("e", "log('email')", "Email", id="account.email", group=LOG),
-        Binding("v", "log('visit')", "Visit", id="account.visit", group=LOG),
-        Binding("o", "log('note')", "Note", id="account.note", group=LOG),
-        Binding("f", "follow_up", "Follow-up", id="account.follow_up"),
-        Binding(">", "stage(True)", "Stage forward", id="account.stage_forward", group=STAGE),
-        Binding("<", "stage(False)", "Stage back", id="account.stage_back", group=STAGE),
-        Binding("E", "edit", "Edit", id="account.edit"),
-        Binding("a", "add_contact", "Add contact", id="account.add_contact"),
+        Binding("c", "log('call')", N_("Call"), id="account.call", group=LOG),
+        Binding("m", "log('meeting')", N_("Meeting"), id="account.meeting", group=LOG),
+        Binding("e", "log('email')", N_("Email"), id="account.email", group=LOG),
+        Binding("v", "log('visit')", N_("Visit"), id="account.visit", group=LOG),
+        Binding("o", "log('note')", N_("Note"), id="account.note", group=LOG),
+        Binding("f", "follow_up", N_("Follow-up"), id="account.follow_up"),
+        Binding(">", "stage(True)", N_("Stage forward"), id="account.stage_forward", group=STAGE),
+        Binding("<", "stage(False)", N_("Stage back"), id="account.stage_back", group=STAGE),
+        Binding("E", "edit", N_("Edit"), id="account.edit"),
+        Binding("a", "add_contact", N_("Add contact"), id="account.add_contact"),
         Binding(
-            "x", "delete_follow_up", "Delete follow-up", id="account.delete_follow_up", group=DELETE
+            "x",
+            "delete_follow_up",
+            N_("Delete follow-up"),
+            id="account.delete_follow_up",
+            group=DELETE,
         ),
-        Binding("D", "delete_account", "Delete account", id="account.delete", group=DELETE),
+        Binding("D", "delete_account", N_("Delete account"), id="account.delete", group=DELETE),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._first_load = True  # on_mount's load is still on its way
         self.card: AccountCard | None = None
         self._moving = False  # a stage move is being written: the next waits for it
-
-    @property
-    def portfolio(self) -> Portfolio:
-        return self.app.portfolio  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Static(id="account-header")
@@ -91,7 +93,9 @@ class AccountScreen(Screen):
                 yield DataTable(id="families", cursor_type="row", show_header=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
+    # --- data -----------------------------------------------------------------------------
+
+    def prepare(self) -> None:
         # Fixed widths: the side pane is about 46 columns wide on a 120-column screen.
         follow_ups = self.query_one("#follow-ups", DataTable)
         follow_ups.add_column("Due", width=16)
@@ -104,46 +108,36 @@ class AccountScreen(Screen):
         families.add_column("Family", width=24)
         families.add_column("Revenue", width=16)
         self.query_one("#account-body").loading = True
-        self.refresh_data()
 
-    def on_screen_resume(self) -> None:
-        # Textual resumes a mode screen twice when it first shows it; on_mount is loading.
-        if not self._first_load:
-            self.refresh_data()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "refresh" and event.worker.is_finished:
-            self._first_load = False
-
-    # --- data -----------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
-    def refresh_data(self) -> None:
-        account_id = self.app.current_account_id or best_account(self.portfolio)  # type: ignore[attr-defined]
+    def load(self) -> AccountCard | str:
+        account_id = self.portfolio_app.current_account_id or best_account(self.portfolio)
         if account_id is None:
-            self.app.call_from_thread(self._show_nothing, "No account yet: press 2 to add one.")
-            return
+            return "No account yet: press 2 to add one."
         try:
-            card = self.portfolio.reports.account_card(account_id)
+            return self.portfolio.reports.account_card(account_id)
         except NotFound:
-            self.app.call_from_thread(self._show_nothing, "This account no longer exists.")
-            return
-        self.app.call_from_thread(self._show, card)
+            return "This account no longer exists."
+
+    def show(self, data: AccountCard | str) -> None:
+        if not self.load_pending:
+            self._moving = False  # the card shows the last stage move: the next may start
+        if isinstance(data, str):
+            self._show_nothing(data)
+        else:
+            self._show_card(data)
 
     def _show_nothing(self, message: str) -> None:
         self.card = None
-        self._moving = False
         self.query_one("#account-header", Static).update(Text(message, style="italic"))
         self.query_one("#account-body").loading = False
         self.query_one(TimelineTable).show(())
 
-    def _show(self, card: AccountCard) -> None:
+    def _show_card(self, card: AccountCard) -> None:
         same_account = self.card is not None and self.card.account.account_id == (
             card.account.account_id
         )
         self.card = card
-        self._moving = False
-        self.app.current_account_id = card.account.account_id  # type: ignore[attr-defined]
+        self.portfolio_app.current_account_id = card.account.account_id
         self.sub_title = card.account.name
         settings = self.portfolio.settings
         header = header_text(card, settings, self.app.theme_variables)
@@ -193,31 +187,39 @@ class AccountScreen(Screen):
     def _contact_names(self, card: AccountCard) -> list[str]:
         return [c.name for c in card.contacts]
 
+    @on_fresh_data
     def action_log(self, kind: str) -> None:
         if card := self._need_card():
             form = LogForm(card.account.account_id, card.account.name, kind,
                            self._contact_names(card))  # fmt: skip
-            self.app.open_form(form)  # type: ignore[attr-defined]
+            self.portfolio_app.open_form(form)
 
+    @on_fresh_data
     def action_follow_up(self) -> None:
         if card := self._need_card():
             form = FollowUpForm(card.account.account_id, card.account.name,
                                 card.suggested_follow_up, self._contact_names(card))  # fmt: skip
-            self.app.open_form(form)  # type: ignore[attr-defined]
+            self.portfolio_app.open_form(form)
 
+    @on_fresh_data
     def action_edit(self) -> None:
         if card := self._need_card():
             referrer = card.referred_by[1] if card.referred_by else None
-            self.app.open_form(EditAccountForm(card.account, referrer))  # type: ignore[attr-defined]
+            self.portfolio_app.open_form(EditAccountForm(card.account, referrer))
 
+    @on_fresh_data
     def action_add_contact(self) -> None:
         if card := self._need_card():
             form = AddContactForm(card.account.account_id, card.account.name)
-            self.app.open_form(form)  # type: ignore[attr-defined]
+            self.portfolio_app.open_form(form)
 
+    @on_fresh_data
     def action_stage(self, forward: bool) -> None:
+        if self._moving:  # the card shows the stage before that move: wait for the new one
+            self.after_next_load(lambda: self.action_stage(forward))
+            return
         card = self._need_card()
-        if card is None or self._moving:
+        if card is None:
             return
         account = card.account
         if forward and next_stage(Stage(account.stage)) is Stage.CLIENT:
@@ -240,11 +242,15 @@ class AccountScreen(Screen):
         try:
             before, after = self.portfolio.routine.step_stage(account_id, forward)
         except BaseException:
-            self.app.call_from_thread(setattr, self, "_moving", False)
+            self.app.call_from_thread(self._move_failed)
             raise
-        # `_moving` stays set until the card shows the new stage (see `_show`), so the next
+        # `_moving` stays set until the card shows the new stage (see `show`), so the next
         # `>` knows whether it would make a client and must ask first.
         self.app.call_from_thread(self._stage_moved, before, after)
+
+    def _move_failed(self) -> None:
+        self._moving = False
+        self.run_waiting_actions()
 
     def _stage_moved(self, before: str, after: str) -> None:
         name = self.card.account.name if self.card else ""
@@ -253,6 +259,7 @@ class AccountScreen(Screen):
 
     # --- deletions (tombstones: ctrl+z brings them back) ------------------------------------
 
+    @on_fresh_data
     def action_delete_follow_up(self) -> None:
         card = self._need_card()
         if card is None:
@@ -270,6 +277,7 @@ class AccountScreen(Screen):
 
         self.app.push_screen(ConfirmModal(f"Delete the follow-up {chosen.title!r}?"), answered)
 
+    @on_fresh_data
     def action_delete_account(self) -> None:
         card = self._need_card()
         if card is None:

@@ -9,12 +9,12 @@ Everything is computed in a worker; the screen shows a loading indicator until i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from portfolio_tui.domain.abc import AbcResult
@@ -22,8 +22,9 @@ from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.periods import PERIOD_KINDS
 from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.window import Window
-from portfolio_tui.tui.refresher import Refresher
-from portfolio_tui.tui.widgets.kpi_panels import (
+from portfolio_tui.i18n import N_
+from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.screens.dashboard_panels import (
     abc_table,
     concentration_text,
     funnel_text,
@@ -32,9 +33,12 @@ from portfolio_tui.tui.widgets.kpi_panels import (
     pareto_sentence,
     top_accounts_table,
 )
+from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.pareto import ParetoCurve
 from portfolio_tui.tui.widgets.rf_grid import RfGrid
-from portfolio_tui.tui.widgets.theme_colours import theme_colour
+
+if TYPE_CHECKING:  # the service is imported when the app first opens it
+    from portfolio_tui.service import Portfolio
 
 WINDOWS: tuple[str, ...] = ("12m", "24m", "all")
 # matrix row key → its label
@@ -57,7 +61,7 @@ class DashboardData:
     rfm: dict[str, RfmScore]
 
 
-def load_dashboard(portfolio, period: str, window: str, rows: str) -> DashboardData:
+def load_dashboard(portfolio: Portfolio, period: str, window: str, rows: str) -> DashboardData:
     """Everything the dashboard shows, read through the service (call it from a worker)."""
     w = portfolio.reports.window(None, window)
     kpis = portfolio.reports.kpi_report(period=period, rows=rows, window=window)
@@ -65,14 +69,14 @@ def load_dashboard(portfolio, period: str, window: str, rows: str) -> DashboardD
     return DashboardData(period, w, rows, kpis, abc, rfm)
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(LoadingScreen[DashboardData]):
     TITLE = "Dashboard"
     CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#dashboard-body"
     BINDINGS = [
-        Binding("p", "cycle_period", "Period", id="dashboard.period"),
-        Binding("w", "cycle_window", "Window", id="dashboard.window"),
-        Binding("r", "cycle_rows", "Matrix rows", id="dashboard.rows"),
+        Binding("p", "cycle_period", N_("Period"), id="dashboard.period"),
+        Binding("w", "cycle_window", N_("Window"), id="dashboard.window"),
+        Binding("r", "cycle_rows", N_("Matrix rows"), id="dashboard.rows"),
     ]
 
     def __init__(self) -> None:
@@ -82,7 +86,6 @@ class DashboardScreen(Screen):
         self.rows = "abc"
         self.data: DashboardData | None = None
         self._busy = True
-        self._refresher = Refresher(self, self._load, self._show)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="dashboard-top"):
@@ -120,29 +123,25 @@ class DashboardScreen(Screen):
                 yield Static(id="matrix")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self._show_title()
-        self.refresh_data()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     # --- data -----------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        self._show_title()
 
     def refresh_data(self) -> None:
         """Recompute everything in a worker; the loading indicator shows until it is done."""
         self.busy = True
         self._show_title()
-        self._refresher.request()
+        super().refresh_data()
 
-    def _load(self) -> DashboardData:
-        portfolio = self.app.portfolio  # type: ignore[attr-defined]
+    def load(self) -> DashboardData:
+        portfolio = self.portfolio
         window = self.window or portfolio.settings.window
         return load_dashboard(portfolio, self.period, window, self.rows)
 
-    def _show(self, data: DashboardData) -> None:
+    def show(self, data: DashboardData) -> None:
         self.data = data
-        settings = self.app.portfolio.settings  # type: ignore[attr-defined]
+        settings = self.portfolio.settings
         k = data.kpis
         alert = self.query_one("#concentration-alert", Static)
         alert.update(concentration_text(k))
@@ -177,7 +176,7 @@ class DashboardScreen(Screen):
             f"Revenue {k.period.label} by {label.lower()} × product family"
         )
         self.query_one("#matrix", Static).update(matrix_table(k.matrix, settings, label))
-        if not self._refresher.running:
+        if not self.load_pending:
             self.busy = False
         self._show_title()
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -32,10 +32,14 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
+from portfolio_tui.i18n import N_
 from portfolio_tui.service.exports import ImportRejected, ImportReport, parse_mapping
 from portfolio_tui.tui.screens.exchange_sync import SyncPart
-from portfolio_tui.tui.sync_view import bundle_written_text
-from portfolio_tui.tui.widgets.path_suggester import PathSuggester
+from portfolio_tui.tui.screens.sync_view import bundle_written_text
+from portfolio_tui.tui.suggesters import PathSuggester
+
+if TYPE_CHECKING:  # the service is imported when the app first opens it
+    from portfolio_tui.service import Portfolio
 
 IMPORT_KINDS: tuple[tuple[str, str], ...] = (
     ("Accounts (CSV)", "accounts"),
@@ -115,22 +119,27 @@ class ExchangeScreen(SyncPart):
     # Not an Input: it would take the number keys that switch screens.
     AUTO_FOCUS = "#preview"
     BINDINGS = [
-        Binding("ctrl+r,f5", "preview", "Preview import", id="exchange.preview"),
-        Binding("ctrl+o,f6", "run_import", "Import…", id="exchange.import"),
-        Binding("f7", "export('csv')", "Export CSV", id="exchange.export_csv"),
-        Binding("f8", "export('vcf')", "Export vCard", id="exchange.export_vcf"),
+        Binding("ctrl+r,f5", "preview", N_("Preview import"), id="exchange.preview"),
+        Binding("ctrl+o,f6", "run_import", N_("Import…"), id="exchange.import"),
+        Binding("f7", "export('csv')", N_("Export CSV"), id="exchange.export_csv"),
+        Binding("f8", "export('vcf')", N_("Export vCard"), id="exchange.export_vcf"),
         Binding(
             "shift+f8",
             "export('vdir')",
-            "Export vCard folder",
+            N_("Export vCard folder"),
             id="exchange.export_vdir",
             show=False,
         ),
-        Binding("f9", "export('ics')", "Export calendar", id="exchange.export_ics"),
-        Binding("f10", "export('bundle')", "Export sync bundle", id="exchange.export_bundle"),
-        Binding("ctrl+l,f11", "preview_sync", "Preview sync", id="exchange.preview_sync"),
-        Binding("ctrl+y,f12", "run_sync", "Sync…", id="exchange.sync"),
+        Binding("f9", "export('ics')", N_("Export calendar"), id="exchange.export_ics"),
+        Binding("f10", "export('bundle')", N_("Export sync bundle"), id="exchange.export_bundle"),
+        Binding("ctrl+l,f11", "preview_sync", N_("Preview sync"), id="exchange.preview_sync"),
+        Binding("ctrl+y,f12", "run_sync", N_("Sync…"), id="exchange.sync"),
+        # Escape leaves a field: the number keys, q and ? work again.
+        Binding("escape", "leave_field", N_("Leave the field"), id="exchange.leave", show=False),
     ]
+
+    def action_leave_field(self) -> None:
+        self.query_one("#preview").focus()
 
     def __init__(self) -> None:
         super().__init__()
@@ -259,7 +268,7 @@ class ExchangeScreen(SyncPart):
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-import")
     def _run_import(self, request: ImportRequest, dry_run: bool, confirm: bool) -> None:
         app = self.app
-        pf = app.portfolio  # type: ignore[attr-defined]
+        pf = self.portfolio
 
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._progress, done, total)
@@ -294,7 +303,7 @@ class ExchangeScreen(SyncPart):
         if not report.dry_run:
             self._previewed = None
             self.notify(report.summary(), title="Import done", markup=False)
-            self.app.refresh_screen()  # type: ignore[attr-defined]
+            self.portfolio_app.refresh_screen()
             return
         self._previewed = request.key if report.ok else None
         if confirm and report.ok:
@@ -356,7 +365,7 @@ class ExchangeScreen(SyncPart):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-export")
     def _run_export(self, what: str, kind: str, folder: Path, excel: bool, since: str) -> None:
-        pf: Any = self.app.portfolio  # type: ignore[attr-defined]
+        pf = self.portfolio
         jobs: dict[str, Callable[[], str]] = {
             "csv": lambda: self._export_file(folder / EXPORT_NAMES[kind], kind,
                                              lambda p: pf.exports.export_csv(kind, p, excel=excel)),
@@ -364,7 +373,7 @@ class ExchangeScreen(SyncPart):
                                              pf.exports.export_vcf),
             "ics": lambda: self._export_file(folder / EXPORT_NAMES["ics"], "follow-ups",
                                              pf.exports.export_ics),
-            "vdir": lambda: self._export_vdir(pf, folder / EXPORT_NAMES["vdir"]),
+            "vdir": lambda: self._write_vcard_folder(pf, folder / EXPORT_NAMES["vdir"]),
             "bundle": lambda: self._export_bundle_file(pf, folder, since),
         }  # fmt: skip
         if not folder.is_dir():
@@ -384,7 +393,7 @@ class ExchangeScreen(SyncPart):
         return f"{export(target)} {what} written to {target}"
 
     @staticmethod
-    def _export_vdir(pf: Any, target: Path) -> str:
+    def _write_vcard_folder(pf: Portfolio, target: Path) -> str:
         result = pf.exports.export_vcf_dir(target)
         return (
             f"{result.written} cards written, {result.unchanged} unchanged, "
@@ -392,7 +401,7 @@ class ExchangeScreen(SyncPart):
         )
 
     @staticmethod
-    def _export_bundle_file(pf: Any, folder: Path, since_text: str) -> str:
+    def _export_bundle_file(pf: Portfolio, folder: Path, since_text: str) -> str:
         since = None
         if since_text:
             try:

@@ -6,21 +6,25 @@ report pane and the busy flag are shared with the import."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
 from portfolio_tui.service.sync import BundleSummary, SyncReport
-from portfolio_tui.tui.sync_view import BundlesSuggester, bundle_paths, preview_text, sync_text
+from portfolio_tui.tui.screens.base import ModeScreen
+from portfolio_tui.tui.screens.sync_view import (
+    BundlesSuggester,
+    bundle_paths,
+    preview_text,
+    sync_text,
+)
 
 
-class SyncPart(Screen):
+class SyncPart(ModeScreen):
     """Not a screen of its own: the part of `ExchangeScreen` that syncs bundles."""
 
     def __init__(self) -> None:
@@ -123,7 +127,7 @@ class SyncPart(Screen):
         self, paths: list[Path], unmatched: list[str], key: tuple, confirm: bool
     ) -> None:
         app = self.app
-        pf: Any = app.portfolio  # type: ignore[attr-defined]
+        pf = self.portfolio
         checked: list[tuple[Path, BundleSummary | str]] = []
         try:
             for path in paths:
@@ -144,7 +148,7 @@ class SyncPart(Screen):
         confirm: bool,
     ) -> None:
         self.busy = False
-        pf: Any = self.app.portfolio  # type: ignore[attr-defined]
+        pf = self.portfolio
         self._show(preview_text(checked, unmatched, pf.device_id, pf.tz))
         summaries = [found for _, found in checked if not isinstance(found, str)]
         ok = bool(checked) and not unmatched and len(summaries) == len(checked)
@@ -187,7 +191,7 @@ class SyncPart(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-sync")
     def _run_sync(self, paths: list[Path]) -> None:
         app = self.app
-        pf: Any = app.portfolio  # type: ignore[attr-defined]
+        pf = self.portfolio
 
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._sync_progress, done, total)
@@ -211,7 +215,7 @@ class SyncPart(Screen):
         self.busy = False
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        pf: Any = self.app.portfolio  # type: ignore[attr-defined]
+        pf = self.portfolio
         self._show(sync_text(report, pf.tz))
         self._sync_previewed = None
         if not report.changed:
@@ -225,7 +229,7 @@ class SyncPart(Screen):
             title="Sync done",
             markup=False,
         )
-        self.app.refresh_screen()  # type: ignore[attr-defined]
+        self.portfolio_app.refresh_screen()
 
 
 def _stat_key(path: Path) -> tuple[str, int, int] | tuple[str]:

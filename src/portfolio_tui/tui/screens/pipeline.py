@@ -16,20 +16,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
+from portfolio_tui.i18n import N_
 from portfolio_tui.service.views import PipelineCard
+from portfolio_tui.tui.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.modals.confirm import ConfirmModal
-from portfolio_tui.tui.refresher import Refresher
-from portfolio_tui.tui.widgets.amounts import short_money
-from portfolio_tui.tui.widgets.badges import STAGE_STYLES, stage_badge
+from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.text import short_money
+from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
 from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix
-from portfolio_tui.tui.widgets.theme_colours import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 BOARD: tuple[tuple[str, str], ...] = (
@@ -53,6 +53,10 @@ RANKED_COLUMNS = (
 )
 
 
+# What a load reads: the cards of the board, the prospects ranked, and the day.
+PipelineData = tuple[list[PipelineCard], list[RankedProspect], date]
+
+
 def access_dots(accessibility: int | None) -> str:
     if accessibility is None:
         return "?····"
@@ -60,22 +64,22 @@ def access_dots(accessibility: int | None) -> str:
     return "●" * level + "○" * (5 - level)
 
 
-class PipelineScreen(Screen):
+class PipelineScreen(LoadingScreen[PipelineData]):
     TITLE = "Pipeline"
     CSS_PATH = "pipeline.tcss"
     AUTO_FOCUS = ""  # the board takes the arrows; the ranked table is focused in its view
     BINDINGS = [
-        Binding("left", "column(-1)", "Column left", show=False, id="pipeline.left"),
-        Binding("right", "column(1)", "Column right", show=False, id="pipeline.right"),
-        Binding("up", "card(-1)", "Card up", show=False, id="pipeline.up"),
-        Binding("down", "card(1)", "Card down", show=False, id="pipeline.down"),
-        Binding("home", "card_edge(0)", "First card", show=False, id="pipeline.first"),
-        Binding("end", "card_edge(1)", "Last card", show=False, id="pipeline.last"),
-        Binding("greater_than_sign", "move(True)", "Stage →", id="pipeline.forward"),
-        Binding("less_than_sign", "move(False)", "← Stage", id="pipeline.back"),
-        Binding("enter", "open", "Open", id="pipeline.open"),
-        Binding("m", "toggle_matrix", "Potential × access", id="pipeline.matrix"),
-        Binding("p", "cycle_period", "Won period", id="pipeline.period"),
+        Binding("left", "column(-1)", N_("Column left"), show=False, id="pipeline.left"),
+        Binding("right", "column(1)", N_("Column right"), show=False, id="pipeline.right"),
+        Binding("up", "card(-1)", N_("Card up"), show=False, id="pipeline.up"),
+        Binding("down", "card(1)", N_("Card down"), show=False, id="pipeline.down"),
+        Binding("home", "card_edge(0)", N_("First card"), show=False, id="pipeline.first"),
+        Binding("end", "card_edge(1)", N_("Last card"), show=False, id="pipeline.last"),
+        Binding("greater_than_sign", "move(True)", N_("Stage →"), id="pipeline.forward"),
+        Binding("less_than_sign", "move(False)", N_("← Stage"), id="pipeline.back"),
+        Binding("enter", "open", N_("Open"), id="pipeline.open"),
+        Binding("m", "toggle_matrix", N_("Potential × access"), id="pipeline.matrix"),
+        Binding("p", "cycle_period", N_("Won period"), id="pipeline.period"),
     ]
 
     def __init__(self) -> None:
@@ -86,10 +90,8 @@ class PipelineScreen(Screen):
         self.column = 1  # cold: where a rep usually starts
         self.rows: dict[str, int] = {stage: 0 for stage, _ in BOARD}
         self.today: date | None = None
-        self.loaded = False
         self._moving = False  # from a move until the board shows it
         self._follow: str | None = None  # the account to select once the board is reloaded
-        self._refresher = Refresher(self, self._load, self._loaded)
 
     def compose(self) -> ComposeResult:
         yield Static(id="pipeline-title")
@@ -110,13 +112,6 @@ class PipelineScreen(Screen):
                 )
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self._show_title()
-        self.refresh_data()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     @property
     def matrix_shown(self) -> bool:
         return self.query_one(ContentSwitcher).current == "pipeline-matrix"
@@ -128,31 +123,29 @@ class PipelineScreen(Screen):
     def column_widget(self, stage: str) -> CardColumn:
         return self.query_one(f"#col-{stage}", CardColumn)
 
-    # --- data -----------------------------------------------------------------------------
+    # --- data: the board, reloaded in a worker; the cursor stays on its card --------------
 
-    def refresh_data(self) -> None:
-        """Reload the board in a worker; the cursor stays on its card."""
-        self._refresher.request()
+    def prepare(self) -> None:
+        self._show_title()
 
-    def _load(self) -> tuple[list[PipelineCard], list[RankedProspect], date]:
-        portfolio = self.app.portfolio  # type: ignore[attr-defined]
+    def load(self) -> PipelineData:
+        portfolio = self.portfolio
         cards = portfolio.reports.pipeline(self.period)
         ranked = score_prospects(c for c in cards if c.stage in PROSPECTS)
         return cards, ranked, portfolio.today()
 
-    def _loaded(self, loaded: tuple[list[PipelineCard], list[RankedProspect], date]) -> None:
-        cards, ranked, today = loaded
+    def show(self, data: PipelineData) -> None:
+        cards, ranked, today = data
         self.today = today
         self.cards = {stage: [] for stage, _ in BOARD}
         for card in cards:
             if card.stage in self.cards:
                 self.cards[card.stage].append(card)
         self.ranked = ranked
-        if self._follow is not None and not self._refresher.running:
+        if self._follow is not None and not self.load_pending:
             self._select_account(self._follow)
             self._follow = None
             self._moving = False  # the board shows the move: the next one may start
-        self.loaded = True
         for stage, _ in BOARD:
             self._fill_column(stage)
         self._highlight_column()
@@ -180,7 +173,7 @@ class PipelineScreen(Screen):
         self.query_one(f"#head-{stage}", Static).update(head)
 
     def _card_lines(self, card: PipelineCard) -> tuple[Text, ...]:
-        settings = self.app.portfolio.settings  # type: ignore[attr-defined]
+        settings = self.portfolio.settings
         name = Text(card.name, style="bold")
         value = Text(short_money(card.potential, settings))
         value.append(f" {access_dots(card.accessibility)}", style="dim")
@@ -197,7 +190,7 @@ class PipelineScreen(Screen):
         return (name, value, when)
 
     def _ranked_cells(self, r: RankedProspect) -> tuple[Text | str, ...]:
-        settings = self.app.portfolio.settings  # type: ignore[attr-defined]
+        settings = self.portfolio.settings
         return (
             str(r.rank),
             Text(r.name),
@@ -305,10 +298,10 @@ class PipelineScreen(Screen):
     @work(thread=True, exit_on_error=False, group="pipeline-move")
     def _step(self, card: PipelineCard, forward: bool) -> None:
         try:
-            before, after = self.app.portfolio.routine.step_stage(card.account_id, forward)  # type: ignore[attr-defined]
+            before, after = self.portfolio.routine.step_stage(card.account_id, forward)
         except BaseException:
             self.app.call_from_thread(self._move_failed)
-            raise  # the app's worker manager shows it
+            raise  # the worker fails: on_worker_state_changed shows it
         self.app.call_from_thread(self._moved, card, before, after)
 
     def _moved(self, card: PipelineCard, before: str, after: str) -> None:
@@ -348,4 +341,4 @@ class PipelineScreen(Screen):
         if card is None:
             self.notify("No prospect selected.")
             return
-        self.app.open_account(card.account_id)  # type: ignore[attr-defined]
+        self.portfolio_app.open_account(card.account_id)

@@ -16,13 +16,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.rfm import SEGMENTS
+from portfolio_tui.i18n import N_
 from portfolio_tui.service.views import PortfolioRow
-from portfolio_tui.tui.portfolio_filter import (
+from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
+from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.screens.portfolio_filter import (
     SORT_CYCLE,
     SORTS,
     STAGES,
@@ -30,10 +32,8 @@ from portfolio_tui.tui.portfolio_filter import (
     PortfolioView,
     cycle,
 )
-from portfolio_tui.tui.refresher import Refresher
-from portfolio_tui.tui.widgets.amounts import whole_money
-from portfolio_tui.tui.widgets.badges import abc_badge, rfm_badge, stage_badge
-from portfolio_tui.tui.widgets.theme_colours import theme_colour
+from portfolio_tui.tui.text import whole_money
+from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 COLUMNS = (
@@ -51,19 +51,19 @@ def _day(day: date | None, missing: str = "—") -> str:
     return f"{day:%Y-%m-%d}" if day else missing
 
 
-class PortfolioScreen(Screen):
+class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
     TITLE = "Portfolio"
     CSS_PATH = "portfolio.tcss"
     AUTO_FOCUS = "#portfolio-table"
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="portfolio.filter"),
-        Binding("a", "cycle_abc", "ABC", id="portfolio.abc"),
-        Binding("t", "cycle_stage", "Stage", id="portfolio.stage"),
-        Binding("g", "cycle_segment", "Segment", id="portfolio.segment"),
-        Binding("x", "clear_filters", "Clear filters", id="portfolio.clear"),
-        Binding("s", "cycle_sort", "Sort", id="portfolio.sort"),
-        Binding("S", "reverse_sort", "Reverse sort", id="portfolio.reverse"),
-        Binding("enter", "open", "Open", id="portfolio.open"),
+        Binding("slash", "focus_filter", N_("Filter"), id="portfolio.filter"),
+        Binding("a", "cycle_abc", N_("ABC"), id="portfolio.abc"),
+        Binding("t", "cycle_stage", N_("Stage"), id="portfolio.stage"),
+        Binding("g", "cycle_segment", N_("Segment"), id="portfolio.segment"),
+        Binding("x", "clear_filters", N_("Clear filters"), id="portfolio.clear"),
+        Binding("s", "cycle_sort", N_("Sort"), id="portfolio.sort"),
+        Binding("S", "reverse_sort", N_("Reverse sort"), id="portfolio.reverse"),
+        Binding("enter", "open", N_("Open"), id="portfolio.open"),
     ]
 
     def __init__(self) -> None:
@@ -73,7 +73,6 @@ class PortfolioScreen(Screen):
         self.sort_column = "revenue"
         self.descending = True
         self.window_label = ""
-        self._refresher = Refresher(self, self._load, self._loaded)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="portfolio-top"):
@@ -98,29 +97,21 @@ class PortfolioScreen(Screen):
     def table(self) -> VirtualTable[PortfolioRow]:
         return self.query_one("#portfolio-table", VirtualTable)
 
-    def on_mount(self) -> None:
+    # --- data: the rows, reloaded in a worker; filters, sort and cursor stay ---------------
+
+    def prepare(self) -> None:
         self.table.loading = True
         self.table.set_sort_indicator(self.sort_column, self.descending)
         self._show_title()
         self._show_status()
-        self.refresh_data()
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
-    # --- data -----------------------------------------------------------------------------
-
-    def refresh_data(self) -> None:
-        """Reload the rows in a worker; filters, sort and cursor stay."""
-        self._refresher.request()
-
-    def _load(self) -> tuple[PortfolioView, str]:
-        portfolio = self.app.portfolio  # type: ignore[attr-defined]
+    def load(self) -> tuple[PortfolioView, str]:
+        portfolio = self.portfolio
         rows = portfolio.reports.portfolio_rows()
         window = portfolio.reports.window().label
         return PortfolioView(rows, self.sort_column, self.descending), window
 
-    def _loaded(self, loaded: tuple[PortfolioView, str]) -> None:
+    def show(self, loaded: tuple[PortfolioView, str]) -> None:
         view, window_label = loaded
         if (view.sort_column, view.descending) != (self.sort_column, self.descending):
             view.sort_by(self.sort_column, self.descending)  # the sort changed while loading
@@ -128,11 +119,11 @@ class PortfolioScreen(Screen):
         self.window_label = window_label
         self.table.columns[4] = replace(COLUMNS[4], label=f"Revenue {window_label}")
         self.table.invalidate()
-        self._show(view.set_filters(self.filters))
+        self._show_rows(view.set_filters(self.filters))
         self._show_title()
         self.table.loading = False
 
-    def _show(self, rows: Sequence[PortfolioRow]) -> None:
+    def _show_rows(self, rows: Sequence[PortfolioRow]) -> None:
         self.table.set_items(rows)
         self._show_status()
 
@@ -142,7 +133,7 @@ class PortfolioScreen(Screen):
             stage_badge(row.stage),
             abc_badge(row.abc),
             rfm_badge(row.rfm),
-            whole_money(row.revenue, self.app.portfolio.settings) if row.revenue else "—",  # type: ignore[attr-defined]
+            whole_money(row.revenue, self.portfolio.settings) if row.revenue else "—",
             _day(row.last_contact, "never"),
             self._next_cell(row.next_follow_up),
         )
@@ -150,7 +141,7 @@ class PortfolioScreen(Screen):
     def _next_cell(self, day: date | None) -> Text:
         if day is None:
             return Text("—", style="dim")
-        today = self.app.portfolio.today()  # type: ignore[attr-defined]
+        today = self.portfolio.today()
         if day < today:
             return Text(_day(day), style=f"bold {theme_colour(self.app.theme_variables, 'error')}")
         if day == today:
@@ -187,7 +178,7 @@ class PortfolioScreen(Screen):
     def _set_filters(self, filters: Filters) -> None:
         self.filters = filters
         if self.view is not None:
-            self._show(self.view.set_filters(filters))
+            self._show_rows(self.view.set_filters(filters))
         else:
             self._show_status()
 
@@ -256,4 +247,4 @@ class PortfolioScreen(Screen):
         if row is None:
             self.notify("No account selected.")
             return
-        self.app.open_account(row.account_id)  # type: ignore[attr-defined]
+        self.portfolio_app.open_account(row.account_id)

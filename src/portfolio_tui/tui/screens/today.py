@@ -8,40 +8,36 @@ contact. `d` completes a follow-up (outcome, and the next one proposed from the 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from portfolio_tui.i18n import N_
 from portfolio_tui.service.views import Agenda, AgendaItem
 from portfolio_tui.tui.modals.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
-from portfolio_tui.tui.refresher import Refresher
+from portfolio_tui.tui.screens.base import LoadingScreen
 from portfolio_tui.tui.widgets.agenda_table import AgendaTable, row_key
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
 
 
-class TodayScreen(Screen):
+class TodayScreen(LoadingScreen[Agenda]):
     TITLE = "Today"
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "#agenda"
     BINDINGS = [
         # priority: enter opens the account whatever is focused on the screen.
-        Binding("enter", "open", "Open", id="today.open", priority=True),
-        Binding("d", "done", "Done", id="today.done"),
-        Binding("s", "snooze", "Snooze", id="today.snooze"),
-        Binding("l", "log", "Log", id="today.log"),
-        Binding("n", "new_follow_up", "New follow-up", id="today.new"),
+        Binding("enter", "open", N_("Open"), id="today.open", priority=True),
+        Binding("d", "done", N_("Done"), id="today.done"),
+        Binding("s", "snooze", N_("Snooze"), id="today.snooze"),
+        Binding("l", "log", N_("Log"), id="today.log"),
+        Binding("n", "new_follow_up", N_("New follow-up"), id="today.new"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.agenda: Agenda | None = None
-        self.loads = 0  # agendas loaded and shown so far
         self._items: dict[str, AgendaItem] = {}
-        # Mount and the resumes Textual sends when the mode is first shown come together:
-        # the refresher makes them one load.
-        self._refresher = Refresher(self, self._load, self._show)
 
     def compose(self) -> ComposeResult:
         yield Static(id="today-title")
@@ -52,28 +48,19 @@ class TodayScreen(Screen):
     def table(self) -> AgendaTable:
         return self.query_one("#agenda", AgendaTable)
 
-    def on_mount(self) -> None:
+    # --- data: the agenda, reloaded in a worker; the cursor stays on its row ---------------
+
+    def prepare(self) -> None:
         # Words, not Textual's loading indicator: its animation repaints ~15 times a second and
         # took the GIL from the worker, making the first load ~50% slower.
         self.query_one("#today-title", Static).update(Text("Today · loading the agenda…"))
         self.table.empty_text = "Loading…"
-        self.refresh_data()
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
+    def load(self) -> Agenda:
+        return self.portfolio.reports.agenda()
 
-    # --- data -----------------------------------------------------------------------------
-
-    def refresh_data(self) -> None:
-        """Reload the agenda in a worker; the cursor stays on its row."""
-        self._refresher.request()
-
-    def _load(self) -> Agenda:
-        return self.app.portfolio.reports.agenda()  # type: ignore[attr-defined]
-
-    def _show(self, agenda: Agenda) -> None:
+    def show(self, agenda: Agenda) -> None:
         self.agenda = agenda
-        self.loads += 1
         self._items = {row_key(item): item for _, items in agenda.groups for item in items}
         self.table.show(agenda, keep_cursor_on=self.selected_key())
         self._show_title(agenda)
@@ -114,7 +101,7 @@ class TodayScreen(Screen):
 
     def action_open(self) -> None:
         if item := self._need_item():
-            self.app.open_account(item.account_id)  # type: ignore[attr-defined]
+            self.portfolio_app.open_account(item.account_id)
 
     def action_done(self) -> None:
         item = self._need_item()
@@ -128,12 +115,9 @@ class TodayScreen(Screen):
                 markup=False,
             )
             return
-        self._open_done_form(item)
-
-    @work(thread=True, exit_on_error=False, group="form")
-    def _open_done_form(self, item: AgendaItem) -> None:
-        phrase = self.app.portfolio.reports.suggested_follow_up(item.account_id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.app.open_form, DoneForm(item, phrase))  # type: ignore[attr-defined]
+        # Opened at once (the form reads the proposed date itself): the keys typed right
+        # after `d` land in its first field, not on this screen.
+        self.portfolio_app.open_form(DoneForm(item))
 
     def action_snooze(self) -> None:
         item = self._need_item()
@@ -147,19 +131,13 @@ class TodayScreen(Screen):
                 markup=False,
             )
             return
-        self.app.open_form(SnoozeForm(item))  # type: ignore[attr-defined]
+        self.portfolio_app.open_form(SnoozeForm(item))
 
     def action_log(self) -> None:
         if item := self._need_item():
-            self.app.open_form(LogForm(item.account_id, item.account_name))  # type: ignore[attr-defined]
+            self.portfolio_app.open_form(LogForm(item.account_id, item.account_name))
 
     def action_new_follow_up(self) -> None:
         item = self._need_item()
         if item is not None:
-            self._open_follow_up_form(item)
-
-    @work(thread=True, exit_on_error=False, group="form")
-    def _open_follow_up_form(self, item: AgendaItem) -> None:
-        phrase = self.app.portfolio.reports.suggested_follow_up(item.account_id)  # type: ignore[attr-defined]
-        form = FollowUpForm(item.account_id, item.account_name, phrase)
-        self.app.call_from_thread(self.app.open_form, form)  # type: ignore[attr-defined]
+            self.portfolio_app.open_form(FollowUpForm(item.account_id, item.account_name))

@@ -13,8 +13,8 @@ from datetime import date
 from rich.text import Text
 
 from portfolio_tui.service.views import Agenda, AgendaItem
-from portfolio_tui.tui.formatting import days_ago, due_text
-from portfolio_tui.tui.widgets.badges import abc_badge, rfm_badge, stage_badge
+from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
+from portfolio_tui.tui.text import days_ago, due_text
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 GROUP_PREFIX = "group:"

@@ -106,7 +106,7 @@ class CardColumn(ScrollView, can_focus=False):
             self.scrollable_content_region.width, len(self.cards) * CARD_HEIGHT
         )
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -134,7 +134,8 @@ class CardColumn(ScrollView, can_focus=False):
         line = Text(" ", style=style, no_wrap=True, end="")
         line.append_text(text)
         line.truncate(width, overflow="ellipsis")
-        segments = list(line.render(self.app.console))
+        # Every segment styled: with NO_COLOR, Textual's monochrome filter reads each style.
+        segments = list(Segment.apply_style(line.render(self.app.console), style))
         pad = width - line.cell_len
         if pad > 0:
             segments.append(Segment(" " * pad, style))

@@ -15,6 +15,7 @@ from portfolio_tui.domain.dates import (
     When,
     describe_when,
 )
+from portfolio_tui.tui.context import portfolio_app
 
 
 def long_when(when: When) -> str:
@@ -107,13 +108,14 @@ class DateInput(Vertical):
                 self.error = "a date is needed (today, tomorrow 9:00, +3d, next mon…)"
             preview = Text(self.error or self.empty_text)
         else:
+            portfolio = portfolio_app(self.app).portfolio
             try:
-                self.when = self.app.portfolio.parse_when(text)  # type: ignore[attr-defined]
+                self.when = portfolio.parse_when(text)
             except DatePhraseError as exc:
                 self.error = str(exc)
                 preview = Text(self.error)
             else:
-                today = self.app.portfolio.today()  # type: ignore[attr-defined]
+                today = portfolio.today()
                 preview = Text(f"→ {long_when(self.when)}")
                 relative = describe_when(self.when, today)
                 if relative != long_when(self.when) and not relative[0].isupper():

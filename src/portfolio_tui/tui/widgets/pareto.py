@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from portfolio_tui.domain.abc import PARETO_TARGET
-from portfolio_tui.tui.widgets.theme_colours import theme_colours
+from portfolio_tui.tui.theme import theme_colours
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 AXIS_WIDTH = 5  # "100% "

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from portfolio_tui.domain.prospects import BANDS, RankedProspect, priority_of
-from portfolio_tui.tui.widgets.theme_colours import theme_colour
+from portfolio_tui.tui.theme import theme_colour
 
 NAMES_PER_CELL = 3
 # Theme variables colouring each priority (1 = work first).

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from portfolio_tui.domain.rfm import SEGMENTS, RfmScore, segment_for
-from portfolio_tui.tui.widgets.badges import SEGMENT_STYLES
+from portfolio_tui.tui.badges import SEGMENT_STYLES
 
 CELL_WIDTH = 6
 

@@ -25,6 +25,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from portfolio_tui.domain.text import visible
+from portfolio_tui.i18n import N_
+from portfolio_tui.tui.bindings import translate_bindings
+
 T = TypeVar("T")
 Cell = Text | str
 
@@ -81,12 +85,12 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     }
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="table.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="table.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
-        Binding("home", "first", "First row", show=False, id="table.first"),
-        Binding("end", "last", "Last row", show=False, id="table.last"),
+        Binding("up", "cursor(-1)", N_("Up"), show=False, id="table.up"),
+        Binding("down", "cursor(1)", N_("Down"), show=False, id="table.down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="table.page_down"),
+        Binding("home", "first", N_("First row"), show=False, id="table.first"),
+        Binding("end", "last", N_("Last row"), show=False, id="table.last"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
@@ -136,6 +140,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        translate_bindings(self)
         self.columns = list(columns)
         self._render_row = render_row
         self._row_key = row_key
@@ -256,7 +261,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         if item is not None:
             self.post_message(self.Selected(self, item, self.cursor_row))
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -288,12 +293,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         super().notify_style_update()
         self._forget_styles()
 
-    def _on_focus(self, event: events.Focus) -> None:
-        super()._on_focus(event)
+    # Textual's own focus handlers run too (every class's handler is called): these only add.
+    def on_focus(self, event: events.Focus) -> None:
         self._forget_styles()  # the cursor's colours depend on focus
 
-    def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
+    def on_blur(self, event: events.Blur) -> None:
         self._forget_styles()
 
     def _forget_styles(self) -> None:
@@ -365,7 +369,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         style = self._style("empty")
         text = Text(f" {self.empty_text}", style=style, no_wrap=True, end="")
         text.truncate(width, pad=True)
-        return Strip(text.render(self.app.console), width)
+        # Every segment styled: with NO_COLOR, Textual's monochrome filter reads each style.
+        return Strip(Segment.apply_style(text.render(self.app.console), style), width)
 
     @staticmethod
     def _cursor_colours(strip: Strip, style: Style) -> Strip:
@@ -392,6 +397,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         total = 0
         for column, cell, cell_width in zip(self.columns, cells, widths, strict=False):
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            if (shown := visible(text.plain)) != text.plain:  # controls, bidi overrides
+                text = Text(shown, style=text.style)
             text.no_wrap = True
             text.truncate(cell_width, overflow="ellipsis")
             pad = cell_width - text.cell_len

@@ -21,7 +21,7 @@ from portfolio_tui.service.sync_text import (
     stamp_text,
     value_text,
 )
-from portfolio_tui.tui.widgets.path_suggester import PathSuggester
+from portfolio_tui.tui.suggesters import PathSuggester
 
 if TYPE_CHECKING:
     from portfolio_tui.service.sync import BundleSummary, FileReport, SyncReport

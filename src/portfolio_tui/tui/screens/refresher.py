@@ -1,7 +1,7 @@
 """Load a screen's data in a thread worker, merging the requests that pile up.
 
-A mode screen is asked for fresh data on mount, on every resume (Textual sends two when a mode
-is first shown), after undo and after writes. On 20,000 accounts a load takes a second or two,
+A `LoadingScreen` is asked for fresh data on mount, on every resume (Textual sends two when a
+mode is first shown), after undo and after writes. On 20,000 accounts a load takes a second or two,
 so running one per request would stack them up on the GIL. Here a request while a load is
 scheduled is dropped (the scheduled one will read the newest state) and a request while one runs
 makes exactly one more run once it is done. Results are shown on the UI thread.
@@ -26,11 +26,13 @@ class Refresher(Generic[T]):
         show: Callable[[T], None],
         *,
         group: str = "refresh",
+        collect_garbage: bool = True,
     ) -> None:
         self.node = node
         self.load = load  # runs in a worker thread
         self.show = show  # runs on the UI thread
         self.group = group
+        self.collect_garbage = collect_garbage
         self.wanted = 0  # requests so far
         self.running = False
         self.scheduled = False
@@ -62,7 +64,7 @@ class Refresher(Generic[T]):
             result = self.load()
         except BaseException:
             self.node.app.call_from_thread(self._failed)
-            raise  # the app's worker manager reports it
+            raise  # the worker fails: the node's on_worker_state_changed reports it
         self.node.app.call_from_thread(self._done, result, generation)
 
     def _done(self, result: T, generation: int) -> None:
@@ -73,7 +75,8 @@ class Refresher(Generic[T]):
         # A load and its showing allocate tens of thousands of long-lived objects (rows, badges,
         # indexes); left alone, the next full garbage collection (~0.1 s at 20,000 accounts)
         # lands on a keystroke a few seconds later. Run it now, once the result is painted.
-        self.node.call_after_refresh(gc.collect)
+        if self.collect_garbage:
+            self.node.call_after_refresh(gc.collect)
 
     def _failed(self) -> None:
         self.running = False

@@ -10,9 +10,8 @@ from rich.text import Text
 from portfolio_tui.domain.abc import PARETO_TARGET, AbcResult
 from portfolio_tui.domain.kpis import Funnel, Kpis, RevenueMatrix
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.tui.formatting import change
-from portfolio_tui.tui.widgets.amounts import short_money, whole_money
-from portfolio_tui.tui.widgets.badges import STAGE_STYLES, abc_badge
+from portfolio_tui.tui.badges import STAGE_STYLES, abc_badge
+from portfolio_tui.tui.text import change, short_money, whole_money
 
 BAR = "█"
 
