@@ -219,8 +219,8 @@ def test_html_stays_well_formed_whatever_the_text(
 
 
 def test_the_hand_week_review(tmp_path: Path) -> None:
-    from test_activity import AS_OF as WEEK_END
-    from test_activity import MovableClock, _fill
+    from test_activity_cases import AS_OF as WEEK_END
+    from test_activity_cases import MovableClock, _fill
 
     clock = MovableClock(datetime(2026, 6, 1, 9, 0, tzinfo=PARIS))
     with open_portfolio(tmp_path / "week.db", clock) as pf:

@@ -54,7 +54,9 @@ def probability(text: str) -> int | None:
 
 def register(groups: CommandGroups) -> None:
     deal = groups.commands.add_parser("deal", help=_("add, edit, move, win or lose a deal"))
-    verbs = deal.add_subparsers(dest="deal_command", required=True, metavar="ACTION")
+    verbs = deal.add_subparsers(
+        dest="deal_command", required=True, metavar="ACTION", help=_("what to do with the deal")
+    )
     _register_add(verbs)
     _register_edit(verbs)
     p = verbs.add_parser("stage", help=_("move a deal to a stage"))
