@@ -1,5 +1,6 @@
-"""Make `screenshots/*.png`: every screen of the app on the demo portfolio, 120x36, with a
-fixed clock, so the pictures only change when the app does.
+"""Make `screenshots/*.png` (English) and `screenshots/fr/*.png` (French): every screen of the
+app on the demo portfolio, 120x36, with a fixed clock, so the pictures only change when the app
+does. Each language gets its own demo, written in that language.
 
     python scripts/screenshots.py [--out screenshots]
 
@@ -25,6 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.i18n import set_language
 from portfolio_tui.service import open_portfolio
 from portfolio_tui.tui.app import SCREEN_SWITCHES, PortfolioApp, make_app
 
@@ -32,6 +34,8 @@ SIZE = (120, 36)
 ZONE = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=ZONE)  # a Monday morning, as in the tests
 FONT = "DejaVu Sans Mono, monospace"
+# (language, folder under --out): English where the README always showed it.
+LANGUAGE_FOLDERS = (("en", "."), ("fr", "fr"))
 
 
 def clock() -> datetime:
@@ -97,24 +101,30 @@ async def take(app: PortfolioApp, out: Path, work: Path) -> list[Path]:
     return made
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "screenshots")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+def screenshots(language: str, out: Path) -> list[Path]:
+    """Every shot in `language`, on a demo portfolio written in it, into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db = work / "demo.db"
         settings = Settings()
+        set_language(language)  # the demo writes its titles and summaries in it
         with open_portfolio(db, clock=clock, tz=ZONE, settings=settings) as pf:
             pf.load_demo()
-        app = make_app(db, clock=clock, tz=ZONE, settings=settings)
+        app = make_app(db, clock=clock, tz=ZONE, settings=settings, language=language)
         try:
-            made = asyncio.run(take(app, args.out, work))
+            return asyncio.run(take(app, out, work))
         finally:
             app.portfolio.close()
-    for path in made:
-        print(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "screenshots")
+    args = parser.parse_args(argv)
+    for language, folder in LANGUAGE_FOLDERS:
+        for path in screenshots(language, (args.out / folder).resolve()):
+            print(path)
     return 0
 
 

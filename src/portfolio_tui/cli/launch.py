@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from portfolio_tui import paths
+from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import _, current_language
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
@@ -30,10 +33,14 @@ def open_service(db: Path) -> Portfolio:
 
 
 def open_app(args: argparse.Namespace, db: Path) -> int:
-    """The TUI on `db`; `--demo` fills a new demo database first."""
+    """The TUI on `db`; `--demo` fills a new demo database first. Without a terminal on both
+    stdin and stdout (a pipe, a cron job, `</dev/null`) it refuses: the app would hang there and
+    write its escapes into the output."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(_("the app needs a terminal; run a command instead (portfolio --help)"))
     if args.demo and not db.exists():
         with open_service(db) as pf:
             pf.load_demo()
     from portfolio_tui.tui.app import run
 
-    return run(db)
+    return run(db, language=current_language())  # what --lang, the setting or LANG chose

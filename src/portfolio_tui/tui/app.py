@@ -110,6 +110,7 @@ class PortfolioApp(App[int]):
     ) -> None:
         super().__init__()
         translate_bindings(self)
+        self.title = _(self.TITLE)
         self.error_console = crash_console()  # Textual prints a crash's traceback on it
         self._open_portfolio = open_portfolio
         self._portfolio: Portfolio | None = None

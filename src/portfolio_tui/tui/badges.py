@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from portfolio_tui.domain.rfm import RfmScore
+from portfolio_tui.i18n import current_language
+from portfolio_tui.i18n.terms import segment_label, stage_label
 
 ABC_STYLES = {
     "A": "bold black on #3fb950",
@@ -61,9 +63,20 @@ def rfm_badge(score: RfmScore | None, *, with_segment: bool = True) -> Text:
     text = rfm_digits(score)
     if score is not None and with_segment:
         text.append(" ")
-        text.append(score.segment, style=SEGMENT_STYLES.get(score.segment, ""))
+        text.append(_segment(score.segment), style=SEGMENT_STYLES.get(score.segment, ""))
     return text
 
 
 def stage_badge(stage: str) -> Text:
-    return Text(stage, style=STAGE_STYLES.get(stage, ""))
+    return Text(_stage(stage), style=STAGE_STYLES.get(stage, ""))
+
+
+def _stage(stage: str) -> str:
+    """English shows the stage's key (`warm`), as always; French its name (`tiède`)."""
+    if current_language() == "en" or stage not in STAGE_STYLES:
+        return stage
+    return stage_label(stage).lower()
+
+
+def _segment(segment: str) -> str:
+    return segment if current_language() == "en" else segment_label(segment)

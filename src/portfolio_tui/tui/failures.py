@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from portfolio_tui import paths
 from portfolio_tui.errors import USER_ERRORS
+from portfolio_tui.i18n import _
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -51,15 +52,15 @@ def log_failure(error: BaseException, context: str = "") -> Path:
 def report(app: App[Any], error: BaseException, context: str = "") -> None:
     """Show `error` to the user; log it first when it is a bug. Call on the UI thread."""
     if is_user_error(error):
-        app.notify(str(error), title="Can't do that", severity="warning", markup=False)
+        app.notify(str(error), title=_("Can't do that"), severity="warning", markup=False)
         return
     try:
-        where = f"details in {log_failure(error, context)}"
+        where = _("details in {file}").format(file=log_failure(error, context))
     except OSError as exc:
-        where = f"and the log file can't be written ({exc})"
+        where = _("and the log file can't be written ({error})").format(error=exc)
     app.notify(
         f"{type(error).__name__}: {error}\n{where}",
-        title="Something went wrong",
+        title=_("Something went wrong"),
         severity="error",
         timeout=15,
         markup=False,

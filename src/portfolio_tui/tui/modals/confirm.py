@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from portfolio_tui.domain.text import visible
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _
 from portfolio_tui.tui.bindings import translate_bindings
 
 
@@ -58,8 +58,8 @@ class ConfirmModal(ModalScreen[bool]):
             # The question names accounts and titles as typed: never read as markup.
             yield Label(visible(self.question), id="question", markup=False)
             with Horizontal():
-                yield Button("Yes (y)", id="yes", variant="primary")
-                yield Button("No (n)", id="no")
+                yield Button(_("Yes (y)"), id="yes", variant="primary")
+                yield Button(_("No (n)"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()

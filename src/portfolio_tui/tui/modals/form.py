@@ -48,7 +48,7 @@ class FormModal(ModalScreen[str | None]):
     """Subclasses set TITLE, compose their fields in `fields()` (ids `f-<name>`), turn the
     fields into values in `collect()` and write them in `save()` (called in a worker)."""
 
-    TITLE = "Form"
+    TITLE = N_("Form")
     CSS_PATH = "forms.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save"),
@@ -107,7 +107,7 @@ class FormModal(ModalScreen[str | None]):
         """The text of a DateInput, checked; None when it is empty (and may be)."""
         field = self.query_one(f"#f-{name}", DateInput)
         if not field.is_valid:
-            raise FormError(name, field.error or "can't read this date")
+            raise FormError(name, field.error or _("can't read this date"))
         return field.value.strip() or None
 
     def fill_if_untouched(self, name: str, text: str) -> None:
@@ -124,21 +124,21 @@ class FormModal(ModalScreen[str | None]):
     def required(self, name: str) -> str:
         value = self.text(name)
         if not value:
-            raise FormError(name, "must not be empty")
+            raise FormError(name, _("must not be empty"))
         return value
 
     # --- the form -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(Text(self.TITLE, style="bold"), id="form-title")
+            yield Static(Text(_(self.TITLE), style="bold"), id="form-title")
             if subtitle := self.subtitle():
                 yield Static(Text(subtitle), id="form-subtitle")
             with Grid(id="form-fields"):
                 yield from self.fields()
             yield Static(id="form-error")
             yield Static(
-                Text("enter or ctrl+s saves · escape cancels", style="italic"), id="form-hint"
+                Text(_("enter or ctrl+s saves · escape cancels"), style="italic"), id="form-hint"
             )
         yield Footer(compact=True)
 
@@ -211,7 +211,11 @@ class FormModal(ModalScreen[str | None]):
             self.show_error(str(error), getattr(error, "field", None))
         else:
             report(self.app, error, f"saving {type(self).__name__}")
-            self.show_error(f"Not saved: unexpected error ({type(error).__name__}); see the log")
+            self.show_error(
+                _("Not saved: unexpected error ({error}); see the log").format(
+                    error=type(error).__name__
+                )
+            )
 
     def _ask_to_confirm(self, error: PastDate | FutureDate) -> None:
         """A date before now (a follow-up) or after now (an interaction): shown with the date

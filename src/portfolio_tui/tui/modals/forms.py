@@ -18,6 +18,7 @@ from portfolio_tui.domain.account_fields import (
     SOURCES,
 )
 from portfolio_tui.domain.money import cents_to_plain
+from portfolio_tui.i18n import N_
 from portfolio_tui.service.views import AccountView, AgendaItem
 from portfolio_tui.tui.modals.form import FormError, FormModal
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
@@ -66,7 +67,7 @@ class _AccountForm(FormModal):
 class DoneForm(_AccountForm):
     """Done with a follow-up: what came of it, and when to follow up next."""
 
-    TITLE = "Done"
+    TITLE = N_("Done")
 
     def __init__(self, item: AgendaItem, suggested: str | None = None) -> None:
         super().__init__(item.account_id, item.account_name)
@@ -109,7 +110,7 @@ class DoneForm(_AccountForm):
 
 
 class SnoozeForm(_AccountForm):
-    TITLE = "Snooze"
+    TITLE = N_("Snooze")
 
     def __init__(self, item: AgendaItem, phrase: str = "+1d") -> None:
         super().__init__(item.account_id, item.account_name)
@@ -136,7 +137,7 @@ class SnoozeForm(_AccountForm):
 class LogForm(_AccountForm):
     """Log a call, meeting, email, visit or note, and optionally plan what comes next."""
 
-    TITLE = "Log an interaction"
+    TITLE = N_("Log an interaction")
 
     def __init__(
         self, account_id: str, account_name: str, kind: str = "call", contacts: Sequence[str] = ()
@@ -187,7 +188,7 @@ class LogForm(_AccountForm):
 
 
 class FollowUpForm(_AccountForm):
-    TITLE = "New follow-up"
+    TITLE = N_("New follow-up")
 
     def __init__(
         self,
@@ -264,7 +265,7 @@ def account_texts(account: AccountView, referred_by: str | None) -> dict[str, st
 class EditAccountForm(_AccountForm):
     """Every editable field of an account; only the fields changed are sent."""
 
-    TITLE = "Edit account"
+    TITLE = N_("Edit account")
 
     def __init__(self, account: AccountView, referred_by: str | None = None) -> None:
         super().__init__(account.account_id, account.name)
@@ -290,7 +291,7 @@ class EditAccountForm(_AccountForm):
 
 
 class AddContactForm(_AccountForm):
-    TITLE = "Add a contact"
+    TITLE = N_("Add a contact")
 
     def fields(self) -> ComposeResult:
         yield from self.row("Name", _input(name="name"))

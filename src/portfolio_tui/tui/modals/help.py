@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _
 from portfolio_tui.tui.bindings import translate_bindings
 
 
@@ -48,7 +48,7 @@ def _table(title: str, keys: list[KeyHelp]) -> Table:
     for entry in keys:
         table.add_row(Text(entry.key), Text(entry.description), Text(entry.binding_id))
     if not keys:
-        table.add_row("", Text("(none)", style="dim"), "")
+        table.add_row("", Text(_("(none)"), style="dim"), "")
     return table
 
 
@@ -70,15 +70,23 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(f"Keys: {self.screen_title}", style="bold"), id="help-title")
+            yield Static(
+                Text(_("Keys: {screen}").format(screen=self.screen_title), style="bold"),
+                id="help-title",
+            )
             with Horizontal(id="help-columns"):
-                yield Static(_table(f"On {self.screen_title}", self.own), classes="help-keys")
-                yield Static(_table("Everywhere", self.everywhere), classes="help-keys")
+                yield Static(
+                    _table(_("On {screen}").format(screen=self.screen_title), self.own),
+                    classes="help-keys",
+                )
+                yield Static(_table(_("Everywhere"), self.everywhere), classes="help-keys")
             yield Static(
                 Text(
-                    "Date phrases: today, tomorrow 9:00, +3d, +2w, next mon, 01/12, "
-                    "2026-12-01 14:30, demain, lundi. Remap keys by id under [keymap] in the "
-                    "settings file (portfolio config path).",
+                    _(
+                        "Date phrases: today, tomorrow 9:00, +3d, +2w, next mon, 01/12, "
+                        "2026-12-01 14:30, demain, lundi. Remap keys by id under [keymap] in the "
+                        "settings file (portfolio config path)."
+                    ),
                     style="italic",
                 ),
                 id="help-hint",

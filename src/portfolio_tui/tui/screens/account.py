@@ -49,7 +49,7 @@ def best_account(portfolio: Portfolio) -> str | None:
 class AccountScreen(LoadingScreen[AccountCard | str]):
     """Loads the card of the account to show, or the sentence saying why there is none."""
 
-    TITLE = "Account"
+    TITLE = N_("Account")
     CSS_PATH = "account.tcss"
     COLLECT_AFTER_LOAD = False  # one account's card: nothing worth a full collection
     BINDINGS = [

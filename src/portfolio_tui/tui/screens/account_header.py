@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from rich.text import Text
 
+from portfolio_tui.domain.text import visible
+
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.service.views import AccountCard
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
@@ -42,7 +44,7 @@ def header_text(card: AccountCard, settings: Settings, colours: Mapping[str, str
 def _title_line(card: AccountCard) -> Text:
     """Name, stage, ABC and RFM badges, then sector, city and size."""
     a = card.account
-    title = Text.assemble((a.name, "bold"), "  ", stage_badge(a.stage))
+    title = Text.assemble((visible(a.name), "bold"), "  ", stage_badge(a.stage))
     if card.abc:
         title.append("  ")
         title.append(abc_badge(card.abc))

@@ -1,8 +1,15 @@
 """Dashboard: the period's KPIs against the period before, ABC and Pareto, the R × F grid,
 revenue by segment × product family, and the funnel.
 
+Then the rep's own activity ("Mon activité"), the weighted churn risk with the clients weighing
+most, and the book in four years with and without new clients. The activity panel is here, not
+on Today: Today is the to-do list and must open fast; this is where the rep looks at figures.
+
 `p` cycles the period (year, quarter, month), `w` the sales window of the ABC, Pareto and RFM
-panels (12m, 24m, all), `r` the rows of the matrix (ABC class, sector, region, size, source).
+panels (12m, 24m, all), `r` the rows of the matrix (ABC class, sector, region, size, source),
+`a` the activity period (week, month, quarter; only that panel reloads), `G` the saved segment
+the KPIs, funnel, matrix and activity are narrowed to (classes, scores and churn stay those of
+the whole book, as in `report kpis --segment`).
 Everything is computed in a worker; the screen shows a loading indicator until it is ready.
 """
 
@@ -12,20 +19,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from portfolio_tui.domain.abc import AbcResult
+from portfolio_tui.domain.activity import ACTIVITY_PERIODS, ActivityReport
 from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.periods import PERIOD_KINDS
+from portfolio_tui.domain.projection import PROJECTED_YEARS, BookProjection
 from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.window import Window
-from portfolio_tui.i18n import N_
-from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.i18n import N_, _
+from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
 from portfolio_tui.tui.screens.dashboard_panels import (
     abc_table,
+    churn_risk_table,
     concentration_text,
     funnel_text,
     kpi_table,
@@ -33,12 +44,17 @@ from portfolio_tui.tui.screens.dashboard_panels import (
     pareto_sentence,
     top_accounts_table,
 )
+from portfolio_tui.tui.screens.portfolio_filter import cycle
+from portfolio_tui.tui.text import whole_money
 from portfolio_tui.tui.theme import theme_colour
+from portfolio_tui.tui.widgets.activity_panel import ActivityPanel, period_title
 from portfolio_tui.tui.widgets.pareto import ParetoCurve
+from portfolio_tui.tui.widgets.projection_chart import ProjectionChart
 from portfolio_tui.tui.widgets.rf_grid import RfGrid
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
     from portfolio_tui.service import Portfolio
+    from portfolio_tui.service.churn import ChurnRiskReport
 
 WINDOWS: tuple[str, ...] = ("12m", "24m", "all")
 # matrix row key → its label
@@ -59,24 +75,61 @@ class DashboardData:
     kpis: Kpis
     abc: AbcResult
     rfm: dict[str, RfmScore]
+    activity: ActivityReport
+    lever_words: str  # what pulling the activity's lever means
+    churn: ChurnRiskReport | None  # None when the book can't be fitted
+    projection: BookProjection | None  # None without a complete year of history
+    projection_sentence: str
+    saved_segments: tuple[str, ...] = ()  # the names, to cycle through
+    segment: str | None = None  # the saved segment the figures are narrowed to
+    segment_ids: frozenset[str] | None = None  # its accounts (None: every account)
 
 
-def load_dashboard(portfolio: Portfolio, period: str, window: str, rows: str) -> DashboardData:
-    """Everything the dashboard shows, read through the service (call it from a worker)."""
+def load_activity(
+    portfolio: Portfolio, period: str, accounts: frozenset[str] | None
+) -> tuple[ActivityReport, str]:
+    """The activity report of `period` (narrowed to `accounts`) and its lever in words."""
+    from portfolio_tui.service.activity import lever_words
+
+    report = portfolio.activity.activity_report(period, accounts=accounts)
+    return report, lever_words(report.figures.lever)
+
+
+def load_dashboard(
+    portfolio: Portfolio,
+    period: str,
+    window: str,
+    rows: str,
+    *,
+    segment: str | None = None,
+    activity_period: str = "week",
+) -> DashboardData:
+    """Everything the dashboard shows, read through the service (call it from a worker).
+    A `segment` deleted meanwhile narrows nothing."""
+    saved = tuple(s.name for s in portfolio.segments.list())
+    segment = segment if segment in saved else None
+    ids = portfolio.reports.segment_accounts(segment)
     w = portfolio.reports.window(None, window)
-    kpis = portfolio.reports.kpi_report(period=period, rows=rows, window=window)
+    kpis = portfolio.reports.kpi_report(period=period, rows=rows, window=window, segment=segment)
     abc, rfm = portfolio.reports.badges(w)
-    return DashboardData(period, w, rows, kpis, abc, rfm)
+    activity, words = load_activity(portfolio, activity_period, ids)
+    projection = portfolio.churn.projection()
+    sentence = portfolio.churn.projection_sentence(projection) if projection else ""
+    churn = portfolio.churn.weighted_churn_risk()
+    return DashboardData(period, w, rows, kpis, abc, rfm, activity, words, churn, projection,
+                         sentence, saved, segment, ids)  # fmt: skip
 
 
 class DashboardScreen(LoadingScreen[DashboardData]):
-    TITLE = "Dashboard"
+    TITLE = N_("Dashboard")
     CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#dashboard-body"
     BINDINGS = [
         Binding("p", "cycle_period", N_("Period"), id="dashboard.period"),
         Binding("w", "cycle_window", N_("Window"), id="dashboard.window"),
         Binding("r", "cycle_rows", N_("Matrix rows"), id="dashboard.rows"),
+        Binding("a", "cycle_activity", N_("Activity period"), id="dashboard.activity"),
+        Binding("G", "cycle_saved_segment", N_("Saved segment"), id="dashboard.saved_segment"),
     ]
 
     def __init__(self) -> None:
@@ -84,6 +137,8 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         self.period = "year"
         self.window: str | None = None  # the settings' until the first load
         self.rows = "abc"
+        self.activity_period = ACTIVITY_PERIODS[0]
+        self.segment: str | None = None  # a saved segment's name
         self.data: DashboardData | None = None
         self._busy = True
 
@@ -104,6 +159,17 @@ class DashboardScreen(LoadingScreen[DashboardData]):
                     yield Static(id="abc-title", classes="panel-title")
                     yield Static(id="abc-table")
                     yield Static(id="pareto-sentence")
+            with Vertical(classes="panel", id="activity-panel"):
+                yield Static(id="activity-title", classes="panel-title")
+                yield ActivityPanel(id="activity")
+            with Horizontal(classes="dashboard-row"):
+                with Vertical(classes="panel left", id="churn-panel"):
+                    yield Static(id="churn-title", classes="panel-title")
+                    yield Static(id="churn-table")
+                with Vertical(classes="panel", id="projection-panel"):
+                    yield Static(id="projection-title", classes="panel-title")
+                    yield ProjectionChart(id="projection", height=5)
+                    yield Static(id="projection-sentence")
             with Horizontal(classes="dashboard-row"):
                 with Vertical(classes="panel left", id="rf-panel"):
                     yield Static(id="rf-title", classes="panel-title")
@@ -137,7 +203,8 @@ class DashboardScreen(LoadingScreen[DashboardData]):
     def load(self) -> DashboardData:
         portfolio = self.portfolio
         window = self.window or portfolio.settings.window
-        return load_dashboard(portfolio, self.period, window, self.rows)
+        return load_dashboard(portfolio, self.period, window, self.rows, segment=self.segment,
+                              activity_period=self.activity_period)  # fmt: skip
 
     def show(self, data: DashboardData) -> None:
         self.data = data
@@ -176,9 +243,43 @@ class DashboardScreen(LoadingScreen[DashboardData]):
             f"Revenue {k.period.label} by {label.lower()} × product family"
         )
         self.query_one("#matrix", Static).update(matrix_table(k.matrix, settings, label))
+        self.segment = data.segment
+        self._show_activity(data.activity, data.lever_words)
+        self._show_churn(data)
         if not self.load_pending:
             self.busy = False
         self._show_title()
+
+    def _show_activity(self, report: ActivityReport, lever_words: str) -> None:
+        title = period_title(report)
+        if self.data is not None and self.data.segment:
+            title += " · " + _("segment {name}").format(name=self.data.segment)
+        title += " · " + _("a: week, month, quarter")
+        self.query_one("#activity-title", Static).update(Text(title))
+        lever_colour = theme_colour(self.app.theme_variables, "warning")
+        self.query_one(ActivityPanel).show(report, lever_words, lever_colour)
+
+    def _show_churn(self, data: DashboardData) -> None:
+        settings = self.portfolio.settings
+        whole_book = " · " + _("whole book") if data.segment else ""
+        churn_title = self.query_one("#churn-title", Static)
+        if data.churn is None:
+            churn_title.update(Text(_("Churn risk") + whole_book))
+            self.query_one("#churn-table", Static).update(Text(
+                _("No churn model: too few clients with repeat orders to fit one."),
+                style="italic"))  # fmt: skip
+        else:
+            total = whole_money(data.churn.total, settings)
+            churn_title.update(Text(_("Churn risk · {total} of the last 12 months' revenue may "
+                                      "leave").format(total=total) + whole_book))  # fmt: skip
+            self.query_one("#churn-table", Static).update(churn_risk_table(data.churn, settings))
+        self.query_one("#projection-title", Static).update(Text(
+            _("The book in {years} years · clients a year").format(years=PROJECTED_YEARS)
+            + whole_book))  # fmt: skip
+        self.query_one(ProjectionChart).show(data.projection)
+        sentence = self.query_one("#projection-sentence", Static)
+        sentence.update(Text(data.projection_sentence, style="bold"))
+        sentence.display = bool(data.projection_sentence)
 
     @property
     def busy(self) -> bool:
@@ -199,6 +300,9 @@ class DashboardScreen(LoadingScreen[DashboardData]):
             title.append(f"  {k.period.label} vs {k.previous_period.label}")
             title.append(f" · window {self.data.window.label}")
             title.append(f" · matrix by {MATRIX_ROWS.get(self.data.rows, self.data.rows)}")
+            if self.data.segment:
+                segment = _("segment {name}").format(name=self.data.segment)
+                title.append(f" · {segment}", style="bold")
             title.append(f" · as of {k.as_of:%Y-%m-%d}", style="dim")
         if self.busy:
             title.append("  loading…", style="italic")
@@ -219,4 +323,32 @@ class DashboardScreen(LoadingScreen[DashboardData]):
     def action_cycle_rows(self) -> None:
         keys = list(MATRIX_ROWS)
         self.rows = keys[(keys.index(self.rows) + 1) % len(keys)]
+        self.refresh_data()
+
+    @on_fresh_data
+    def action_cycle_activity(self) -> None:
+        """The next activity period; only the activity panel reloads."""
+        i = ACTIVITY_PERIODS.index(self.activity_period)
+        self.activity_period = ACTIVITY_PERIODS[(i + 1) % len(ACTIVITY_PERIODS)]
+        ids = self.data.segment_ids if self.data else None
+        self._reload_activity(self.activity_period, ids)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="activity")
+    def _reload_activity(self, period: str, accounts: frozenset[str] | None) -> None:
+        report, words = load_activity(self.portfolio, period, accounts)
+        self.app.call_from_thread(self._activity_loaded, report, words)
+
+    def _activity_loaded(self, report: ActivityReport, lever_words: str) -> None:
+        if report.period.kind == self.activity_period:  # else a newer one is on its way
+            self._show_activity(report, lever_words)
+
+    @on_fresh_data
+    def action_cycle_saved_segment(self) -> None:
+        """Narrow the figures to the next saved segment, then to none again."""
+        names = self.data.saved_segments if self.data else ()
+        if not names:
+            self.notify(_("No saved segment yet: on Portfolio, ctrl+s saves the filter as one."))
+            return
+        current = self.segment if self.segment in names else None
+        self.segment = cycle(current, names)
         self.refresh_data()

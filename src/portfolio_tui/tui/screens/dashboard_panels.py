@@ -3,6 +3,8 @@ product matrix and the funnel. Pure functions of the service's values and the se
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -10,8 +12,12 @@ from rich.text import Text
 from portfolio_tui.domain.abc import PARETO_TARGET, AbcResult
 from portfolio_tui.domain.kpis import Funnel, Kpis, RevenueMatrix
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.i18n import _
 from portfolio_tui.tui.badges import STAGE_STYLES, abc_badge
 from portfolio_tui.tui.text import change, short_money, whole_money
+
+if TYPE_CHECKING:  # the service is imported when the app first opens it
+    from portfolio_tui.service.churn import ChurnRiskReport
 
 BAR = "█"
 
@@ -171,3 +177,20 @@ def funnel_text(f: Funnel, period_label: str, rate_colour: str = "") -> Text:
     text.append(f"\n→ share of the stage's accounts that moved on in {period_label}",
                 style="dim italic")  # fmt: skip
     return text
+
+
+def churn_risk_table(risk: ChurnRiskReport, settings: Settings) -> Table:
+    """The clients weighing most in the weighted churn risk: what each may take away (cents of
+    the last 12 months × (1 − P(alive))) and its share of the total."""
+    table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
+    table.add_column("#", justify="right", width=3, style="dim")
+    table.add_column(_("Account"), no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(_("At risk"), justify="right", no_wrap=True)
+    table.add_column(_("Share"), justify="right", no_wrap=True, width=4)
+    for rank, client in enumerate(risk.top, start=1):
+        table.add_row(
+            str(rank), client.name, whole_money(client.risk, settings), percent(client.share)
+        )
+    if not risk.top:
+        table.add_row("", Text(_("no revenue at risk"), style="italic"), "", "")
+    return table

@@ -22,13 +22,16 @@ from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
 from portfolio_tui.i18n import N_
+from portfolio_tui.service.deal_views import DealView
 from portfolio_tui.service.views import PipelineCard
 from portfolio_tui.tui.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.screens.deals_board import DealActions
 from portfolio_tui.tui.text import short_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
+from portfolio_tui.tui.widgets.deal_board import DealBoardView
 from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
@@ -41,6 +44,11 @@ BOARD: tuple[tuple[str, str], ...] = (
     ("lost", "Lost"),
 )
 PROSPECTS = {s.value for s in PROSPECT_STAGES}
+# The actions of the deals board, and those of the prospects' views (off on the deals board).
+DEAL_ACTIONS = {"deal_column", "deal_card", "deal_card_edge", "deal_move", "deal_open",
+                "add_deal", "win_deal", "lose_deal", "edit_deal", "filter_deals"}  # fmt: skip
+PROSPECT_ACTIONS = {"column", "card", "card_edge", "move", "open", "toggle_matrix",
+                    "cycle_period"}  # fmt: skip
 RANKED_COLUMNS = (
     TableColumn("rank", "#", 4, "right"),
     TableColumn("name", "Prospect", None, min_width=20),
@@ -65,7 +73,7 @@ def access_dots(accessibility: int | None) -> str:
 
 
 class PipelineScreen(LoadingScreen[PipelineData]):
-    TITLE = "Pipeline"
+    TITLE = N_("Pipeline")
     CSS_PATH = "pipeline.tcss"
     AUTO_FOCUS = ""  # the board takes the arrows; the ranked table is focused in its view
     BINDINGS = [
@@ -80,6 +88,22 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         Binding("enter", "open", N_("Open"), id="pipeline.open"),
         Binding("m", "toggle_matrix", N_("Potential × access"), id="pipeline.matrix"),
         Binding("p", "cycle_period", N_("Won period"), id="pipeline.period"),
+        Binding("d", "toggle_deals", N_("Deals ↔ prospects"), id="pipeline.deals"),
+        # The deals board's keys (see DEAL_ACTIONS): the same arrows, > < and enter.
+        Binding("left", "deal_column(-1)", N_("Column left"), show=False, id="deals.left"),
+        Binding("right", "deal_column(1)", N_("Column right"), show=False, id="deals.right"),
+        Binding("up", "deal_card(-1)", N_("Card up"), show=False, id="deals.up"),
+        Binding("down", "deal_card(1)", N_("Card down"), show=False, id="deals.down"),
+        Binding("home", "deal_card_edge(0)", N_("First card"), show=False, id="deals.first"),
+        Binding("end", "deal_card_edge(1)", N_("Last card"), show=False, id="deals.last"),
+        Binding("greater_than_sign", "deal_move(True)", N_("Stage →"), id="deals.forward"),
+        Binding("less_than_sign", "deal_move(False)", N_("← Stage"), id="deals.back"),
+        Binding("n", "add_deal", N_("New deal"), id="deals.add"),
+        Binding("w", "win_deal", N_("Won"), id="deals.win"),
+        Binding("l", "lose_deal", N_("Lost…"), id="deals.lose"),
+        Binding("e", "edit_deal", N_("Edit deal"), id="deals.edit"),
+        Binding("slash", "filter_deals", N_("Filter"), id="deals.filter"),
+        Binding("enter", "deal_open", N_("Open"), id="deals.open"),
     ]
 
     def __init__(self) -> None:
@@ -92,6 +116,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self.today: date | None = None
         self._moving = False  # from a move until the board shows it
         self._follow: str | None = None  # the account to select once the board is reloaded
+        self.deal_actions = DealActions(self, self._deal_changed)
 
     def compose(self) -> ComposeResult:
         yield Static(id="pipeline-title")
@@ -110,6 +135,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
                     empty_text="No prospect to rank.",
                     id="ranked-table",
                 )
+            yield DealBoardView(id="pipeline-deals")
         yield Footer(compact=True)
 
     @property
@@ -153,6 +179,8 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self.ranked_table.invalidate()
         self.ranked_table.set_items(ranked)
         self._show_title()
+        if self.deals_shown:
+            self.deal_board.reload()
 
     def _select_account(self, account_id: str) -> None:
         for i, (stage, _) in enumerate(BOARD):
@@ -203,6 +231,9 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         )
 
     def _show_title(self) -> None:
+        if self.deals_shown:
+            self._show_deals_title()
+            return
         title = Text("Pipeline", style="bold")
         if not self.loaded:
             title.append("  loading…", style="italic")
@@ -267,6 +298,10 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self._select_row(event.index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in DEAL_ACTIONS:
+            return self.deals_shown
+        if action in PROSPECT_ACTIONS and self.deals_shown:
+            return False
         # In the potential × accessibility view the ranked table has the arrows.
         return not (action in ("column", "card", "card_edge") and self.matrix_shown)
 
@@ -342,3 +377,77 @@ class PipelineScreen(LoadingScreen[PipelineData]):
             self.notify("No prospect selected.")
             return
         self.portfolio_app.open_account(card.account_id)
+
+    # --- the deals board (d switches to it and back) --------------------------------------
+
+    @property
+    def deals_shown(self) -> bool:
+        return self.query_one(ContentSwitcher).current == "pipeline-deals"
+
+    @property
+    def deal_board(self) -> DealBoardView:
+        return self.query_one(DealBoardView)
+
+    def action_toggle_deals(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if self.deals_shown:
+            switcher.current = "pipeline-board"
+        else:
+            switcher.current = "pipeline-deals"
+            self.deal_board.reload()
+        self.set_focus(None)
+        self._show_title()
+        self.refresh_bindings()
+
+    @on(DealBoardView.Shown)
+    def _deals_shown(self) -> None:
+        self._show_title()
+
+    def _show_deals_title(self) -> None:
+        title = Text("Pipeline", style="bold")
+        title.append("  ")
+        title.append_text(self.deal_board.title())
+        self.query_one("#pipeline-title", Static).update(title)
+
+    def _deal_changed(self, deal_id: str | None) -> None:
+        self.deal_board.follow = deal_id
+        self.refresh_data()  # a won deal may have made a prospect a client
+
+    def _need_deal(self) -> DealView | None:
+        return self.deal_actions.need(self.deal_board.selected_deal())
+
+    def action_deal_column(self, delta: int) -> None:
+        self.deal_board.column_by(delta)
+
+    def action_deal_card(self, delta: int) -> None:
+        self.deal_board.card_by(delta)
+
+    def action_deal_card_edge(self, last: int) -> None:
+        self.deal_board.card_edge(bool(last))
+
+    def action_deal_move(self, forward: bool) -> None:
+        if deal := self._need_deal():
+            self.deal_actions.step(deal, forward)
+
+    def action_add_deal(self) -> None:
+        deal = self.deal_board.selected_deal()
+        self.deal_actions.add(None, deal.account_name if deal else "")
+
+    def action_win_deal(self) -> None:
+        if deal := self._need_deal():
+            self.deal_actions.win(deal)
+
+    def action_lose_deal(self) -> None:
+        if deal := self._need_deal():
+            self.deal_actions.lose(deal)
+
+    def action_edit_deal(self) -> None:
+        if deal := self._need_deal():
+            self.deal_actions.edit(deal)
+
+    def action_filter_deals(self) -> None:
+        self.deal_board.focus_filter()
+
+    def action_deal_open(self) -> None:
+        if deal := self._need_deal():
+            self.portfolio_app.open_account(deal.account_id)

@@ -52,7 +52,7 @@ def _day(day: date | None, missing: str = "—") -> str:
 
 
 class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
-    TITLE = "Portfolio"
+    TITLE = N_("Portfolio")
     CSS_PATH = "portfolio.tcss"
     AUTO_FOCUS = "#portfolio-table"
     BINDINGS = [

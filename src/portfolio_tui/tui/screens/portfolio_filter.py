@@ -14,6 +14,8 @@ from typing import Any
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.stages import Stage
+from portfolio_tui.i18n import _
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import PortfolioRow
 
 STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
@@ -30,8 +32,12 @@ SORTS: dict[str, tuple[str, SortKey, bool]] = {
     "revenue": ("revenue", lambda r: r.revenue, True),
     "last": ("last contact", lambda r: r.last_contact, True),
     "next": ("next follow-up", lambda r: r.next_follow_up, False),
+    # Lowest first: the clients most likely gone.
+    "p_alive": ("P(alive)", lambda r: r.p_alive, False),
 }
-SORT_CYCLE: tuple[str, ...] = ("revenue", "name", "stage", "abc", "rfm", "last", "next")
+SORT_CYCLE: tuple[str, ...] = ("revenue", "name", "stage", "abc", "rfm", "last", "next", "p_alive")
+# The P(alive) quick filter cycles: below 50 %, below 25 %, then off.
+P_ALIVE_THRESHOLDS: tuple[float, ...] = (0.5, 0.25)
 
 
 def cycle(value: str | None, choices: Sequence[str]) -> str | None:
@@ -42,12 +48,31 @@ def cycle(value: str | None, choices: Sequence[str]) -> str | None:
     return choices[i + 1] if i + 1 < len(choices) else None
 
 
+def next_threshold(value: float | None) -> float | None:
+    """The P(alive) threshold after `value` in P_ALIVE_THRESHOLDS, then None, then the first."""
+    if value is None:
+        return P_ALIVE_THRESHOLDS[0]
+    i = P_ALIVE_THRESHOLDS.index(value)
+    return P_ALIVE_THRESHOLDS[i + 1] if i + 1 < len(P_ALIVE_THRESHOLDS) else None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedFilter:
+    """A saved segment the rows are narrowed to: its accounts when it was last read."""
+
+    name: str
+    filter_text: str
+    account_ids: frozenset[str]
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     text: str = ""
     abc: str | None = None
     stage: str | None = None
     segment: str | None = None
+    p_alive_below: float | None = None  # rows with a P(alive) under it (None: no filter)
+    saved: SavedFilter | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -55,7 +80,19 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.words or self.abc or self.stage or self.segment)
+        return bool(
+            self.words
+            or self.abc
+            or self.stage
+            or self.segment
+            or self.p_alive_below is not None
+            or self.saved
+        )
+
+    @property
+    def quick(self) -> tuple[object, ...]:
+        """Every filter but the text."""
+        return (self.abc, self.stage, self.segment, self.p_alive_below, self.saved)
 
     def describe(self) -> list[str]:
         parts = []
@@ -67,13 +104,31 @@ class Filters:
             parts.append(f"stage {self.stage}")
         if self.segment:
             parts.append(f"segment {self.segment}")
+        if self.p_alive_below is not None:
+            parts.append(_("P(alive) < {p}").format(p=fmt.percent(self.p_alive_below, 0)))
+        if self.saved:
+            parts.append(_("saved segment {name}").format(name=self.saved.name))
         return parts
+
+    def segment_terms(self) -> list[str]:
+        """The filter as segment terms (domain/segments.py), the saved segment's first; the
+        text has no segment field and is left out."""
+        terms = [self.saved.filter_text] if self.saved else []
+        if self.abc:
+            terms.append(f"abc = {self.abc}")
+        if self.stage:
+            terms.append(f"stage = {self.stage}")
+        if self.segment:
+            terms.append(f'segment = "{self.segment}"')
+        if self.p_alive_below is not None:
+            terms.append(f"p_alive < {self.p_alive_below}")
+        return terms
 
     def narrows(self, before: Filters) -> bool:
         """True when everything this keeps, `before` kept too (same quick filters, and the
         text only grew), so filtering `before`'s result is enough."""
         return (
-            (self.abc, self.stage, self.segment) == (before.abc, before.stage, before.segment)
+            self.quick == before.quick
             and self.text.lower().startswith(before.text.lower())
             and len(self.words) >= len(before.words)
         )
@@ -147,6 +202,12 @@ class PortfolioView:
         if f.segment is not None:
             segment = f.segment
             kept = [i for i in kept if (rfm := rows[i].rfm) is not None and rfm.segment == segment]
+        if f.p_alive_below is not None:
+            below = f.p_alive_below
+            kept = [i for i in kept if (alive := rows[i].p_alive) is not None and alive < below]
+        if f.saved is not None:
+            ids = f.saved.account_ids
+            kept = [i for i in kept if rows[i].account_id in ids]
         for word in f.words:
             kept = [i for i in kept if word in texts[i]]
         return kept

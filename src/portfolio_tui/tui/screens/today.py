@@ -13,16 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _, pgettext
 from portfolio_tui.service.views import Agenda, AgendaItem
 from portfolio_tui.tui.modals.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.text import day_text
 from portfolio_tui.tui.widgets.agenda_table import AgendaTable, row_key
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
 
 
 class TodayScreen(LoadingScreen[Agenda]):
-    TITLE = "Today"
+    TITLE = N_("Today")
     CSS_PATH = "today.tcss"
     AUTO_FOCUS = "#agenda"
     BINDINGS = [
@@ -53,8 +54,8 @@ class TodayScreen(LoadingScreen[Agenda]):
     def prepare(self) -> None:
         # Words, not Textual's loading indicator: its animation repaints ~15 times a second and
         # took the GIL from the worker, making the first load ~50% slower.
-        self.query_one("#today-title", Static).update(Text("Today · loading the agenda…"))
-        self.table.empty_text = "Loading…"
+        self.query_one("#today-title", Static).update(Text(_("Today · loading the agenda…")))
+        self.table.empty_text = _("Loading…")
 
     def load(self) -> Agenda:
         return self.portfolio.reports.agenda()
@@ -66,12 +67,13 @@ class TodayScreen(LoadingScreen[Agenda]):
         self._show_title(agenda)
 
     def _show_title(self, agenda: Agenda) -> None:
-        title = Text.assemble((f"Today · {agenda.today:%a %d %b %Y}", "bold"))
+        day = day_text(agenda.today, year=True)
+        title = Text.assemble((_("Today · {day}").format(day=day), "bold"))
         counts = (
-            ("overdue", len(agenda.overdue)),
-            ("today", len(agenda.due_today)),
-            ("next 7 days", len(agenda.upcoming)),
-            ("due for contact", len(agenda.due_for_contact)),
+            (pgettext("agenda count", "overdue"), len(agenda.overdue)),
+            (pgettext("agenda count", "today"), len(agenda.due_today)),
+            (pgettext("agenda count", "next 7 days"), len(agenda.upcoming)),
+            (pgettext("agenda count", "due for contact"), len(agenda.due_for_contact)),
         )
         title.append("   " + " · ".join(f"{n} {label}" for label, n in counts))
         self.query_one("#today-title", Static).update(title)
@@ -96,7 +98,7 @@ class TodayScreen(LoadingScreen[Agenda]):
     def _need_item(self) -> AgendaItem | None:
         item = self.selected_item()
         if item is None:
-            self.notify("Nothing selected: move to a follow-up or an account first.")
+            self.notify(_("Nothing selected: move to a follow-up or an account first."))
         return item
 
     def action_open(self) -> None:

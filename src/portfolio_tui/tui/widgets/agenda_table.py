@@ -12,6 +12,7 @@ from datetime import date
 
 from rich.text import Text
 
+from portfolio_tui.i18n import N_, _, pgettext
 from portfolio_tui.service.views import Agenda, AgendaItem
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
 from portfolio_tui.tui.text import days_ago, due_text
@@ -27,14 +28,14 @@ GROUP_COLOURS = {
 }
 # Fixed widths but Account and To do, which share what is left (29 each at 120 columns).
 COLUMNS = (
-    TableColumn("when", "When", 16),
-    TableColumn("account", "Account", None, min_width=20),
-    TableColumn("class", "Class", 7),
-    TableColumn("rfm", "RFM", 23),
-    TableColumn("todo", "To do", None, min_width=20),
-    TableColumn("last", "Last", 9),
+    TableColumn("when", N_("When"), 16),
+    TableColumn("account", N_("Account"), None, min_width=20),
+    TableColumn("class", N_("Class"), 7),
+    TableColumn("rfm", N_("RFM"), 23),
+    TableColumn("todo", N_("To do"), None, min_width=20),
+    TableColumn("last", N_("Last"), 9),
 )
-EMPTY = "Nothing to do: no follow-up due and nobody past their cadence."
+EMPTY = N_("Nothing to do: no follow-up due and nobody past their cadence.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,9 @@ def agenda_rows(agenda: Agenda) -> list[AgendaRow]:
 
 class AgendaTable(VirtualTable[AgendaRow]):
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(COLUMNS, self.cells, row_key, empty_text=EMPTY, zebra_stripes=True, id=id)
+        super().__init__(
+            COLUMNS, self.cells, row_key, empty_text=_(EMPTY), zebra_stripes=True, id=id
+        )
         self.today: date | None = None
 
     def show(self, agenda: Agenda, keep_cursor_on: str | None) -> None:
@@ -71,7 +74,7 @@ class AgendaTable(VirtualTable[AgendaRow]):
         there, else on the same line (the row after one just done)."""
         rows = agenda_rows(agenda)
         self.today = agenda.today
-        self.empty_text = EMPTY
+        self.empty_text = _(EMPTY)
         keys = [row_key(row) for row in rows]
         if keep_cursor_on not in keys:
             line = min(self.cursor_row, len(rows) - 1)
@@ -103,7 +106,7 @@ class AgendaTable(VirtualTable[AgendaRow]):
     def cells(self, row: AgendaRow) -> tuple[Text | str, ...]:
         if isinstance(row, GroupHeading):
             colour = self.app.theme_variables.get(GROUP_COLOURS[row.name], "")
-            return (Text(row.name, style=f"bold {colour}"), Text(f"{row.count}", style=colour))
+            return (Text(_(row.name), style=f"bold {colour}"), Text(f"{row.count}", style=colour))
         item = row
         if item.due_on is not None and self.today is not None:
             overdue = item.due_on < self.today
@@ -111,7 +114,7 @@ class AgendaTable(VirtualTable[AgendaRow]):
                 due_text(item.due_on, item.due_at, self.today), style="bold" if overdue else ""
             )
         else:
-            when = Text("due", style="italic")
+            when = Text(pgettext("agenda", "due"), style="italic")
         # As a span, so the badge's background stops at its text and the padding stays plain.
         badge = Text.assemble(abc_badge(item.abc) if item.abc else stage_badge(item.stage))
         # A recurring follow-up is marked before its title, which the column may cut.

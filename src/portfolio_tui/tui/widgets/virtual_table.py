@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from portfolio_tui.domain.text import visible
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, gettext
 from portfolio_tui.tui.bindings import translate_bindings
 
 T = TypeVar("T")
@@ -358,7 +358,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def _header_line(self, width: int) -> Strip:
         labels: list[Cell] = []
         for column in self.columns:
-            label = column.label
+            label = gettext(column.label) if column.label else ""  # marked N_() by the caller
             if self._sort and self._sort[0] == column.key:
                 label = f"{label} {'▼' if self._sort[1] else '▲'}"
             labels.append(label)
