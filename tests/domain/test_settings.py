@@ -75,6 +75,12 @@ FULL: dict[str, Any] = {
     },
     "alerts": {"concentration": 0.5},
     "keymap": {"today.done": "D", "app.quit": "ctrl+q"},
+    "churn": {"p_alive": 0.4, "penalizer": 0.1, "revenue_drop": 0.25},
+    "language": "fr",
+    "lost_reasons": ["déménagement"],
+    "sync": {"future_tolerance_hours": 12},
+    "timezone": "Europe/Paris",
+    "working_days": ["mon", "tue", "wed", "thu"],
 }
 
 
@@ -92,6 +98,14 @@ def test_settings_from_dict_reads_every_key() -> None:
         stale_after_days=45,
         theme="nord",
         keymap={"today.done": "D", "app.quit": "ctrl+q"},
+        churn_p_alive=0.4,
+        churn_penalizer=0.1,
+        churn_revenue_drop=0.25,
+        language="fr",
+        extra_account_lost_reasons=("déménagement",),
+        sync_future_tolerance_hours=12,
+        timezone="Europe/Paris",
+        working_days=("mon", "tue", "wed", "thu"),
     )
     assert settings_to_dict(s) == FULL
 
