@@ -11,9 +11,7 @@ A file with a bad row writes nothing; every bad cell is reported as `FILE:LINE: 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,36 +33,20 @@ from portfolio_tui.formats.csv_import import (
     read_rows,
     spec_for,
 )
-from portfolio_tui.formats.report import ImportRejected, ImportReport, ReportItem, RowError
+from portfolio_tui.formats.report import ImportRejected, ImportReport, RowError
 from portfolio_tui.formats.sources import vcf_files
 from portfolio_tui.formats.tables import open_table
 from portfolio_tui.service.core import Core
-from portfolio_tui.service.fact_import import BATCH, FACT_NEEDS, import_facts, index_contact, reject
+from portfolio_tui.service.fact_import import BATCH, FACT_NEEDS, import_facts, reject
 from portfolio_tui.service.import_support import (
-    ACCOUNT_FIELDS,
-    CONTACT_FIELDS,
-    account_state,
     card_rows,
-    changes_text,
-    contact_state,
-    same_value,
-    set_values,
 )
+from portfolio_tui.service.record_plans import AccountRun, ContactRun, RecordPlan
 from portfolio_tui.store import exchange_queries as xq
-from portfolio_tui.store.models import Account, Contact, StageChange, new_id
+from portfolio_tui.store.models import Account, Contact, StageChange
 from portfolio_tui.store.writes import Writer
 
 Progress = Callable[[int, int], None]  # (rows read, lines in the file)
-
-
-@dataclass
-class _Plan:
-    """What a records import will write: new rows, then changes to existing ones."""
-
-    new_accounts: list[Account] = field(default_factory=list)
-    new_contacts: list[Contact] = field(default_factory=list)
-    updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → {field: value}
-    deleted_accounts: set[str] = field(default_factory=set)  # ids no new row may take
 
 
 class ImportCases:
@@ -204,7 +186,7 @@ class ImportCases:
             index = RecordIndex()
             for a in accounts.values():
                 index.add(a.id, name=a.name, legal_id=a.legal_id)
-            plan = _Plan(deleted_accounts=deleted)
+            plan = RecordPlan(deleted_accounts=deleted)
             if kind == "accounts":
                 self._plan_accounts(rows, accounts, deleted, index, plan, report, now)
             else:
@@ -220,94 +202,21 @@ class ImportCases:
         accounts: dict[str, Account],
         deleted: set[str],
         index: RecordIndex,
-        plan: _Plan,
+        plan: RecordPlan,
         report: ImportReport,
         now: datetime,
     ) -> None:
-        state = {a.id: account_state(a) for a in accounts.values()}
-        created: set[str] = set()
+        run = AccountRun(accounts, deleted, index, plan, report, now)
         referrals: list[tuple[int, str, str, bool]] = []
         for row in rows:
+            target = run.plan_row(row)
             v = row.values
-            try:
-                target = index.match(
-                    record_id=v.get("id"), legal_id=v.get("legal_id"), name=v.get("name")
-                )
-            except AmbiguousMatch as exc:
-                self._reject(report, row.line, [("name", f"{exc}: add an id or a legal id")])
-                continue
-            if target is None:
-                if v.get("id") in deleted:
-                    self._reject(report, row.line, [("id", "this account was deleted")])
-                    continue
-                if not v.get("name"):
-                    self._reject(report, row.line, [("name", "missing (needed for a new account)")])
-                    continue
-                account = Account(
-                    id=v.get("id") or new_id(),
-                    name=v["name"],
-                    stage=v.get("stage", "suspect"),
-                    created_at=now,
-                    updated_at=now,
-                    **{f: v[f] for f in ACCOUNT_FIELDS if f in v and f != "name"},
-                    custom_fields=json.dumps(row.custom, sort_keys=True) if row.custom else "{}",
-                )
-                plan.new_accounts.append(account)
-                created.add(account.id)
-                accounts[account.id] = account
-                state[account.id] = account_state(account)
-                index.add(account.id, name=account.name, legal_id=account.legal_id)
-                report.add_item(ReportItem(row.line, "insert", account.name))
-                target = account.id
-            else:
-                current = state[target]
-                wanted = {f: v[f] for f in (*ACCOUNT_FIELDS, "stage") if f in v}
-                if row.custom:
-                    custom = {**json.loads(current["custom_fields"] or "{}"), **row.custom}
-                    wanted["custom_fields"] = json.dumps(custom, sort_keys=True)
-                changes = {
-                    k: (current[k], w)
-                    for k, w in wanted.items()
-                    if not same_value(k, current[k], w)
-                }
-                if changes:
-                    index.forget(target, name=current["name"], legal_id=current["legal_id"])
-                    current.update({k: w for k, (_, w) in changes.items()})
-                    index.add(target, name=current["name"], legal_id=current["legal_id"])
-                    if target in created:
-                        set_values(accounts[target], {k: w for k, (_, w) in changes.items()})
-                    else:
-                        plan.updates.setdefault(target, {}).update(
-                            {k: w for k, (_, w) in changes.items()}
-                        )
-                    shown = {k: c for k, c in changes.items() if k != "custom_fields"}
-                    if "custom_fields" in changes:
-                        shown["custom"] = ("…", ", ".join(sorted(row.custom)))
-                    report.add_item(
-                        ReportItem(row.line, "update", current["name"], changes_text(shown))
-                    )
-                else:
-                    report.add_item(ReportItem(row.line, "unchanged", current["name"]))
-            if v.get("referred_by_id") or v.get("referred_by"):
+            if target is not None and (v.get("referred_by_id") or v.get("referred_by")):
                 by_id = bool(v.get("referred_by_id"))
                 ref = v["referred_by_id"] if by_id else v["referred_by"]
                 referrals.append((row.line, target, ref, by_id))
         for line, account_id, ref, by_id in referrals:
-            name = "referred_by_id" if by_id else "referred_by"
-            try:
-                referrer = index.resolve(ref)
-            except AmbiguousMatch as exc:
-                self._reject(report, line, [(name, str(exc))])
-                continue
-            if referrer is None:
-                self._reject(report, line, [(name, f"no account '{ref}'")])
-            elif referrer == account_id:
-                self._reject(report, line, [("referred_by", "an account can't refer itself")])
-            elif accounts[account_id].referred_by_id != referrer:
-                if account_id in created:
-                    accounts[account_id].referred_by_id = referrer
-                else:
-                    plan.updates.setdefault(account_id, {})["referred_by_id"] = referrer
+            run.link_referral(line, account_id, ref, by_id)
 
     def _plan_contacts(
         self,
@@ -315,94 +224,27 @@ class ImportCases:
         rows: list[Row],
         accounts: dict[str, Account],
         index: RecordIndex,
-        plan: _Plan,
+        plan: RecordPlan,
         report: ImportReport,
         now: datetime,
     ) -> None:
-        contacts = {c.id: c for c in xq.live_contacts(session)}
-        deleted = xq.deleted_ids_orm(session, Contact)
-        people = RecordIndex()
-        state: dict[str, dict[str, Any]] = {}
-        for c in contacts.values():
-            index_contact(people, c.id, c.name, c.email, c.account_id)
-            state[c.id] = contact_state(c)
-        new_contact_ids: set[str] = set()
+        run = ContactRun(accounts, plan, report, now, xq.deleted_ids_orm(session, Contact))
+        run.know(xq.live_contacts(session))
         for row in rows:
-            v = row.values
-            name = v.get("name") or " ".join(
-                x for x in (v.get("first_name"), v.get("last_name")) if x
-            )
             try:
-                account_id = self._account_for(v, index, accounts, plan, report, row.line, now)
+                account_id = self._account_for(
+                    row.values, index, accounts, plan, report, row.line, now
+                )
             except _Rejected:
                 continue
-            scope = account_id if account_id else "*"
-            try:
-                target = people.match(
-                    record_id=v.get("id"), email=v.get("email"), name=name or None, scope=scope
-                )
-            except AmbiguousMatch as exc:
-                self._reject(report, row.line, [("name", f"{exc}: add an email or an id")])
-                continue
-            wanted: dict[str, Any] = {f: v[f] for f in CONTACT_FIELDS if f in v and f != "name"}
-            if name:
-                wanted["name"] = name
-            if target is None:
-                problems = []
-                if v.get("id") in deleted:
-                    problems.append(("id", "this contact was deleted"))
-                if not name:
-                    problems.append(("name", "missing (needed for a new contact)"))
-                if account_id is None:
-                    problems.append(("account", "missing (needed for a new contact)"))
-                if problems:
-                    self._reject(report, row.line, problems)
-                    continue
-                contact = Contact(
-                    id=v.get("id") or new_id(),
-                    account_id=account_id,
-                    created_at=now,
-                    updated_at=now,
-                    **wanted,
-                )
-                plan.new_contacts.append(contact)
-                new_contact_ids.add(contact.id)
-                contacts[contact.id] = contact
-                state[contact.id] = contact_state(contact)
-                index_contact(people, contact.id, contact.name, contact.email, account_id)
-                label = f"{contact.name} ({accounts[account_id].name})"
-                report.add_item(ReportItem(row.line, "insert", label))
-                continue
-            current = state[target]
-            if account_id is not None:
-                wanted["account_id"] = account_id
-            changes = {
-                k: (current[k], w) for k, w in wanted.items() if not same_value(k, current[k], w)
-            }
-            label = f"{current['name']} ({accounts[current['account_id']].name})"
-            if not changes:
-                report.add_item(ReportItem(row.line, "unchanged", label))
-                continue
-            index_contact(people, target, current["name"], current["email"],
-                           current["account_id"], forget=True)  # fmt: skip
-            current.update({k: w for k, (_, w) in changes.items()})
-            index_contact(people, target, current["name"], current["email"], current["account_id"])
-            values = {k: w for k, (_, w) in changes.items()}
-            if target in new_contact_ids:
-                set_values(contacts[target], values)
-            else:
-                plan.updates.setdefault(target, {}).update(values)
-            if "account_id" in changes:
-                before, after = changes["account_id"]
-                changes["account_id"] = (accounts[before].name, accounts[after].name)
-            report.add_item(ReportItem(row.line, "update", label, changes_text(changes)))
+            run.plan_row(row, account_id)
 
     def _account_for(
         self,
         v: dict[str, Any],
         index: RecordIndex,
         accounts: dict[str, Account],
-        plan: _Plan,
+        plan: RecordPlan,
         report: ImportReport,
         line: int,
         now: datetime,
@@ -437,7 +279,7 @@ class ImportCases:
         report.created.setdefault("accounts", []).append(account.name)
         return account.id
 
-    def _apply(self, w: Writer, plan: _Plan, accounts: dict[str, Account]) -> None:
+    def _apply(self, w: Writer, plan: RecordPlan, accounts: dict[str, Account]) -> None:
         # A new account may be referred by one inserted after it: link them once all exist.
         referrers = {a.id: a.referred_by_id for a in plan.new_accounts if a.referred_by_id}
         for account in plan.new_accounts:
