@@ -5,28 +5,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from portfolio_tui.domain.abc import AbcResult, AbcThresholds, classify_abc
 from portfolio_tui.domain.account_fields import nps_category
 from portfolio_tui.domain.cadence import Cadence, contact_interval, contact_status
 from portfolio_tui.domain.kpis import KpiInputs, Kpis, compute_kpis
-from portfolio_tui.domain.money import format_money
 from portfolio_tui.domain.periods import COMPARISONS, LIKE_FOR_LIKE, compared_span, period_of
 from portfolio_tui.domain.records import AccountFigures
 from portfolio_tui.domain.rfm import RfmScore, score_rfm
-from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.text import sort_key
 from portfolio_tui.domain.window import Window, parse_window
 from portfolio_tui.errors import UserError
+from portfolio_tui.service.account_card import (
+    NO_FAMILY,
+    AccountRows,
+    contact_view,
+    revenue_split,
+    sale_detail,
+)
 from portfolio_tui.service.core import Core, account_view
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
     AgendaItem,
     ClientRow,
-    ContactView,
     DealAgendaItem,
     FollowUpView,
     PipelineCard,
@@ -39,7 +44,6 @@ from portfolio_tui.store.models import (
     Contact,
     FollowUp,
     Interaction,
-    Sale,
     StageChange,
 )
 
@@ -47,8 +51,6 @@ if TYPE_CHECKING:
     from portfolio_tui.service.churn import ChurnCases
 
 Clock = Callable[[], datetime]
-
-NO_FAMILY = "—"
 
 
 class ReportCases:
@@ -322,69 +324,15 @@ class ReportCases:
     def account_card(self, ref: str, window: str | None = None) -> AccountCard:
         w = self.window(None, window)
         abc, rfm = self.badges(w)
-        previous = w.previous() if w.months is not None else None
-        with self.core.db.session() as session:
-            account = self.core.account(session, ref)
-            interactions = queries.account_children(
-                session, account.id, Interaction, Interaction.occurred_at
-            )
-            moves = queries.account_children(session, account.id, StageChange, StageChange.at)
-            follow_ups = sorted(
-                queries.account_children(
-                    session, account.id, FollowUp, FollowUp.due_on, descending=False
-                ),
-                key=_due_order,
-            )
-            contacts = queries.account_children(
-                session, account.id, Contact, Contact.name, descending=False
-            )
-            sales = queries.account_sales_with_family(session, account.id)
-            referrer = (
-                queries.get_live(session, Account, account.referred_by_id)
-                if account.referred_by_id
-                else None
-            )
-            referrals = queries.referrals(session, account.id)
-        names = {c.id: c.name for c in contacts}
-        timeline = [
-            TimelineEntry(
-                self.core.local(i.occurred_at),
-                i.kind,
-                i.summary,
-                " · ".join(x for x in (names.get(i.contact_id or ""), i.outcome) if x),
-            )
-            for i in interactions
-        ]
-        timeline += [
-            TimelineEntry(
-                self.core.local(m.at),
-                "stage",
-                f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
-            )
-            for m in moves
-        ]
-        by_family: dict[str, int] = {}
-        revenue_now = revenue_before = 0
-        for sale, product in sales:
-            timeline.append(
-                TimelineEntry(
-                    datetime.combine(sale.sold_on, time(12), self.core.tz),
-                    "sale",
-                    product.name if product else (sale.order_ref or "sale"),
-                    _sale_detail(sale, product, self.core.settings),
-                )
-            )
-            if w.contains(sale.sold_on):
-                revenue_now += sale.amount
-                family = (product.family if product else None) or NO_FAMILY
-                by_family[family] = by_family.get(family, 0) + sale.amount
-            elif previous is not None and previous.contains(sale.sold_on):
-                revenue_before += sale.amount
-        timeline.sort(key=lambda e: e.at, reverse=True)
-        last_contact = self.core.local(interactions[0].occurred_at).date() if interactions else None
+        rows = self._account_rows(ref)
+        account, contacts = rows.account, rows.contacts
+        timeline = self._timeline(rows)
+        revenue_now, revenue_before, by_family = revenue_split(rows.sales, w)
+        last = rows.interactions[0].occurred_at if rows.interactions else None
+        last_contact = self.core.local(last).date() if last else None
         abc_class = abc.class_of(account.id)
         interval = self._interval(abc_class, account.stage)
-        contact_names = {c.id: c.name for c in contacts}
+        names = {c.id: c.name for c in contacts}
         return AccountCard(
             account=account_view(account),
             abc=abc_class,
@@ -394,20 +342,70 @@ class ReportCases:
             revenue_before=revenue_before,
             nps_category=nps_category(account.nps_score),
             contact=contact_status(last_contact, self.core.today(), interval),
-            referred_by=(referrer.id, referrer.name) if referrer else None,
-            referrals=[(a.id, a.name) for a in referrals],
+            referred_by=(rows.referrer.id, rows.referrer.name) if rows.referrer else None,
+            referrals=[(a.id, a.name) for a in rows.referrals],
             timeline=timeline,
-            contacts=[_contact_view(c) for c in contacts],
+            contacts=[contact_view(c) for c in contacts],
             open_follow_ups=[
-                self._follow_up_view(f, contact_names) for f in follow_ups if f.done_at is None
+                self._follow_up_view(f, names) for f in rows.follow_ups if f.done_at is None
             ],
             done_follow_ups=[
-                self._follow_up_view(f, contact_names) for f in reversed(follow_ups) if f.done_at
+                self._follow_up_view(f, names) for f in reversed(rows.follow_ups) if f.done_at
             ],
             sales_by_family=sorted(by_family.items(), key=lambda kv: (-kv[1], kv[0])),
             suggested_follow_up=self.core.working_day_phrase(interval or 7),
             p_alive=self._churn().p_alive_by_account(self.core.today()).get(account.id),
         )
+
+    def _account_rows(self, ref: str) -> AccountRows:
+        with self.core.db.session() as session:
+            account = self.core.account(session, ref)
+            children = partial(queries.account_children, session, account.id)
+            follow_ups = children(FollowUp, FollowUp.due_on, descending=False)
+            return AccountRows(
+                account=account,
+                interactions=children(Interaction, Interaction.occurred_at),
+                moves=children(StageChange, StageChange.at),
+                follow_ups=sorted(follow_ups, key=_due_order),
+                contacts=children(Contact, Contact.name, descending=False),
+                sales=queries.account_sales_with_family(session, account.id),
+                referrer=queries.get_live(session, Account, account.referred_by_id)
+                if account.referred_by_id
+                else None,
+                referrals=queries.referrals(session, account.id),
+            )
+
+    def _timeline(self, rows: AccountRows) -> list[TimelineEntry]:
+        """Interactions, stage changes and sales, newest first."""
+        local, names = self.core.local, {c.id: c.name for c in rows.contacts}
+        timeline = [
+            TimelineEntry(
+                local(i.occurred_at),
+                i.kind,
+                i.summary,
+                " · ".join(x for x in (names.get(i.contact_id or ""), i.outcome) if x),
+            )
+            for i in rows.interactions
+        ]
+        timeline += [
+            TimelineEntry(
+                local(m.at),
+                "stage",
+                f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
+            )
+            for m in rows.moves
+        ]
+        timeline += [
+            TimelineEntry(
+                datetime.combine(sale.sold_on, time(12), self.core.tz),
+                "sale",
+                product.name if product else (sale.order_ref or "sale"),
+                sale_detail(sale, product, self.core.settings),
+            )
+            for sale, product in rows.sales
+        ]
+        timeline.sort(key=lambda e: e.at, reverse=True)
+        return timeline
 
     def suggested_follow_up(self, account_ref: str) -> str:
         """A date phrase ("+14d") for the next contact: the account's cadence (a week without
@@ -481,16 +479,3 @@ def _contact_reason(days_since: int | None, interval: int | None) -> str:
     if days_since is None:
         return "Never contacted"
     return f"No contact for {days_since} days (every {interval})"
-
-
-def _sale_detail(sale: Sale, product: Any, settings: Settings) -> str:
-    parts = [format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)]
-    if product is not None and product.family:
-        parts.append(product.family)
-    if sale.order_ref:
-        parts.append(sale.order_ref)
-    return " · ".join(parts)
-
-
-def _contact_view(c: Contact) -> ContactView:
-    return ContactView(c.id, c.name, c.role, c.email, c.phone, c.preferred_channel)

@@ -1,0 +1,57 @@
+"""The pieces of the Account card: the rows it is read from, the revenue split by window and
+family, and how a sale or a contact is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portfolio_tui.domain.money import format_money
+from portfolio_tui.domain.settings import Settings
+from portfolio_tui.domain.window import Window
+from portfolio_tui.service.views import ContactView
+from portfolio_tui.store.models import Account, Contact, FollowUp, Interaction, Sale, StageChange
+
+NO_FAMILY = "—"
+
+
+def sale_detail(sale: Sale, product: Any, settings: Settings) -> str:
+    parts = [format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)]
+    if product is not None and product.family:
+        parts.append(product.family)
+    if sale.order_ref:
+        parts.append(sale.order_ref)
+    return " · ".join(parts)
+
+
+def contact_view(c: Contact) -> ContactView:
+    return ContactView(c.id, c.name, c.role, c.email, c.phone, c.preferred_channel)
+
+
+@dataclass
+class AccountRows:
+    """What the Account card is made of, read in one session."""
+
+    account: Account
+    interactions: list[Interaction]
+    moves: list[StageChange]
+    follow_ups: list[FollowUp]
+    contacts: list[Contact]
+    sales: list[tuple[Sale, Any]]
+    referrer: Account | None
+    referrals: list[Account]
+
+
+def revenue_split(sales: list[tuple[Sale, Any]], w: Window) -> tuple[int, int, dict[str, int]]:
+    """Revenue in the window, in the window before it, and by product family in the window."""
+    previous = w.previous() if w.months is not None else None
+    by_family: dict[str, int] = {}
+    now = before = 0
+    for sale, product in sales:
+        if w.contains(sale.sold_on):
+            now += sale.amount
+            family = (product.family if product else None) or NO_FAMILY
+            by_family[family] = by_family.get(family, 0) + sale.amount
+        elif previous is not None and previous.contains(sale.sold_on):
+            before += sale.amount
+    return now, before, by_family
