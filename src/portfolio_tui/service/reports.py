@@ -242,14 +242,29 @@ class ReportCases:
                 overdue if row.due_on < today else due_today if row.due_on == today else upcoming
             )
             group.append(item)
-        due_for_contact = []
+        unplanned = [a for a in accounts if a[0] not in planned and a[2] != Stage.LOST.value]
+        due_for_contact = self._due_for_contact(unplanned, last, abc, rfm, today)
+        closing, rotting = self._deals_for_today()
+        at_risk = self._churn().clients_in_danger(today)
+        return Agenda(
+            today, overdue, due_today, upcoming, due_for_contact, closing, rotting, at_risk
+        )
+
+    def _due_for_contact(
+        self,
+        accounts: list[tuple[str, str, str]],
+        last: dict[str, date],
+        abc: AbcResult,
+        rfm: dict[str, RfmScore],
+        today: date,
+    ) -> list[AgendaItem]:
+        """The accounts past their contact cadence, A first, then the longest without contact."""
+        due = []
         for account_id, name, stage in accounts:
-            if account_id in planned or stage in (Stage.LOST.value,):
-                continue
             abc_class = abc.class_of(account_id)
             status = contact_status(last.get(account_id), today, self._interval(abc_class, stage))
             if status.due:
-                due_for_contact.append(
+                due.append(
                     AgendaItem(
                         account_id=account_id,
                         account_name=name,
@@ -263,18 +278,14 @@ class ReportCases:
                     )
                 )
         rank = {"A": 0, "B": 1, "C": 2}
-        due_for_contact.sort(
+        due.sort(
             key=lambda i: (
                 rank.get(i.abc or "", 3),
                 -(i.days_since_contact or 10**6),
                 i.account_name,
             )
         )
-        closing, rotting = self._deals_for_today()
-        at_risk = self._churn().clients_in_danger(today)
-        return Agenda(
-            today, overdue, due_today, upcoming, due_for_contact, closing, rotting, at_risk
-        )
+        return due
 
     def _deals_for_today(self) -> tuple[list[DealAgendaItem], list[DealAgendaItem]]:
         from portfolio_tui.service.deals import DealCases  # deals build on these reads

@@ -10,17 +10,16 @@ from typing import Any
 
 from portfolio_tui.domain.account_fields import (
     INTERACTION_KINDS,
-    AccountFieldError,
-    checked_text,
     clean_account_fields,
 )
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.recurrence import parse_repeat
 from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
-from portfolio_tui.domain.text import fold, is_valid_email
+from portfolio_tui.domain.text import fold
 from portfolio_tui.errors import FieldError, UserError
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.follow_up_dates import first_occurrence, next_of_series, series_first
+from portfolio_tui.service.text_checks import checked, checked_email, interaction_texts
 from portfolio_tui.service.views import AccountAdded, Logged
 from portfolio_tui.store.models import (
     Account,
@@ -31,21 +30,6 @@ from portfolio_tui.store.models import (
     StageChange,
 )
 from portfolio_tui.store.writes import Writer
-
-
-def _text(field: str, text: str | None, *, multiline: bool = False) -> str:
-    """Stripped, checked text ("" for None): a FieldError names a control character."""
-    try:
-        return checked_text(field, (text or "").strip(), multiline=multiline)
-    except AccountFieldError as error:
-        raise FieldError(field, error.reason) from None
-
-
-def _email(text: str | None) -> str | None:
-    email = _text("email", text)
-    if email and not is_valid_email(email):
-        raise FieldError("email", f"{email!r} is not an e-mail address")
-    return email or None
 
 
 class RoutineCases:
@@ -112,8 +96,8 @@ class RoutineCases:
             return w.update(account, **values)
 
     def set_custom_field(self, ref: str, key: str, value: str | None) -> None:
-        key = _text("field", key)
-        value = None if value is None else _text(key, value, multiline=True)
+        key = checked("field", key)
+        value = None if value is None else checked(key, value, multiline=True)
         with self.core.write("edit custom field") as w:
             account = self.core.account(w.session, ref)
             custom = json.loads(account.custom_fields or "{}")
@@ -140,14 +124,14 @@ class RoutineCases:
         role: str | None = None,
         preferred_channel: str | None = None,
     ) -> str:
-        name = _text("name", name)
+        name = checked("name", name)
         if not name:
             raise FieldError("name", "must not be empty")
         values = {
-            "email": _email(email),
-            "phone": _text("phone", phone) or None,
-            "role": _text("role", role) or None,
-            "preferred_channel": _text("preferred_channel", preferred_channel).lower() or None,
+            "email": checked_email(email),
+            "phone": checked("phone", phone) or None,
+            "role": checked("role", role) or None,
+            "preferred_channel": checked("preferred_channel", preferred_channel).lower() or None,
         }
         with self.core.write(f"add contact {name}") as w:
             account = self.core.account(w.session, account_ref)
@@ -190,7 +174,7 @@ class RoutineCases:
         row = FollowUp(
             account_id=account.id,
             contact_id=contact_id,
-            title=_text("title", title)[:200] or "Follow up",
+            title=checked("title", title)[:200] or "Follow up",
             due_on=when.day,
             due_at=self.core.stored(due_at) if due_at else None,
             recurrence=recurrence,
@@ -267,13 +251,13 @@ class RoutineCases:
         `next_due` in the past is a PastDate unless allowed."""
         if kind not in INTERACTION_KINDS:
             raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
-        outcome = _text("outcome", outcome) or None
+        outcome = checked("outcome", outcome) or None
         next_when = self._when("next", next_due, allow_past) if next_due else None
         with self.core.write("complete follow-up") as w:
             row = self._open_follow_up(w, follow_up_ref)
             account = self.core.account(w.session, row.account_id)
             w.changeset.label = f"done: {row.title}"
-            title = _text("title", next_title) if next_title else None
+            title = checked("title", next_title) if next_title else None
             interaction = w.insert(
                 Interaction(
                     account_id=row.account_id,
@@ -353,13 +337,7 @@ class RoutineCases:
         this interaction, and `next_due` plans what comes after it: one change, one undo.
         An interaction after now is a FutureDate, a follow-up date before now a PastDate,
         unless allowed."""
-        kind = kind.strip().lower()
-        if kind not in INTERACTION_KINDS:
-            raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
-        summary = _text("summary", summary, multiline=True)
-        if not summary:
-            raise FieldError("summary", "must not be empty")
-        outcome = _text("outcome", outcome) or None
+        kind, summary, outcome = interaction_texts(kind, summary, outcome, duration_minutes)
         moment = self._moment(at)
         self.core.refuse_future("interaction", moment, allow_future)
         new_when = self._when("follow-up", follow_up, allow_past) if follow_up else None
@@ -388,7 +366,7 @@ class RoutineCases:
                 row = self._closable(w, account, close_follow_up)
                 logged = self._logged(w, interaction, account, row, outcome, next_when)
             if new_when is not None:
-                title = _text("title", follow_up_title) or f"Follow up: {summary}"[:120]
+                title = checked("title", follow_up_title) or f"Follow up: {summary}"[:120]
                 row = self._follow_up_row(w, account, title, new_when, contact_id)
                 logged = replace(logged, follow_up_id=row.id, next_due=new_when)
             return logged

@@ -1,0 +1,41 @@
+"""The checks every text a rep types goes through, the same for the CLI and the TUI: control
+characters, e-mail addresses, an interaction's kind, summary and duration."""
+
+from __future__ import annotations
+
+from portfolio_tui.domain.account_fields import INTERACTION_KINDS, AccountFieldError, checked_text
+from portfolio_tui.domain.text import is_valid_email
+from portfolio_tui.errors import FieldError
+
+
+def checked(field: str, text: str | None, *, multiline: bool = False) -> str:
+    """Stripped, checked text ("" for None): a FieldError names a control character."""
+    try:
+        return checked_text(field, (text or "").strip(), multiline=multiline)
+    except AccountFieldError as error:
+        raise FieldError(field, error.reason) from None
+
+
+def checked_email(text: str | None) -> str | None:
+    email = checked("email", text)
+    if email and not is_valid_email(email):
+        raise FieldError("email", f"{email!r} is not an e-mail address")
+    return email or None
+
+
+MAX_DURATION_MINUTES = 7 * 24 * 60  # a week: what sync accepts too
+
+
+def interaction_texts(
+    kind: str, summary: str, outcome: str | None, duration_minutes: int | None
+) -> tuple[str, str, str | None]:
+    """The kind, summary and outcome of an interaction, checked as every face gets them."""
+    kind = kind.strip().lower()
+    if kind not in INTERACTION_KINDS:
+        raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
+    summary = checked("summary", summary, multiline=True)
+    if not summary:
+        raise FieldError("summary", "must not be empty")
+    if duration_minutes is not None and not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise FieldError("duration", f"must be between 0 and {MAX_DURATION_MINUTES} minutes")
+    return kind, summary, checked("outcome", outcome) or None
