@@ -205,5 +205,6 @@ async def test_date_field_shows_the_parsed_date_as_you_type(demo_db_path):
         assert str(preview.render()).startswith("→ Tue 24 Nov 2026 09:00")
         assert not field.has_class("-invalid") and field.when is not None
         assert isinstance(field.input, Input)
-        await press(pilot, "escape")
+        await press(pilot, "escape")  # something was typed: the form asks before discarding it
+        await press(pilot, "y")
         assert isinstance(app.screen, TodayScreen)

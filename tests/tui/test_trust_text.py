@@ -6,6 +6,8 @@ notifications, the Account header, the tables and the help, on a real database."
 
 from __future__ import annotations
 
+import unicodedata
+
 from routine_helpers import SIZE, build_app, press, settle
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Label, Static
@@ -30,18 +32,24 @@ HOSTILE = (
     "Back\\slash [link=x]Lien[/link]",
 )
 FOLLOW_UP_TITLE = "Bad [/] markup"
+CRASH, GARAGE = "Crash [/] Test", "Garage [Centre] Auto"
 
 
 def _make_accounts(path) -> dict[str, str]:
     with open_portfolio(path) as pf:
         ids = {name: pf.routine.add_account(name, stage="warm") for name in HOSTILE}
-        pf.routine.schedule_follow_up(ids[HOSTILE[0]], FOLLOW_UP_TITLE, "today")
-        pf.routine.schedule_follow_up(ids[HOSTILE[1]], "Rappel [urgent] devis", "tomorrow")
+        pf.routine.schedule_follow_up(ids[CRASH], FOLLOW_UP_TITLE, "today")
+        pf.routine.schedule_follow_up(ids[GARAGE], "Rappel [urgent] devis", "tomorrow")
     return ids
 
 
 def _plain(widget) -> str:
-    return str(widget.render())
+    return unicodedata.normalize("NFC", str(widget.render()))
+
+
+def _shown(name: str) -> str:
+    """The name as the screen must show it (stored NFC: "e" + U+0301 is kept as "é")."""
+    return unicodedata.normalize("NFC", visible(name))
 
 
 async def _open(pilot, account_id: str) -> AccountScreen:
@@ -59,18 +67,18 @@ async def test_confirm_dialogs_show_names_whole(empty_db_path):
         await settle(pilot)
         for name in HOSTILE:
             screen = await _open(pilot, ids[name])
-            assert visible(name) in _plain(screen.query_one("#account-header", Static))
+            assert _shown(name) in _plain(screen.query_one("#account-header", Static))
             await press(pilot, "D")
             assert isinstance(app.screen, ConfirmModal)
-            assert visible(name) in _plain(app.screen.query_one("#question", Label))
+            assert _shown(name) in _plain(app.screen.query_one("#question", Label))
             await press(pilot, "n")
-        await _open(pilot, ids[HOSTILE[0]])
+        await _open(pilot, ids[CRASH])
         await press(pilot, "x")
         assert isinstance(app.screen, ConfirmModal)
         assert FOLLOW_UP_TITLE in _plain(app.screen.query_one("#question", Label))
         await press(pilot, "y")
     with open_portfolio(empty_db_path) as pf:
-        assert pf.reports.account_card(ids[HOSTILE[0]]).open_follow_ups == []
+        assert pf.reports.account_card(ids[CRASH]).open_follow_ups == []
         assert len(pf.search_accounts("", 50)) == len(HOSTILE)
 
 
@@ -94,7 +102,9 @@ async def _palette_prompts(pilot, query: str) -> list[str]:
         await pilot.pause(0.05)
         await settle(pilot)
     options = pilot.app.screen.query_one(CommandList)
-    prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    count = options.option_count
+    # A prompt is the hit, then its help on a second line.
+    prompts = [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(count)]
     await pilot.press("escape")
     await settle(pilot)
     return prompts

@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+import platformdirs
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -59,6 +60,25 @@ SCREEN_SWITCHES: list[tuple[str, str, str]] = [
     ("dashboard", "5", N_("Dashboard")),
     ("exchange", "6", N_("Import/Export")),
 ]
+
+
+# (cadence, palette command): the reviews a rep hands their manager (`pf.reviews`).
+REVIEW_COMMANDS: list[tuple[str, str]] = [
+    ("week", N_("Write the weekly review")),
+    ("month", N_("Write the monthly review")),
+    ("quarter", N_("Write the quarterly review")),
+]
+
+
+def review_folder(db_path: Path) -> Path:
+    """Where the palette writes reviews: the user's documents folder, else the database's."""
+    documents = platformdirs.user_documents_path()
+    return documents if documents.is_dir() else db_path.parent
+
+
+def review_file_name(cadence: str, day: date) -> str:
+    """One file per cadence and day: writing it again the same day replaces it."""
+    return f"review-{cadence}-{day.isoformat()}.html"
 
 
 def _exchange_screen() -> Screen:
@@ -157,6 +177,9 @@ class PortfolioApp(App[int]):
     def screen_switches(self) -> list[tuple[str, str, str]]:
         return SCREEN_SWITCHES
 
+    def review_commands(self) -> list[tuple[str, str]]:
+        return REVIEW_COMMANDS
+
     # --- screens --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -214,6 +237,23 @@ class PortfolioApp(App[int]):
         self.push_screen(HelpScreen(title, own, everywhere))
 
     # --- writes ---------------------------------------------------------------------------
+
+    def write_review(self, cadence: str) -> None:
+        """Write the review of `cadence` (week, month, quarter) as HTML, narrowed to the saved
+        segment the Dashboard shows, if any; a notification says where the file is."""
+        shown = self.screen_stack[0]  # the mode's screen, under any modal
+        segment = shown.segment if isinstance(shown, DashboardScreen) else None
+        self._write_review(cadence, segment)
+
+    @work(thread=True, exit_on_error=False, group="review")
+    def _write_review(self, cadence: str, segment: str | None) -> None:
+        pf = self.portfolio
+        path = review_folder(pf.path) / review_file_name(cadence, pf.today())
+        written = pf.reviews.write_review(path, cadence, segment=segment)
+        message = _("Review written: {path}").format(path=written)
+        if segment:
+            message += " · " + _("segment {name}").format(name=segment)
+        self.call_from_thread(self.notify, message, markup=False)
 
     def open_form(self, form: FormModal, on_saved: Callable[[str], None] | None = None) -> None:
         """Push a modal form; when it saved something, tell the rep and refresh the screen."""

@@ -40,6 +40,9 @@ class PortfolioCommands(Provider):
             for mode, key, title in app.screen_switches()
         ]
         commands.append((_("Open account…"), app.action_pick_account, _("search accounts by name")))
+        where = _("an HTML file in your documents folder, else next to the database")
+        for cadence, name in app.review_commands():
+            commands.append((_(name), partial(app.write_review, cadence), where))
         seen = {name for name, _, _ in commands}
         for active in self.screen.active_bindings.values():
             binding = active.binding

@@ -92,6 +92,13 @@ def day_text(day: date, *, year: bool = False) -> str:
     return f"{fmt.day_short(day)} {day.year}" if year else fmt.day_short(day)
 
 
+def short_day(day: date) -> str:
+    """ "30 Nov" / "30 nov." (no weekday: for titles and cards)."""
+    if _english():
+        return f"{day:%d %b}"
+    return f"{day.day} {fmt.month_name(day.month, abbreviated=True)}"
+
+
 def change(now: int, before: int) -> str:
     """ "+12%", "-3%", "new" (nothing before), "" (nothing either time)."""
     if before == 0:

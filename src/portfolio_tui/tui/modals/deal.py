@@ -11,11 +11,11 @@ from textual.widgets import Input, Select
 from portfolio_tui.domain.deals import OPEN_STAGES
 from portfolio_tui.domain.money import MoneyError, cents_to_plain, parse_money
 from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n.terms import deal_stage_label, lost_reason_label
 from portfolio_tui.service.deal_views import DealMoved, DealView
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.form import FormError, FormModal
 from portfolio_tui.tui.widgets.date_input import DateInput
-from portfolio_tui.tui.widgets.deal_board import reason_label, stage_label
 
 
 def _input(value: str = "", placeholder: str = "", name: str = "") -> Input:
@@ -69,7 +69,7 @@ class DealForm(FormModal):
                              "probability")  # fmt: skip
         yield from self.row(_("Probability %"), probability)
         if self.deal is None:
-            stages = [(stage_label(s.value), s.value) for s in OPEN_STAGES]
+            stages = [(deal_stage_label(s.value), s.value) for s in OPEN_STAGES]
             stage = Select(stages, value=OPEN_STAGES[0].value, allow_blank=False,
                            id="f-stage", compact=True)  # fmt: skip
             yield from self.row(_("Stage"), stage)
@@ -162,7 +162,7 @@ class LoseDealForm(FormModal):
         return f"{self.deal.account_name} · {self.deal.title}"
 
     def fields(self) -> ComposeResult:
-        options = [(reason_label(r), r) for r in self.reasons]
+        options = [(lost_reason_label(r), r) for r in self.reasons]
         select = Select(options, prompt=_("(choose the reason)"), id="f-reason", compact=True)
         yield from self.row(_("Reason"), select)
 
@@ -179,7 +179,7 @@ class LoseDealForm(FormModal):
     def save(self, values: dict[str, Any]) -> str:
         moved = self.portfolio.deals.lose_deal(self.deal.deal_id, values["reason"])
         return _("{title}: lost ({reason})").format(
-            title=moved.title, reason=reason_label(values["reason"])
+            title=moved.title, reason=lost_reason_label(values["reason"])
         )
 
 

@@ -18,9 +18,11 @@ from portfolio_tui.domain.account_fields import (
     SOURCES,
 )
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n.terms import interaction_kind_label
 from portfolio_tui.service.views import AccountView, AgendaItem
 from portfolio_tui.tui.modals.form import FormError, FormModal
+from portfolio_tui.tui.text import day_text
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
 
 MAX_DURATION_MINUTES = 24 * 60
@@ -28,7 +30,7 @@ MAX_DURATION_MINUTES = 24 * 60
 
 def _kind_select(kind: str = "call") -> Select[str]:
     return Select(
-        [(k, k) for k in INTERACTION_KINDS],
+        [(interaction_kind_label(k).lower(), k) for k in INTERACTION_KINDS],
         value=kind,
         allow_blank=False,
         id="f-kind",
@@ -37,7 +39,7 @@ def _kind_select(kind: str = "call") -> Select[str]:
 
 
 def _contact_select(contacts: Sequence[str]) -> Select[str]:
-    return Select([(c, c) for c in contacts], prompt="(nobody in particular)", id="f-contact",
+    return Select([(c, c) for c in contacts], prompt=_("(nobody in particular)"), id="f-contact",
                   compact=True)  # fmt: skip
 
 
@@ -84,13 +86,18 @@ class DoneForm(_AccountForm):
         return f"{self.account_name} · {self.item.title}"
 
     def fields(self) -> ComposeResult:
-        yield from self.row("Outcome", _input(placeholder="what came of it", name="outcome"))
-        yield from self.row("Kind", _kind_select())
+        outcome = _input(placeholder=_("what came of it"), name="outcome")
+        yield from self.row(_("Outcome"), outcome)
+        yield from self.row(_("Kind"), _kind_select())
         next_when = DateInput(
-            self.suggested or "", allow_empty=True, empty_text="no next follow-up", id="f-next_due"
+            self.suggested or "",
+            allow_empty=True,
+            empty_text=_("no next follow-up"),
+            id="f-next_due",
         )
-        yield from self.row("Next follow-up", next_when)
-        yield from self.row("Next: what", _input(placeholder=self.item.title, name="next_title"))
+        yield from self.row(_("Next follow-up"), next_when)
+        next_title = _input(placeholder=self.item.title, name="next_title")
+        yield from self.row(_("Next: what"), next_title)
 
     def collect(self) -> dict[str, Any]:
         return {
@@ -103,9 +110,12 @@ class DoneForm(_AccountForm):
     def save(self, values: dict[str, Any]) -> str:
         assert self.item.follow_up_id is not None
         self.portfolio.routine.complete_follow_up(self.item.follow_up_id, **values)
-        summary = f"Done: {self.item.title} ({self.account_name})"
+        summary = _("Done: {title} ({account})").format(
+            title=self.item.title, account=self.account_name
+        )
         if values["next_due"]:
-            summary += f"; next {long_when(self.portfolio.parse_when(values['next_due']))}"
+            when = long_when(self.portfolio.parse_when(values["next_due"]))
+            summary += _("; next {when}").format(when=when)
         return summary
 
 
@@ -121,7 +131,7 @@ class SnoozeForm(_AccountForm):
         return f"{self.account_name} · {self.item.title}"
 
     def fields(self) -> ComposeResult:
-        yield from self.row("Until", DateInput(self.initial, id="f-until"))
+        yield from self.row(_("Until"), DateInput(self.initial, id="f-until"))
 
     def collect(self) -> dict[str, Any]:
         return {"phrase": self.phrase("until")}
@@ -131,7 +141,9 @@ class SnoozeForm(_AccountForm):
         day: date = self.portfolio.routine.snooze(
             self.item.follow_up_id, values["phrase"], allow_past=values.get("allow_past", False)
         )
-        return f"Snoozed: {self.item.title} ({self.account_name}) to {day:%a %d %b %Y}"
+        return _("Snoozed: {title} ({account}) to {day}").format(
+            title=self.item.title, account=self.account_name, day=day_text(day, year=True)
+        )
 
 
 class LogForm(_AccountForm):
@@ -147,15 +159,17 @@ class LogForm(_AccountForm):
         self.contacts = list(contacts)
 
     def fields(self) -> ComposeResult:
-        yield from self.row("Kind", _kind_select(self.kind))
-        yield from self.row("Summary", _input(placeholder="what was said", name="summary"))
-        yield from self.row("When", DateInput("now", id="f-at"))
+        yield from self.row(_("Kind"), _kind_select(self.kind))
+        summary = _input(placeholder=_("what was said"), name="summary")
+        yield from self.row(_("Summary"), summary)
+        # TRANSLATORS: a date phrase the parser reads ("maintenant")
+        yield from self.row(_("When"), DateInput(_("now"), id="f-at"))
         if self.contacts:
-            yield from self.row("With", _contact_select(self.contacts))
-        yield from self.row("Outcome", _input(placeholder="optional", name="outcome"))
-        yield from self.row("Minutes", _input(placeholder="optional", name="duration"))
-        follow_up = DateInput("", allow_empty=True, empty_text="no follow-up", id="f-follow_up")
-        yield from self.row("Follow up", follow_up)
+            yield from self.row(_("With"), _contact_select(self.contacts))
+        yield from self.row(_("Outcome"), _input(placeholder=_("optional"), name="outcome"))
+        yield from self.row(_("Minutes"), _input(placeholder=_("optional"), name="duration"))
+        follow_up = DateInput("", allow_empty=True, empty_text=_("no follow-up"), id="f-follow_up")
+        yield from self.row(_("Follow up"), follow_up)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -166,9 +180,10 @@ class LogForm(_AccountForm):
         duration = None
         if duration_text:
             if not duration_text.isdigit() or int(duration_text) > MAX_DURATION_MINUTES:
-                raise FormError(
-                    "duration", f"{duration_text!r} is not minutes (0 to {MAX_DURATION_MINUTES})"
+                message = _("{text} is not minutes (0 to {most})").format(
+                    text=repr(duration_text), most=MAX_DURATION_MINUTES
                 )
+                raise FormError("duration", message)
             duration = int(duration_text)
         return {
             "kind": self.choice("kind") or "call",
@@ -183,8 +198,12 @@ class LogForm(_AccountForm):
     def save(self, values: dict[str, Any]) -> str:
         kind, summary = values.pop("kind"), values.pop("summary")
         logged = self.portfolio.routine.log_interaction(kind, self.account_id, summary, **values)
-        text = f"Logged {kind} with {self.account_name}"
-        return text + (" and planned a follow-up" if logged.follow_up_id else "")
+        what = interaction_kind_label(kind).lower()
+        if logged.follow_up_id:
+            text = _("Logged {kind} with {account} and planned a follow-up")
+        else:
+            text = _("Logged {kind} with {account}")
+        return text.format(kind=what, account=self.account_name)
 
 
 class FollowUpForm(_AccountForm):
@@ -207,12 +226,12 @@ class FollowUpForm(_AccountForm):
             self.suggest_date("due")
 
     def fields(self) -> ComposeResult:
-        yield from self.row("What", _input("Follow up", name="title"))
-        yield from self.row("Due", DateInput(self.suggested or "", id="f-due"))
+        yield from self.row(_("What"), _input(_("Follow up"), name="title"))
+        yield from self.row(_("Due"), DateInput(self.suggested or "", id="f-due"))
         if self.contacts:
-            yield from self.row("With", _contact_select(self.contacts))
-        repeat = _input(placeholder="optional RRULE, e.g. FREQ=MONTHLY", name="recurrence")
-        yield from self.row("Repeat", repeat)
+            yield from self.row(_("With"), _contact_select(self.contacts))
+        repeat = _input(placeholder=_("optional RRULE, e.g. FREQ=MONTHLY"), name="recurrence")
+        yield from self.row(_("Repeat"), repeat)
 
     def collect(self) -> dict[str, Any]:
         return {
@@ -225,33 +244,35 @@ class FollowUpForm(_AccountForm):
     def save(self, values: dict[str, Any]) -> str:
         self.portfolio.routine.schedule_follow_up(self.account_id, **values)
         when = long_when(self.portfolio.parse_when(values["due"]))
-        return f"Planned: {values['title']} ({self.account_name}) on {when}"
+        return _("Planned: {title} ({account}) on {when}").format(
+            title=values["title"], account=self.account_name, when=when
+        )
 
 
 # (field, label, hint) in the order the edit form shows them.
 ACCOUNT_FORM_FIELDS = (
-    ("name", "Name", ""),
-    ("legal_id", "Legal id", "SIREN / SIRET"),
-    ("sector", "Sector", ""),
-    ("size_band", "Size", "TPE, PME, ETI…"),
-    ("city", "City", ""),
-    ("region", "Region", ""),
-    ("source", "Source", " / ".join(SOURCES)),
-    ("referred_by", "Referred by", "account name"),
-    ("potential", "Potential", "a year, e.g. 25000"),
-    ("accessibility", "Accessibility", "1 (hard) to 5 (easy)"),
-    ("risk_level", "Risk", " / ".join(RISK_LEVELS)),
-    ("nps_score", "NPS score", "0 to 10"),
-    ("nps_date", "NPS date", "YYYY-MM-DD"),
-    ("tags", "Tags", "comma-separated"),
-    ("notes", "Notes", ""),
+    ("name", N_("Name"), ""),
+    ("legal_id", N_("Legal id"), "SIREN / SIRET"),
+    ("sector", N_("Sector"), ""),
+    ("size_band", N_("Size"), "TPE, PME, ETI…"),
+    ("city", N_("City"), ""),
+    ("region", N_("Region"), ""),
+    ("source", N_("Source"), " / ".join(SOURCES)),
+    ("referred_by", N_("Referred by"), N_("account name")),
+    ("potential", N_("Potential"), N_("a year, e.g. 25000")),
+    ("accessibility", N_("Accessibility"), N_("1 (hard) to 5 (easy)")),
+    ("risk_level", N_("Risk"), " / ".join(RISK_LEVELS)),
+    ("nps_score", N_("NPS score"), N_("0 to 10")),
+    ("nps_date", N_("NPS date"), N_("YYYY-MM-DD")),
+    ("tags", N_("Tags"), N_("comma-separated")),
+    ("notes", N_("Notes"), ""),
 )
 
 
 def account_texts(account: AccountView, referred_by: str | None) -> dict[str, str]:
     """Each editable field as the text the edit form starts from."""
     texts = {}
-    for name, _, _ in ACCOUNT_FORM_FIELDS:
+    for name, _label, _hint in ACCOUNT_FORM_FIELDS:
         if name == "referred_by":
             value: object = referred_by
         elif name == "potential":
@@ -273,39 +294,41 @@ class EditAccountForm(_AccountForm):
 
     def fields(self) -> ComposeResult:
         for name, label, hint in ACCOUNT_FORM_FIELDS:
-            yield from self.row(label, _input(self.initial[name], hint, name))
+            placeholder = _(hint) if hint else ""  # _("") is the catalogue's header
+            yield from self.row(_(label), _input(self.initial[name], placeholder, name))
 
     def collect(self) -> dict[str, Any]:
         changed = {}
-        for name, _, _ in ACCOUNT_FORM_FIELDS:
+        for name, _label, _hint in ACCOUNT_FORM_FIELDS:
             text = self.query_one(f"#f-{name}", Input).value
             if text.strip() != self.initial[name].strip():
                 changed[name] = text
         if not changed:
-            raise FormError("name", "nothing changed (escape closes the form)")
+            raise FormError("name", _("nothing changed (escape closes the form)"))
         return changed
 
     def save(self, values: dict[str, Any]) -> str:
         self.portfolio.routine.edit_account(self.account_id, **values)
-        return f"Saved {self.account_name}: {', '.join(n.replace('_', ' ') for n in values)}"
+        fields = ", ".join(n.replace("_", " ") for n in values)
+        return _("Saved {account}: {fields}").format(account=self.account_name, fields=fields)
 
 
 class AddContactForm(_AccountForm):
     TITLE = N_("Add a contact")
 
     def fields(self) -> ComposeResult:
-        yield from self.row("Name", _input(name="name"))
-        yield from self.row("Role", _input(placeholder="optional", name="role"))
-        yield from self.row("Email", _input(placeholder="optional", name="email"))
-        yield from self.row("Phone", _input(placeholder="optional", name="phone"))
-        channels = Select([(c, c) for c in CHANNELS], prompt="(no preference)", compact=True,
+        yield from self.row(_("Name"), _input(name="name"))
+        yield from self.row(_("Role"), _input(placeholder=_("optional"), name="role"))
+        yield from self.row(_("Email"), _input(placeholder=_("optional"), name="email"))
+        yield from self.row(_("Phone"), _input(placeholder=_("optional"), name="phone"))
+        channels = Select([(c, c) for c in CHANNELS], prompt=_("(no preference)"), compact=True,
                           id="f-preferred_channel")  # fmt: skip
-        yield from self.row("Prefers", channels)
+        yield from self.row(_("Prefers"), channels)
 
     def collect(self) -> dict[str, Any]:
         email = self.text("email")
         if email and "@" not in email:
-            raise FormError("email", f"{email!r} is not an email address")
+            raise FormError("email", _("{text} is not an email address").format(text=repr(email)))
         return {
             "name": self.required("name"),
             "role": self.text("role") or None,
@@ -317,4 +340,4 @@ class AddContactForm(_AccountForm):
     def save(self, values: dict[str, Any]) -> str:
         name = values.pop("name")
         self.portfolio.routine.add_contact(self.account_id, name, **values)
-        return f"Added {name} to {self.account_name}"
+        return _("Added {name} to {account}").format(name=name, account=self.account_name)

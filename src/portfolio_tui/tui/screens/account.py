@@ -19,12 +19,15 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.errors import NotFound
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n.terms import stage_label
+from portfolio_tui.service.deal_views import DealView
 from portfolio_tui.service.views import AccountCard
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
 from portfolio_tui.tui.screens.account_header import header_text
 from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
+from portfolio_tui.tui.screens.deals_board import AccountDealsPane, DealActions
 from portfolio_tui.tui.text import due_text, money
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
@@ -34,6 +37,10 @@ if TYPE_CHECKING:  # the service is imported when the app first opens it
 LOG = Binding.Group(N_("Log"), compact=True)
 STAGE = Binding.Group(N_("Stage"), compact=True)
 DELETE = Binding.Group(N_("Delete"), compact=True)
+DEALS = Binding.Group(N_("Deals"), compact=True)
+# The keys of the Deals pane, active while it has the focus.
+DEAL = Binding.Group(N_("Deal"), compact=True)
+DEAL_PANE_ACTIONS = {"deal_move", "win_deal", "lose_deal", "edit_deal"}
 
 
 def best_account(portfolio: Portfolio) -> str | None:
@@ -53,6 +60,12 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
     CSS_PATH = "account.tcss"
     COLLECT_AFTER_LOAD = False  # one account's card: nothing worth a full collection
     BINDINGS = [
+        # First, so that on the Deals pane its keys come first in the footer, in one group.
+        Binding(">", "deal_move(True)", N_("Deal stage →"), id="account.deal_forward", group=DEAL),
+        Binding("<", "deal_move(False)", N_("← Deal stage"), id="account.deal_back", group=DEAL),
+        Binding("w", "win_deal", N_("Deal won"), id="account.deal_win", group=DEAL),
+        Binding("l", "lose_deal", N_("Deal lost…"), id="account.deal_lose", group=DEAL),
+        Binding("e", "edit_deal", N_("Edit deal"), id="account.deal_edit", group=DEAL),
         Binding("c", "log('call')", N_("Call"), id="account.call", group=LOG),
         Binding("m", "log('meeting')", N_("Meeting"), id="account.meeting", group=LOG),
         Binding("e", "log('email')", N_("Email"), id="account.email", group=LOG),
@@ -71,25 +84,30 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
             group=DELETE,
         ),
         Binding("D", "delete_account", N_("Delete account"), id="account.delete", group=DELETE),
+        Binding("d", "focus_deals", N_("Deals"), id="account.deals", group=DEALS),
+        Binding("n", "add_deal", N_("New deal"), id="account.deal_add", group=DEALS),
+        Binding("n", "deal_from_suggestion", N_("Make it a deal"), id="account.suggestion_deal"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.card: AccountCard | None = None
         self._moving = False  # a stage move is being written: the next waits for it
+        self.deal_actions = DealActions(self, self._deal_changed)
 
     def compose(self) -> ComposeResult:
         yield Static(id="account-header")
         with Horizontal(id="account-body"):
             with Vertical(id="timeline-pane"):
-                yield Label("Timeline", classes="pane-title")
+                yield Label(_("Timeline"), classes="pane-title")
                 yield TimelineTable(id="timeline")
+                yield AccountDealsPane(id="deals-pane")
             with Vertical(id="side-pane"):
-                yield Label("Follow-ups", classes="pane-title")
+                yield Label(_("Follow-ups"), classes="pane-title")
                 yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
-                yield Label("Contacts", classes="pane-title")
+                yield Label(_("Contacts"), classes="pane-title")
                 yield DataTable(id="contacts", cursor_type="row", show_header=False)
-                yield Label("Sales by family", classes="pane-title", id="families-title")
+                yield Label(_("Sales by family"), classes="pane-title", id="families-title")
                 yield DataTable(id="families", cursor_type="row", show_header=False)
         yield Footer(compact=True)
 
@@ -98,25 +116,25 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
     def prepare(self) -> None:
         # Fixed widths: the side pane is about 46 columns wide on a 120-column screen.
         follow_ups = self.query_one("#follow-ups", DataTable)
-        follow_ups.add_column("Due", width=16)
-        follow_ups.add_column("What", width=24)
+        follow_ups.add_column(_("Due"), width=16)
+        follow_ups.add_column(_("What"), width=24)
         contacts = self.query_one("#contacts", DataTable)
-        contacts.add_column("Name", width=15)
-        contacts.add_column("Role", width=11)
-        contacts.add_column("Reach", width=13)
+        contacts.add_column(_("Name"), width=15)
+        contacts.add_column(_("Role"), width=11)
+        contacts.add_column(_("Reach"), width=13)
         families = self.query_one("#families", DataTable)
-        families.add_column("Family", width=24)
-        families.add_column("Revenue", width=16)
+        families.add_column(_("Family"), width=24)
+        families.add_column(_("Revenue"), width=16)
         self.query_one("#account-body").loading = True
 
     def load(self) -> AccountCard | str:
         account_id = self.portfolio_app.current_account_id or best_account(self.portfolio)
         if account_id is None:
-            return "No account yet: press 2 to add one."
+            return _("No account yet: press 2 to add one.")
         try:
             return self.portfolio.reports.account_card(account_id)
         except NotFound:
-            return "This account no longer exists."
+            return _("This account no longer exists.")
 
     def show(self, data: AccountCard | str) -> None:
         if not self.load_pending:
@@ -147,6 +165,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         timeline.show(card.timeline)
         timeline.move_cursor(row=row)
         self._fill_side(card)
+        self.deals_pane.load(card.account.account_id)
         self.query_one("#account-body").loading = False
         if not same_account:
             timeline.focus()
@@ -160,16 +179,22 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
             when = Text(due_text(f.due_on, f.due_at, today), style="bold" if late else "")
             follow_ups.add_row(when, Text(f.title + (" ↻" if f.recurrence else "")))
         if not card.open_follow_ups:
-            follow_ups.add_row(Text("none planned", style="dim"), Text("f plans one", style="dim"))
+            follow_ups.add_row(
+                Text(_("none planned"), style="dim"), Text(_("f plans one"), style="dim")
+            )
         contacts = self.query_one("#contacts", DataTable)
         contacts.clear()
         for c in card.contacts:
             contacts.add_row(Text(c.name), Text(c.role or ""), Text(c.phone or c.email or ""))
         if not card.contacts:
-            contacts.add_row(Text("none yet", style="dim"), Text("a adds one", style="dim"), "")
+            contacts.add_row(
+                Text(_("none yet"), style="dim"), Text(_("a adds one"), style="dim"), ""
+            )
         families = self.query_one("#families", DataTable)
         families.clear()
-        self.query_one("#families-title", Label).update(f"Sales by family ({card.window_label})")
+        self.query_one("#families-title", Label).update(
+            _("Sales by family ({window})").format(window=card.window_label)
+        )
         for family, cents in card.sales_by_family:
             families.add_row(
                 Text(family), Text(money(cents, self.portfolio.settings), justify="right")
@@ -181,7 +206,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
 
     def _need_card(self) -> AccountCard | None:
         if self.card is None:
-            self.notify("No account shown yet.")
+            self.notify(_("No account shown yet."))
         return self.card
 
     def _contact_names(self, card: AccountCard) -> list[str]:
@@ -223,7 +248,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
             return
         account = card.account
         if forward and next_stage(Stage(account.stage)) is Stage.CLIENT:
-            question = f"Mark {account.name} as won (hot → client)?"
+            question = _("Mark {name} as won (hot → client)?").format(name=account.name)
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -254,7 +279,8 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
 
     def _stage_moved(self, before: str, after: str) -> None:
         name = self.card.account.name if self.card else ""
-        self.notify(f"{name}: {before} → {after}", markup=False)
+        before_label, after_label = stage_label(before).lower(), stage_label(after).lower()
+        self.notify(f"{name}: {before_label} → {after_label}", markup=False)
         self.refresh_data()
 
     # --- deletions (tombstones: ctrl+z brings them back) ------------------------------------
@@ -265,17 +291,20 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         if card is None:
             return
         if not card.open_follow_ups:
-            self.notify("No follow-up planned for this account.")
+            self.notify(_("No follow-up planned for this account."))
             return
         row = self.query_one("#follow-ups", DataTable).cursor_row
         chosen = card.open_follow_ups[min(max(row, 0), len(card.open_follow_ups) - 1)]
 
+        done = _("Deleted the follow-up {title}").format(title=repr(chosen.title))
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self._delete(lambda: self.portfolio.routine.delete_follow_up(chosen.follow_up_id),
-                             f"Deleted the follow-up {chosen.title!r}")  # fmt: skip
+                             done)  # fmt: skip
 
-        self.app.push_screen(ConfirmModal(f"Delete the follow-up {chosen.title!r}?"), answered)
+        question = _("Delete the follow-up {title}?").format(title=repr(chosen.title))
+        self.app.push_screen(ConfirmModal(question), answered)
 
     @on_fresh_data
     def action_delete_account(self) -> None:
@@ -287,9 +316,9 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._delete(lambda: self.portfolio.routine.delete_account(account.account_id),
-                             f"Deleted {account.name}")  # fmt: skip
+                             _("Deleted {name}").format(name=account.name))  # fmt: skip
 
-        question = f"Delete {account.name}? (ctrl+z brings it back)"
+        question = _("Delete {name}? (ctrl+z brings it back)").format(name=account.name)
         self.app.push_screen(ConfirmModal(question), answered)
 
     @work(thread=True, exit_on_error=False, group="write")
@@ -298,5 +327,67 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         self.app.call_from_thread(self._deleted, message)
 
     def _deleted(self, message: str) -> None:
-        self.notify(f"{message} · ctrl+z undoes it", markup=False)
+        self.notify(_("{message} · ctrl+z undoes it").format(message=message), markup=False)
         self.refresh_data()
+
+    # --- deals: the Deals pane (d focuses it) and "To develop" ------------------------------
+
+    @property
+    def deals_pane(self) -> AccountDealsPane:
+        return self.query_one(AccountDealsPane)
+
+    def _deals_focused(self) -> bool:
+        return self.focused is self.deals_pane.deals_table
+
+    def _suggestions_focused(self) -> bool:
+        return self.focused is self.deals_pane.suggestions_table
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # On the Deals pane, e > < act on the deal selected (the account's keys step aside).
+        if action in DEAL_PANE_ACTIONS:
+            return self._deals_focused()
+        if action == "deal_from_suggestion":
+            return self._suggestions_focused()
+        if action == "add_deal":
+            return not self._suggestions_focused()
+        return not (self._deals_focused() and (action == "stage" or parameters == ("email",)))
+
+    def action_focus_deals(self) -> None:
+        """Timeline → Deals → To develop → timeline."""
+        pane = self.deals_pane
+        if self._deals_focused():
+            pane.suggestions_table.focus()
+        elif self._suggestions_focused():
+            self.query_one(TimelineTable).focus()
+        else:
+            pane.deals_table.focus()
+
+    def _deal_changed(self, deal_id: str | None) -> None:
+        self.refresh_data()  # a won deal makes the account a client
+
+    def _selected_deal(self) -> DealView | None:
+        return self.deal_actions.need(self.deals_pane.selected_deal())
+
+    def action_add_deal(self) -> None:
+        if card := self._need_card():
+            self.deal_actions.add(card.account.account_id, card.account.name)
+
+    def action_deal_move(self, forward: bool) -> None:
+        if deal := self._selected_deal():
+            self.deal_actions.step(deal, forward)
+
+    def action_win_deal(self) -> None:
+        if deal := self._selected_deal():
+            self.deal_actions.win(deal)
+
+    def action_lose_deal(self) -> None:
+        if deal := self._selected_deal():
+            self.deal_actions.lose(deal)
+
+    def action_edit_deal(self) -> None:
+        if deal := self._selected_deal():
+            self.deal_actions.edit(deal)
+
+    def action_deal_from_suggestion(self) -> None:
+        if suggestion := self.deals_pane.selected_suggestion():
+            self.deal_actions.from_suggestion(suggestion)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from rich.text import Text
 
-from portfolio_tui.domain.text import visible
-
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.domain.text import visible
+from portfolio_tui.i18n import _, current_language, ngettext, pgettext
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import AccountCard
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
 from portfolio_tui.tui.text import change, days_ago, money
@@ -25,6 +27,24 @@ def _join(parts: list[Text | str]) -> Text:
     return text
 
 
+def _orders(count: int) -> str:
+    return ngettext("{count} order", "{count} orders", count).format(count=count)
+
+
+def _nps_label(category: str | None) -> str:
+    labels = {
+        "promoter": pgettext("nps", "promoter"),
+        "passive": pgettext("nps", "passive"),
+        "detractor": pgettext("nps", "detractor"),
+    }
+    return labels.get(category or "", category or "")
+
+
+def _nps_day(day: date) -> str:
+    """ "02 Dec 2026" in English (as before), "02/12/2026" in French."""
+    return f"{day:%d %b %Y}" if current_language() == "en" else fmt.date_numeric(day)
+
+
 def _label(name: str, value: Text | str) -> Text:
     return Text.assemble((f"{name} ", "dim"), value)
 
@@ -34,7 +54,7 @@ def header_text(card: AccountCard, settings: Settings, colours: Mapping[str, str
     good, bad = colours.get("success", "green"), colours.get("error", "red")
     lines = (
         _title_line(card),
-        _scores_line(card, settings),
+        _scores_line(card, settings, bad),
         _figures_line(card, settings, good, bad),
         _relations_line(card, bad),
     )
@@ -58,33 +78,42 @@ def _title_line(card: AccountCard) -> Text:
     return title
 
 
-def _scores_line(card: AccountCard, settings: Settings) -> Text:
+def _scores_line(card: AccountCard, settings: Settings, bad: str) -> Text:
+    """R, F and M, then the churn model's P(alive) (none without a fit or an order)."""
     rfm = card.rfm
     if rfm is None:
-        return Text(f"No sales in the {card.window_label} window", style="dim")
-    return _join(
-        [
-            _label("Recency", f"{rfm.recency_days} d (R{rfm.r})"),
-            _label("Frequency", f"{rfm.frequency} orders (F{rfm.f})"),
-            _label("Monetary", f"{money(rfm.monetary, settings)} (M{rfm.m})"),
-        ]
-    )
+        scores = Text(
+            _("No sales in the {window} window").format(window=card.window_label), style="dim"
+        )
+    else:
+        scores = _join(
+            [
+                _label(_("Recency"), _("{days} d").format(days=rfm.recency_days) + f" (R{rfm.r})"),
+                _label(_("Frequency"), _orders(rfm.frequency) + f" (F{rfm.f})"),
+                _label(_("Monetary"), f"{money(rfm.monetary, settings)} (M{rfm.m})"),
+            ]
+        )
+    if card.p_alive is None:
+        return scores
+    alive = Text(fmt.percent(card.p_alive, 0), style=f"bold {bad}" if card.p_alive < 0.5 else "")
+    return _join([scores, _label(_("P(alive)"), alive)])
 
 
 def _figures_line(card: AccountCard, settings: Settings, good: str, bad: str) -> Text:
     """Revenue against the window before, potential, accessibility, risk."""
     a = card.account
     revenue = Text(money(card.revenue_now, settings), style="bold")
-    revenue.append(f" vs {money(card.revenue_before, settings)} before")
+    before = _("vs {amount} before").format(amount=money(card.revenue_before, settings))
+    revenue.append(f" {before}")
     if delta := change(card.revenue_now, card.revenue_before):
         revenue.append(f" ({delta})", style=bad if delta.startswith("-") else good)
     access = f"{a.accessibility}/5" if a.accessibility is not None else "—"
     return _join(
         [
-            _label(f"Revenue {card.window_label}", revenue),
-            _label("Potential", money(a.potential, settings)),
-            _label("Access", access),
-            _label("Risk", a.risk_level or "—"),
+            _label(_("Revenue {window}").format(window=card.window_label), revenue),
+            _label(_("Potential"), money(a.potential, settings)),
+            _label(_("Access"), access),
+            _label(_("Risk"), a.risk_level or "—"),
         ]
     )
 
@@ -94,22 +123,26 @@ def _relations_line(card: AccountCard, bad: str) -> Text:
     a = card.account
     status = card.contact
     if status.interval is None:
-        cadence = Text(f"no cadence · last contact {days_ago(status.days_since)}")
+        last = days_ago(status.days_since)
+        cadence = Text(_("no cadence · last contact {last}").format(last=last))
     else:
-        cadence = Text(f"every {status.interval} d · last {days_ago(status.days_since)}")
+        every = _("every {days} d · last {last}")
+        cadence = Text(every.format(days=status.interval, last=days_ago(status.days_since)))
         if status.due:
-            late = f", {status.overdue_days} d late" if status.overdue_days else ""
-            cadence.append(f" · due{late}", style=f"bold {bad}")
+            late = (
+                _(", {days} d late").format(days=status.overdue_days) if status.overdue_days else ""
+            )
+            cadence.append(" · " + _("due{late}").format(late=late), style=f"bold {bad}")
     nps = "—"
     if a.nps_score is not None:
-        nps = f"{card.nps_category} ({a.nps_score}"
-        nps += f", {a.nps_date:%d %b %Y})" if a.nps_date else ")"
+        nps = f"{_nps_label(card.nps_category)} ({a.nps_score}"
+        nps += f", {_nps_day(a.nps_date)})" if a.nps_date else ")"
     return _join(
         [
-            _label("Contact", cadence),
+            _label(_("Contact"), cadence),
             _label("NPS", nps),
-            _label("Referred by", card.referred_by[1]) if card.referred_by else "",
-            _label("Referrals", ", ".join(name for _, name in card.referrals))
+            _label(_("Referred by"), card.referred_by[1]) if card.referred_by else "",
+            _label(_("Referrals"), ", ".join(name for _, name in card.referrals))
             if card.referrals
             else "",
         ]

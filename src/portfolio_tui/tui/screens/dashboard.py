@@ -33,6 +33,7 @@ from portfolio_tui.domain.projection import PROJECTED_YEARS, BookProjection
 from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.window import Window
 from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
 from portfolio_tui.tui.screens.dashboard_panels import (
     abc_table,
@@ -45,7 +46,7 @@ from portfolio_tui.tui.screens.dashboard_panels import (
     top_accounts_table,
 )
 from portfolio_tui.tui.screens.portfolio_filter import cycle
-from portfolio_tui.tui.text import whole_money
+from portfolio_tui.tui.text import short_day, whole_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.activity_panel import ActivityPanel, period_title
 from portfolio_tui.tui.widgets.pareto import ParetoCurve
@@ -59,11 +60,11 @@ if TYPE_CHECKING:  # the service is imported when the app first opens it
 WINDOWS: tuple[str, ...] = ("12m", "24m", "all")
 # matrix row key → its label
 MATRIX_ROWS: dict[str, str] = {
-    "abc": "ABC class",
-    "sector": "Sector",
-    "region": "Region",
-    "size_band": "Size",
-    "source": "Source",
+    "abc": N_("ABC class"),
+    "sector": N_("Sector"),
+    "region": N_("Region"),
+    "size_band": N_("Size"),
+    "source": N_("Source"),
 }
 
 
@@ -83,6 +84,8 @@ class DashboardData:
     saved_segments: tuple[str, ...] = ()  # the names, to cycle through
     segment: str | None = None  # the saved segment the figures are narrowed to
     segment_ids: frozenset[str] | None = None  # its accounts (None: every account)
+    # The (row, family) cells of the matrix holding a white-space suggestion ("to develop").
+    whitespace: frozenset[tuple[str, str]] = frozenset()
 
 
 def load_activity(
@@ -116,8 +119,9 @@ def load_dashboard(
     projection = portfolio.churn.projection()
     sentence = portfolio.churn.projection_sentence(projection) if projection else ""
     churn = portfolio.churn.weighted_churn_risk()
+    whitespace = frozenset(portfolio.deals.whitespace_cells(window=window, by=rows))
     return DashboardData(period, w, rows, kpis, abc, rfm, activity, words, churn, projection,
-                         sentence, saved, segment, ids)  # fmt: skip
+                         sentence, saved, segment, ids, whitespace)  # fmt: skip
 
 
 class DashboardScreen(LoadingScreen[DashboardData]):
@@ -214,15 +218,19 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         alert.update(concentration_text(k))
         alert.display = k.concentration_alert
         self.query_one("#kpi-title", Static).update(
-            f"KPIs · {k.period.label} to {k.as_of:%d %b} vs {k.previous_period.label}"
+            _("KPIs · {period} to {day} vs {previous}").format(
+                period=k.period.label, day=short_day(k.as_of), previous=k.previous_period.label
+            )
         )
         self.query_one("#kpi-table", Static).update(kpi_table(k, settings))
         window = data.window
         self.query_one("#abc-title", Static).update(
-            f"ABC · revenue over {window.label} to {window.as_of:%d %b}"
+            _("ABC · revenue over {window} to {day}").format(
+                window=window.label, day=short_day(window.as_of)
+            )
         )
         self.query_one("#pareto-title", Static).update(
-            f"Pareto · cumulative share of {window.label} revenue"
+            _("Pareto · cumulative share of {window} revenue").format(window=window.label)
         )
         self.query_one("#abc-table", Static).update(abc_table(data.abc, settings))
         self.query_one("#pareto-sentence", Static).update(pareto_sentence(data.abc))
@@ -230,19 +238,30 @@ class DashboardScreen(LoadingScreen[DashboardData]):
             [r.value for r in data.abc.ranked], [r.abc_class for r in data.abc.ranked]
         )
         self.query_one("#rf-title", Static).update(
-            f"R × F · {len(data.rfm):,} accounts with sales in {window.label}"
+            _("R × F · {count} accounts with sales in {window}").format(
+                count=fmt.number(len(data.rfm)), window=window.label
+            )
         )
         self.query_one(RfGrid).show(data.rfm.values())
-        self.query_one("#funnel-title", Static).update(f"Funnel · conversion in {k.period.label}")
+        self.query_one("#funnel-title", Static).update(
+            _("Funnel · conversion in {period}").format(period=k.period.label)
+        )
         accent = theme_colour(self.app.theme_variables, "accent")
         self.query_one("#funnel", Static).update(funnel_text(k.funnel, k.period.label, accent))
-        self.query_one("#top-title", Static).update(f"Top 10 accounts · {k.period.label}")
-        self.query_one("#top-table", Static).update(top_accounts_table(k, settings))
-        label = MATRIX_ROWS.get(data.rows, data.rows)
-        self.query_one("#matrix-title", Static).update(
-            f"Revenue {k.period.label} by {label.lower()} × product family"
+        self.query_one("#top-title", Static).update(
+            _("Top 10 accounts · {period}").format(period=k.period.label)
         )
-        self.query_one("#matrix", Static).update(matrix_table(k.matrix, settings, label))
+        self.query_one("#top-table", Static).update(top_accounts_table(k, settings))
+        label = _(MATRIX_ROWS.get(data.rows, data.rows))
+        matrix_title = _("Revenue {period} by {rows} × product family").format(
+            period=k.period.label, rows=label.lower()
+        )
+        if data.whitespace:
+            matrix_title += " · " + _("highlighted: to develop")
+        self.query_one("#matrix-title", Static).update(matrix_title)
+        warning = theme_colour(self.app.theme_variables, "warning")
+        matrix = matrix_table(k.matrix, settings, label, data.whitespace, f"underline {warning}")
+        self.query_one("#matrix", Static).update(matrix)
         self.segment = data.segment
         self._show_activity(data.activity, data.lever_words)
         self._show_churn(data)
@@ -294,18 +313,20 @@ class DashboardScreen(LoadingScreen[DashboardData]):
             self.query_one("#dashboard-body").set_class(value, "-stale")
 
     def _show_title(self) -> None:
-        title = Text("Dashboard", style="bold")
+        title = Text(_("Dashboard"), style="bold")
         if self.data is not None:
             k = self.data.kpis
             title.append(f"  {k.period.label} vs {k.previous_period.label}")
-            title.append(f" · window {self.data.window.label}")
-            title.append(f" · matrix by {MATRIX_ROWS.get(self.data.rows, self.data.rows)}")
+            title.append(" · " + _("window {window}").format(window=self.data.window.label))
+            rows = _(MATRIX_ROWS.get(self.data.rows, self.data.rows))
+            title.append(" · " + _("matrix by {rows}").format(rows=rows))
             if self.data.segment:
                 segment = _("segment {name}").format(name=self.data.segment)
                 title.append(f" · {segment}", style="bold")
-            title.append(f" · as of {k.as_of:%Y-%m-%d}", style="dim")
+            as_of = _("as of {day}").format(day=f"{k.as_of:%Y-%m-%d}")
+            title.append(f" · {as_of}", style="dim")
         if self.busy:
-            title.append("  loading…", style="italic")
+            title.append("  " + _("loading…"), style="italic")
         self.query_one("#dashboard-title", Static).update(title)
 
     # --- keys -----------------------------------------------------------------------------

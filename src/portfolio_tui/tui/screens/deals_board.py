@@ -20,13 +20,15 @@ from textual.widgets import DataTable, Label
 
 from portfolio_tui.domain.deals import DealStage
 from portfolio_tui.i18n import _, ngettext
+from portfolio_tui.i18n.terms import deal_stage_label
 from portfolio_tui.service.deal_views import DealMoved, DealView, WhiteSpaceRow
 from portfolio_tui.service.views import DealAgendaItem
 from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.deal import DealForm, LoseDealForm, record_sale_question
-from portfolio_tui.tui.text import money, short_money
-from portfolio_tui.tui.widgets.deal_board import DEAL_STAGES, ROTTING_MARK, stage_label
+from portfolio_tui.tui.text import day_text, money, short_money
+from portfolio_tui.tui.theme import theme_colour
+from portfolio_tui.tui.widgets.deal_board import DEAL_STAGES, ROTTING_MARK
 
 if TYPE_CHECKING:
     from portfolio_tui.tui.screens.base import ModeScreen
@@ -126,10 +128,8 @@ class DealActions:
             self.on_changed(result)
             return
         moved = result
-        self.host.notify(
-            f"{moved.title}: {stage_label(moved.from_stage)} → {stage_label(moved.to_stage)}",
-            markup=False,
-        )
+        before, after = deal_stage_label(moved.from_stage), deal_stage_label(moved.to_stage)
+        self.host.notify(f"{moved.title}: {before} → {after}", markup=False)
         self.on_changed(moved.deal_id)
         if moved.offer_sale:
             self._offer_sale(moved)
@@ -156,6 +156,13 @@ class DealActions:
         self.host.notify(_("Sale recorded: {amount} to {account}").format(
             amount=amount, account=moved.account_name), markup=False)  # fmt: skip
         self.on_changed(moved.deal_id)
+
+
+def short_day(day: date | None, today: date) -> str:
+    """ "21/12" this year, "21/12/25" another; "—" for none."""
+    if day is None:
+        return "—"
+    return f"{day:%d/%m}" if day.year == today.year else f"{day:%d/%m/%y}"
 
 
 def _deal_order(deal: DealView) -> tuple[Any, ...]:
@@ -198,8 +205,8 @@ class AccountDealsPane(Vertical):
 
     def on_mount(self) -> None:
         deals = self.query_one("#account-deals", DataTable)
-        for label, width in ((_("Stage"), 13), (_("Title"), 26), (_("Amount"), 8),
-                             ("%", 4), (_("Closes"), 6), (_("Days"), 6)):  # fmt: skip
+        for label, width in ((_("Stage"), 13), (_("Title"), 25), (_("Amount"), 8),
+                             ("%", 4), (_("Closes"), 8), (_("Days"), 5)):  # fmt: skip
             deals.add_column(label, width=width)
         suggestions = self.query_one("#suggestions", DataTable)
         for label, width in ((_("Family"), 26), (_("Estimate"), 12), (_("Peers"), 20)):
@@ -244,11 +251,12 @@ class AccountDealsPane(Vertical):
         table.clear()
         for deal in self.deals:
             late = deal.is_open and deal.expected_close is not None and deal.expected_close < today
-            close = f"{deal.expected_close:%d/%m}" if deal.expected_close else "—"
+            day = deal.expected_close if deal.is_open else deal.closed_on
+            close = short_day(day, today)
             days = f"{deal.days_in_stage}{_('d')}" if deal.is_open else ""
             mark = f"{ROTTING_MARK} " if deal.rotting else ""
             table.add_row(
-                Text(mark + stage_label(deal.stage), style="bold" if deal.rotting else ""),
+                Text(mark + deal_stage_label(deal.stage), style="bold" if deal.rotting else ""),
                 Text(deal.title),
                 Text(short_money(deal.amount, settings), justify="right"),
                 Text(f"{deal.probability}%", justify="right"),
@@ -307,7 +315,7 @@ class TodayDeals(DataTable[Any]):
         self.items: dict[str, DealAgendaItem] = {}
 
     def on_mount(self) -> None:
-        columns = ((_("When"), 16), (_("Account"), 28), (_("Deal"), 30), (_("Stage"), 13),
+        columns = ((_("When"), 16), (_("Account"), 26), (_("Deal"), 28), (_("Stage"), 15),
                    (_("Amount"), 8), ("%", 4), (_("Days"), 6))  # fmt: skip
         for label, width in columns:
             self.add_column(label, width=width)
@@ -317,12 +325,14 @@ class TodayDeals(DataTable[Any]):
         self.clear()
         self.items = {}
         self.display = bool(closing or rotting)
-        sections = ((_("Deals closing this week"), "closing", closing),
-                    (_("Rotting deals"), "rotting", rotting))  # fmt: skip
-        for heading, prefix, items in sections:
+        # Headings as the agenda's: the name, then the count, in the group's colour.
+        sections = ((_("Deals closing"), "closing", "accent", closing),
+                    (_("Deals rotting"), "rotting", "warning", rotting))  # fmt: skip
+        for heading, prefix, colour_name, items in sections:
             if not items:
                 continue
-            self.add_row(Text(heading, style="bold"), Text(str(len(items)), style="bold"))
+            colour = theme_colour(self.app.theme_variables, colour_name)
+            self.add_row(Text(heading, style=f"bold {colour}"), Text(str(len(items)), style=colour))
             for item in items:
                 key = f"{prefix}:{item.deal_id}"
                 self.items[key] = item
@@ -333,13 +343,13 @@ class TodayDeals(DataTable[Any]):
             when = Text("—")
         else:
             late = item.expected_close < today
-            when = Text(f"{item.expected_close:%a %d %b}", style="bold" if late else "")
+            when = Text(day_text(item.expected_close), style="bold" if late else "")
         mark = f"{ROTTING_MARK} " if item.rotting else ""
         return (
             when,
             Text(item.account_name),
             Text(item.title),
-            Text(mark + stage_label(item.stage)),
+            Text(mark + deal_stage_label(item.stage)),
             Text(short_money(item.amount, settings), justify="right"),
             Text(f"{item.probability}%", justify="right"),
             Text(f"{item.days_in_stage}{_('d')}"),

@@ -32,7 +32,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _
 from portfolio_tui.service.exports import ImportRejected, ImportReport, parse_mapping
 from portfolio_tui.tui.screens.exchange_sync import SyncPart
 from portfolio_tui.tui.screens.sync_view import bundle_written_text
@@ -42,19 +42,36 @@ if TYPE_CHECKING:  # the service is imported when the app first opens it
     from portfolio_tui.service import Portfolio
 
 IMPORT_KINDS: tuple[tuple[str, str], ...] = (
-    ("Accounts (CSV)", "accounts"),
-    ("Contacts (CSV)", "contacts"),
-    ("Sales (CSV)", "sales"),
-    ("Interactions (CSV)", "interactions"),
-    ("Contacts (vCard file or folder)", "vcf"),
+    (N_("Accounts (CSV)"), "accounts"),
+    (N_("Contacts (CSV)"), "contacts"),
+    (N_("Sales (CSV)"), "sales"),
+    (N_("Interactions (CSV)"), "interactions"),
+    (N_("Contacts (vCard file or folder)"), "vcf"),
 )
 CSV_EXPORTS: tuple[tuple[str, str], ...] = (
-    ("Accounts", "accounts"),
-    ("Contacts", "contacts"),
-    ("Sales", "sales"),
-    ("Interactions", "interactions"),
-    ("Follow-ups", "followups"),
+    (N_("Accounts"), "accounts"),
+    (N_("Contacts"), "contacts"),
+    (N_("Sales"), "sales"),
+    (N_("Interactions"), "interactions"),
+    (N_("Follow-ups"), "followups"),
 )
+# What an export wrote, in "{count} {what} written to {target}" (the English keeps the keys).
+WRITTEN_WHAT = {
+    "accounts": N_("accounts"),
+    "contacts": N_("contacts"),
+    "sales": N_("sales"),
+    "interactions": N_("interactions"),
+    "followups": N_("followups"),
+    "cards": N_("cards"),
+    "follow-ups": N_("follow-ups"),
+}
+
+
+def _options(choices: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A Select's options, their labels in the current language."""
+    return [(_(label), value) for label, value in choices]
+
+
 EXPORT_NAMES = {
     **{kind: f"portfolio-{kind}.csv" for _, kind in CSV_EXPORTS},
     "followups": "portfolio-follow-ups.csv",
@@ -79,35 +96,42 @@ class ImportRequest:
 def report_lines(report: ImportReport) -> Text:
     """The preview or result of an import, as the screen shows it."""
     text = Text()
-    verb = "Preview of" if report.dry_run else "Imported"
-    text.append(f"{verb} {report.source}\n", style="bold")
+    verb = _("Preview of {source}") if report.dry_run else _("Imported {source}")
+    text.append(verb.format(source=report.source) + "\n", style="bold")
     if report.encoding:
-        text.append(f"{report.encoding}, delimiter '{report.delimiter}'\n", style="dim")
+        encoding = _("{encoding}, delimiter {delimiter}").format(
+            encoding=report.encoding, delimiter=f"'{report.delimiter}'"
+        )
+        text.append(encoding + "\n", style="dim")
     if report.columns:
-        text.append("Columns: " + ", ".join(f"{h} → {f}" for h, f in report.columns) + "\n")
+        columns = ", ".join(f"{h} → {f}" for h, f in report.columns)
+        text.append(_("Columns: {columns}").format(columns=columns) + "\n")
     if report.ignored_columns:
-        text.append("Ignored columns: " + ", ".join(report.ignored_columns) + "\n", style="dim")
+        ignored = _("Ignored columns: {columns}").format(columns=", ".join(report.ignored_columns))
+        text.append(ignored + "\n", style="dim")
     for what, names in report.created.items():
-        shown = ", ".join(names[:8]) + (f", … ({len(names)} in all)" if len(names) > 8 else "")
-        text.append(f"New {what}: {shown}\n", style="italic")
+        in_all = _(", … ({count} in all)").format(count=len(names)) if len(names) > 8 else ""
+        shown = ", ".join(names[:8]) + in_all
+        new = _("New {what}: {names}").format(what=_(WRITTEN_WHAT.get(what, what)), names=shown)
+        text.append(new + "\n", style="italic")
     text.append("\n" + report.summary() + "\n", style="bold")
     if report.rejected:
+        rejected = _("{count} rejected row(s): nothing will be imported until they are fixed")
         text.append(
-            f"\n{report.rejected_rows} rejected row(s): nothing will be imported until they are "
-            "fixed\n",
+            "\n" + rejected.format(count=report.rejected_rows) + "\n",
             style="bold red",
         )
         for error in report.rejected[:SHOWN_ERRORS]:
             text.append(f"  {error}\n", style="red")
         hidden = len(report.rejected) - SHOWN_ERRORS + report.more_errors
         if hidden > 0:
-            text.append(f"  … and {hidden} more\n", style="red")
+            text.append("  " + _("… and {count} more").format(count=hidden) + "\n", style="red")
     if report.items:
         text.append("\n")
         styles = {"insert": "green", "update": "yellow"}
         for item in report.items:
             detail = f": {item.detail}" if item.detail else ""
-            text.append(f"  line {item.line}: ", style="dim")
+            text.append("  " + _("line {line}: ").format(line=item.line), style="dim")
             text.append(item.action, style=styles.get(item.action, ""))
             text.append(f" {item.label}{detail}\n")
     return text
@@ -147,47 +171,55 @@ class ExchangeScreen(SyncPart):
         self._previewed: tuple | None = None  # request key of the last clean preview
 
     def compose(self) -> ComposeResult:
-        yield Static("Import / Export", id="exchange-title")
+        yield Static(_("Import / Export"), id="exchange-title")
         with Horizontal(id="exchange-body"):
             with VerticalScroll(id="exchange-forms"):
-                yield Label("Import", classes="exchange-heading")
-                yield Select(IMPORT_KINDS, value="sales", allow_blank=False, id="import-kind")
+                yield Label(_("Import"), classes="exchange-heading")
+                yield Select(
+                    _options(IMPORT_KINDS), value="sales", allow_blank=False, id="import-kind"
+                )
                 yield Input(
-                    placeholder="File to import (e.g. ~/Downloads/ventes.csv)",
+                    placeholder=_("File to import (e.g. ~/Downloads/ventes.csv)"),
                     suggester=PathSuggester((".csv", ".txt", ".tsv", ".vcf")),
                     id="import-path",
                 )
-                yield Input(placeholder="Map columns: Kunde=account, Datum=date", id="import-map")
+                yield Input(
+                    placeholder=_("Map columns: Kunde=account, Datum=date"), id="import-map"
+                )
                 with Horizontal(classes="exchange-buttons"):
-                    yield Button("Preview (ctrl+r)", id="preview")
-                    yield Button("Import… (ctrl+o)", id="import", variant="primary")
+                    yield Button(_("Preview (ctrl+r)"), id="preview")
+                    yield Button(_("Import… (ctrl+o)"), id="import", variant="primary")
                 yield ProgressBar(id="import-progress", show_eta=False)
-                yield Label("Export", classes="exchange-heading")
+                yield Label(_("Export"), classes="exchange-heading")
                 yield Input(
                     value=str(Path.cwd()),
-                    placeholder="Folder to export to",
+                    placeholder=_("Folder to export to"),
                     suggester=PathSuggester((".none",)),
                     id="export-dir",
                 )
                 with Horizontal(classes="exchange-buttons"):
-                    yield Select(CSV_EXPORTS, value="accounts", allow_blank=False, id="export-kind")
-                    yield Checkbox("French Excel", id="excel")
+                    yield Select(
+                        _options(CSV_EXPORTS), value="accounts", allow_blank=False, id="export-kind"
+                    )
+                    yield Checkbox(_("French Excel"), id="excel")
                 with Grid(id="export-buttons"):
-                    yield Button("CSV (F7)", id="export-csv")
-                    yield Button("vCard (F8)", id="export-vcf")
-                    yield Button("vCard folder", id="export-vdir")
-                    yield Button("Calendar (F9)", id="export-ics")
-                    yield Button("Bundle (F10)", id="export-bundle")
+                    yield Button(_("CSV (F7)"), id="export-csv")
+                    yield Button(_("vCard (F8)"), id="export-vcf")
+                    yield Button(_("vCard folder"), id="export-vdir")
+                    yield Button(_("Calendar (F9)"), id="export-ics")
+                    yield Button(_("Bundle (F10)"), id="export-bundle")
                     yield Input(
-                        placeholder="since: all",
-                        tooltip="Only the rows written since (2026-11-01, 1/11, -7d, last mon); "
-                        "blank: every row",
+                        placeholder=_("since: all"),
+                        tooltip=_(
+                            "Only the rows written since (2026-11-01, 1/11, -7d, last mon); "
+                            "blank: every row"
+                        ),
                         id="bundle-since",
                     )
                 yield from self.compose_sync()
             with VerticalScroll(id="exchange-output"):
                 yield Static(
-                    "Pick a file and preview it: nothing is written until you confirm.",
+                    _("Pick a file and preview it: nothing is written until you confirm."),
                     id="exchange-report",
                 )
         yield Footer(compact=True)
@@ -208,7 +240,7 @@ class ExchangeScreen(SyncPart):
         kind = self.query_one("#import-kind", Select).value
         path = self.query_one("#import-path", Input).value.strip()
         if not path:
-            self.notify("Give the file to import.", severity="warning")
+            self.notify(_("Give the file to import."), severity="warning")
             self.query_one("#import-path", Input).focus()
             return None
         text = self.query_one("#import-map", Input).value
@@ -261,8 +293,8 @@ class ExchangeScreen(SyncPart):
         bar.update(total=None, progress=0)
         bar.display = True
         self.query_one("#sync-progress", ProgressBar).display = False
-        what = "Previewing" if dry_run else "Importing"
-        self._show(Text(f"{what} {request.path}…", style="italic"))
+        what = _("Previewing {path}…") if dry_run else _("Importing {path}…")
+        self._show(Text(what.format(path=request.path), style="italic"))
         self._run_import(request, dry_run, confirm)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-import")
@@ -302,7 +334,7 @@ class ExchangeScreen(SyncPart):
         self._show(report_lines(report))
         if not report.dry_run:
             self._previewed = None
-            self.notify(report.summary(), title="Import done", markup=False)
+            self.notify(report.summary(), title=_("Import done"), markup=False)
             self.portfolio_app.refresh_screen()
             return
         self._previewed = request.key if report.ok else None
@@ -310,7 +342,9 @@ class ExchangeScreen(SyncPart):
             self._confirm(request, report)
         elif confirm:
             self.notify(
-                f"{report.rejected_rows} rejected row(s): fix the file, then import again.",
+                _("{count} rejected row(s): fix the file, then import again.").format(
+                    count=report.rejected_rows
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -319,11 +353,15 @@ class ExchangeScreen(SyncPart):
         from portfolio_tui.tui.modals.confirm import ConfirmModal
 
         if not report.inserted and not report.updated:
-            self.notify("Nothing to import: everything in the file is already here.")
+            self.notify(_("Nothing to import: everything in the file is already here."))
             return
-        question = (
-            f"Import {Path(request.path).name}? {report.inserted} new, {report.updated} updated"
-            f", {report.unchanged} already here."
+        question = _(
+            "Import {file}? {new} new, {updated} updated, {unchanged} already here."
+        ).format(
+            file=Path(request.path).name,
+            new=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
         )
 
         def answered(yes: bool | None) -> None:
@@ -360,7 +398,7 @@ class ExchangeScreen(SyncPart):
         kind = str(self.query_one("#export-kind", Select).value)
         excel = self.query_one("#excel", Checkbox).value
         since = self.query_one("#bundle-since", Input).value.strip()
-        self._show(Text(f"Exporting to {folder}…", style="italic"))
+        self._show(Text(_("Exporting to {folder}…").format(folder=folder), style="italic"))
         self._run_export(what, kind, folder, excel, since)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-export")
@@ -377,7 +415,8 @@ class ExchangeScreen(SyncPart):
             "bundle": lambda: self._export_bundle_file(pf, folder, since),
         }  # fmt: skip
         if not folder.is_dir():
-            self.app.call_from_thread(self._exported, f"{folder}: no such folder", True)
+            missing = _("{folder}: no such folder").format(folder=folder)
+            self.app.call_from_thread(self._exported, missing, True)
             return
         try:
             message = jobs[what]()
@@ -390,14 +429,19 @@ class ExchangeScreen(SyncPart):
 
     @staticmethod
     def _export_file(target: Path, what: str, export: Callable[[Path], int]) -> str:
-        return f"{export(target)} {what} written to {target}"
+        written = _("{count} {what} written to {target}")
+        return written.format(count=export(target), what=_(WRITTEN_WHAT[what]), target=target)
 
     @staticmethod
     def _write_vcard_folder(pf: Portfolio, target: Path) -> str:
         result = pf.exports.export_vcf_dir(target)
-        return (
-            f"{result.written} cards written, {result.unchanged} unchanged, "
-            f"{result.removed} removed in {target}"
+        return _(
+            "{written} cards written, {unchanged} unchanged, {removed} removed in {target}"
+        ).format(
+            written=result.written,
+            unchanged=result.unchanged,
+            removed=result.removed,
+            target=target,
         )
 
     @staticmethod
@@ -407,7 +451,7 @@ class ExchangeScreen(SyncPart):
             try:
                 when = pf.parse_when(since_text)
             except USER_ERRORS as exc:
-                raise UserError(f"bundle since: {exc}") from None
+                raise UserError(_("bundle since: {error}").format(error=exc)) from None
             since = when.at(pf.tz) or when.day
         return bundle_written_text(pf.bundles.export_bundle(folder, since), pf.tz)
 

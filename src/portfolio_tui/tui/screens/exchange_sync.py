@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
+from portfolio_tui.i18n import _
 from portfolio_tui.service.sync import BundleSummary, SyncReport
 from portfolio_tui.tui.screens.base import ModeScreen
 from portfolio_tui.tui.screens.sync_view import (
@@ -34,15 +35,15 @@ class SyncPart(ModeScreen):
         self.previewed_bundles: list[BundleSummary] | None = None  # that preview's bundles
 
     def compose_sync(self) -> ComposeResult:
-        yield Label("Sync with other laptops", classes="exchange-heading")
+        yield Label(_("Sync with other laptops"), classes="exchange-heading")
         yield Input(
-            placeholder="Bundles: ~/Sync/portfolio/*.pfbundle; …",
+            placeholder=_("Bundles: ~/Sync/portfolio/*.pfbundle; …"),
             suggester=BundlesSuggester((".pfbundle",)),
             id="sync-paths",
         )
         with Horizontal(classes="exchange-buttons"):
-            yield Button("Preview (ctrl+l)", id="sync-preview")
-            yield Button("Sync… (ctrl+y)", id="sync-run", variant="primary")
+            yield Button(_("Preview (ctrl+l)"), id="sync-preview")
+            yield Button(_("Sync… (ctrl+y)"), id="sync-run", variant="primary")
         yield ProgressBar(id="sync-progress", show_eta=False)
 
     def on_mount(self) -> None:
@@ -74,7 +75,7 @@ class SyncPart(ModeScreen):
         field = self.query_one("#sync-paths", Input)
         field.scroll_visible()
         if not field.value.strip():
-            self.notify("Give the bundles to sync.", severity="warning")
+            self.notify(_("Give the bundles to sync."), severity="warning")
             field.focus()
             return None
         paths, unmatched = bundle_paths(field.value)
@@ -111,7 +112,7 @@ class SyncPart(ModeScreen):
 
     def _free(self) -> bool:
         if self.busy:
-            self.notify("Wait for the import or sync under way to end.", severity="warning")
+            self.notify(_("Wait for the import or sync under way to end."), severity="warning")
         return not self.busy
 
     def _start_sync_preview(
@@ -119,7 +120,7 @@ class SyncPart(ModeScreen):
     ) -> None:
         self.busy = True
         self._sync_previewed = None
-        self._show(Text(f"Reading {len(paths)} bundle(s)…", style="italic"))
+        self._show(Text(_("Reading {count} bundle(s)…").format(count=len(paths)), style="italic"))
         self._run_sync_preview(paths, unmatched, key, confirm)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-sync")
@@ -158,7 +159,7 @@ class SyncPart(ModeScreen):
             self._confirm_sync([s.path for s in summaries], summaries)
         elif confirm:
             self.notify(
-                "A bundle can't be synced (see the preview): nothing written.",
+                _("A bundle can't be synced (see the preview): nothing written."),
                 severity="warning",
                 markup=False,
             )
@@ -168,10 +169,9 @@ class SyncPart(ModeScreen):
 
         rows = sum(s.rows for s in summaries)
         devices = ", ".join(sorted({s.device_id for s in summaries}))
-        question = (
-            f"Sync {len(paths)} bundle(s), {rows} rows from {devices}? "
-            "The database is backed up first."
-        )
+        question = _(
+            "Sync {count} bundle(s), {rows} rows from {devices}? The database is backed up first."
+        ).format(count=len(paths), rows=rows, devices=devices)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -185,7 +185,7 @@ class SyncPart(ModeScreen):
         bar.update(total=None, progress=0)
         bar.display = True
         self.query_one("#import-progress", ProgressBar).display = False
-        self._show(Text(f"Syncing {len(paths)} bundle(s)…", style="italic"))
+        self._show(Text(_("Syncing {count} bundle(s)…").format(count=len(paths)), style="italic"))
         self._run_sync(paths)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="exchange-sync")
@@ -219,14 +219,16 @@ class SyncPart(ModeScreen):
         self._show(sync_text(report, pf.tz))
         self._sync_previewed = None
         if not report.changed:
-            self.notify("Sync done: nothing to change.")
+            self.notify(_("Sync done: nothing to change."))
             return
         inserted = sum(t.inserted for f in report.files for t in f.tallies.values())
         updated = sum(t.updated for f in report.files for t in f.tallies.values())
         conflicts = sum(len(f.conflicts) for f in report.files)
         self.notify(
-            f"{inserted} inserted, {updated} updated, {conflicts} conflict(s) resolved",
-            title="Sync done",
+            _("{inserted} inserted, {updated} updated, {conflicts} conflict(s) resolved").format(
+                inserted=inserted, updated=updated, conflicts=conflicts
+            ),
+            title=_("Sync done"),
             markup=False,
         )
         self.portfolio_app.refresh_screen()

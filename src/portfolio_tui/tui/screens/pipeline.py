@@ -21,14 +21,15 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
-from portfolio_tui.i18n import N_
+from portfolio_tui.i18n import N_, _, ngettext, pgettext
+from portfolio_tui.i18n.terms import stage_label
 from portfolio_tui.service.deal_views import DealView
 from portfolio_tui.service.views import PipelineCard
 from portfolio_tui.tui.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.base import LoadingScreen
 from portfolio_tui.tui.screens.deals_board import DealActions
-from portfolio_tui.tui.text import short_money
+from portfolio_tui.tui.text import short_day, short_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
 from portfolio_tui.tui.widgets.deal_board import DealBoardView
@@ -51,14 +52,33 @@ PROSPECT_ACTIONS = {"column", "card", "card_edge", "move", "open", "toggle_matri
                     "cycle_period"}  # fmt: skip
 RANKED_COLUMNS = (
     TableColumn("rank", "#", 4, "right"),
-    TableColumn("name", "Prospect", None, min_width=20),
-    TableColumn("stage", "Stage", 7),
-    TableColumn("potential", "Potential", 10, "right"),
-    TableColumn("access", "Access", 6),
-    TableColumn("score", "Expected", 10, "right"),
-    TableColumn("cell", "Potential × access", 18),
-    TableColumn("priority", "Priority", 12),
+    TableColumn("name", N_("Prospect"), None, min_width=20),
+    TableColumn("stage", N_("Stage"), 7),
+    TableColumn("potential", N_("Potential"), 10, "right"),
+    TableColumn("access", N_("Access"), 6),
+    TableColumn("score", N_("Expected"), 10, "right"),
+    TableColumn("cell", N_("Potential × access"), 18),
+    TableColumn("priority", N_("Priority"), 12),
 )
+
+
+def priority_label(label: str) -> str:
+    """The seed method's advice for a priority: "work first" / "à travailler d'abord"."""
+    labels = {
+        "work first": pgettext("priority", "work first"),
+        "develop": pgettext("priority", "develop"),
+        "later": pgettext("priority", "later"),
+    }
+    return labels.get(label, label)
+
+
+def column_label(stage: str) -> str:
+    """The head of a board column: the stage, "Won" and "Lost" for the last two."""
+    if stage == "client":
+        return pgettext("pipeline column", "Won")
+    if stage == "lost":
+        return pgettext("pipeline column", "Lost")
+    return stage_label(stage)
 
 
 # What a load reads: the cards of the board, the prospects ranked, and the day.
@@ -88,7 +108,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         Binding("enter", "open", N_("Open"), id="pipeline.open"),
         Binding("m", "toggle_matrix", N_("Potential × access"), id="pipeline.matrix"),
         Binding("p", "cycle_period", N_("Won period"), id="pipeline.period"),
-        Binding("d", "toggle_deals", N_("Deals ↔ prospects"), id="pipeline.deals"),
+        Binding("d", "toggle_deals", N_("Deals"), id="pipeline.deals"),
         # The deals board's keys (see DEAL_ACTIONS): the same arrows, > < and enter.
         Binding("left", "deal_column(-1)", N_("Column left"), show=False, id="deals.left"),
         Binding("right", "deal_column(1)", N_("Column right"), show=False, id="deals.right"),
@@ -101,7 +121,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         Binding("n", "add_deal", N_("New deal"), id="deals.add"),
         Binding("w", "win_deal", N_("Won"), id="deals.win"),
         Binding("l", "lose_deal", N_("Lost…"), id="deals.lose"),
-        Binding("e", "edit_deal", N_("Edit deal"), id="deals.edit"),
+        Binding("e", "edit_deal", N_("Edit"), id="deals.edit"),
         Binding("slash", "filter_deals", N_("Filter"), id="deals.filter"),
         Binding("enter", "deal_open", N_("Open"), id="deals.open"),
     ]
@@ -109,10 +129,10 @@ class PipelineScreen(LoadingScreen[PipelineData]):
     def __init__(self) -> None:
         super().__init__()
         self.period = "year"
-        self.cards: dict[str, list[PipelineCard]] = {stage: [] for stage, _ in BOARD}
+        self.cards: dict[str, list[PipelineCard]] = {stage: [] for stage, _head in BOARD}
         self.ranked: list[RankedProspect] = []
         self.column = 1  # cold: where a rep usually starts
-        self.rows: dict[str, int] = {stage: 0 for stage, _ in BOARD}
+        self.rows: dict[str, int] = {stage: 0 for stage, _head in BOARD}
         self.today: date | None = None
         self._moving = False  # from a move until the board shows it
         self._follow: str | None = None  # the account to select once the board is reloaded
@@ -122,7 +142,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         yield Static(id="pipeline-title")
         with ContentSwitcher(initial="pipeline-board", id="pipeline-views"):
             with Horizontal(id="pipeline-board"):
-                for stage, _ in BOARD:
+                for stage, _head in BOARD:
                     with Vertical(classes="pipeline-column"):
                         yield Static(id=f"head-{stage}", classes="pipeline-head")
                         yield CardColumn(stage, id=f"col-{stage}")
@@ -132,7 +152,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
                     RANKED_COLUMNS,
                     self._ranked_cells,
                     lambda r: r.account_id,
-                    empty_text="No prospect to rank.",
+                    empty_text=_("No prospect to rank."),
                     id="ranked-table",
                 )
             yield DealBoardView(id="pipeline-deals")
@@ -163,7 +183,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
     def show(self, data: PipelineData) -> None:
         cards, ranked, today = data
         self.today = today
-        self.cards = {stage: [] for stage, _ in BOARD}
+        self.cards = {stage: [] for stage, _head in BOARD}
         for card in cards:
             if card.stage in self.cards:
                 self.cards[card.stage].append(card)
@@ -172,7 +192,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
             self._select_account(self._follow)
             self._follow = None
             self._moving = False  # the board shows the move: the next one may start
-        for stage, _ in BOARD:
+        for stage, _head in BOARD:
             self._fill_column(stage)
         self._highlight_column()
         self.query_one(ProspectMatrix).show(prospect_matrix(ranked))
@@ -183,7 +203,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
             self.deal_board.reload()
 
     def _select_account(self, account_id: str) -> None:
-        for i, (stage, _) in enumerate(BOARD):
+        for i, (stage, _head) in enumerate(BOARD):
             for j, card in enumerate(self.cards[stage]):
                 if card.account_id == account_id:
                     self.column, self.rows[stage] = i, j
@@ -193,7 +213,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         cards = [Card(c.account_id, self._card_lines(c)) for c in self.cards[stage]]
         self.column_widget(stage).set_cards(cards, self.rows[stage])
         self.rows[stage] = self.column_widget(stage).selected
-        label = dict(BOARD)[stage]
+        label = column_label(stage)
         if stage == Stage.CLIENT.value and self.today is not None:
             label = f"{label} {period_of(self.today, self.period).label}"
         head = Text(f" {label}", style=f"bold {STAGE_STYLES[stage]}".replace("strike", ""))
@@ -206,15 +226,19 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         value = Text(short_money(card.potential, settings))
         value.append(f" {access_dots(card.accessibility)}", style="dim")
         # Clamped: a stage change stamped by a device whose clock runs ahead is "today".
-        days = "—" if card.days_in_stage is None else f"{max(0, card.days_in_stage)}d"
+        days = (
+            "—"
+            if card.days_in_stage is None
+            else _("{days}d").format(days=max(0, card.days_in_stage))
+        )
         if card.next_follow_up is None:
-            when = Text(f"{days} in stage", style="dim")
+            when = Text(_("{days} in stage").format(days=days), style="dim")
         else:
             overdue = self.today is not None and card.next_follow_up < self.today
             error = theme_colour(self.app.theme_variables, "error")
             colour = f"bold {error}" if overdue else ""
             when = Text(f"{days} · ", style="dim")
-            when.append(f"due {card.next_follow_up:%d %b}", style=colour)
+            when.append(_("due {day}").format(day=short_day(card.next_follow_up)), style=colour)
         return (name, value, when)
 
     def _ranked_cells(self, r: RankedProspect) -> tuple[Text | str, ...]:
@@ -227,24 +251,29 @@ class PipelineScreen(LoadingScreen[PipelineData]):
             access_dots(r.accessibility),
             short_money(r.score, settings),
             f"{r.potential_band} × {r.accessibility_band}",
-            f"{r.priority} {r.priority_label}",
+            f"{r.priority} {priority_label(r.priority_label)}",
         )
 
     def _show_title(self) -> None:
         if self.deals_shown:
             self._show_deals_title()
             return
-        title = Text("Pipeline", style="bold")
+        title = Text(_("Pipeline"), style="bold")
         if not self.loaded:
-            title.append("  loading…", style="italic")
+            title.append("  " + _("loading…"), style="italic")
         else:
             prospects = sum(len(self.cards[s]) for s in PROSPECTS)
-            title.append(f"  {prospects} prospects")
+            title.append(
+                "  "
+                + ngettext("{count} prospect", "{count} prospects", prospects).format(
+                    count=prospects
+                )
+            )
             won = len(self.cards[Stage.CLIENT.value])
             if self.today is not None:
                 label = period_of(self.today, self.period).label
-                title.append(f" · {won} won in {label}")
-        view = "potential × accessibility, best first" if self.matrix_shown else "board"
+                title.append(" · " + _("{won} won in {period}").format(won=won, period=label))
+        view = _("potential × accessibility, best first") if self.matrix_shown else _("board")
         title.append(f" · {view}", style="dim")
         self.query_one("#pipeline-title", Static).update(title)
 
@@ -273,7 +302,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         return cards[index] if 0 <= index < len(cards) else None
 
     def _highlight_column(self) -> None:
-        for i, (stage, _) in enumerate(BOARD):
+        for i, (stage, _head) in enumerate(BOARD):
             self.column_widget(stage).set_active(i == self.column)
 
     def action_column(self, delta: int) -> None:
@@ -312,7 +341,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
             return
         card = self.selected_card()
         if card is None:
-            self.notify("No prospect selected.")
+            self.notify(_("No prospect selected."))
             return
         if forward and card.stage == Stage.HOT.value:
 
@@ -321,7 +350,8 @@ class PipelineScreen(LoadingScreen[PipelineData]):
                     self._start_move(card, True)
 
             self.app.push_screen(
-                ConfirmModal(f"Mark {card.name} as won? It becomes a client."), confirmed
+                ConfirmModal(_("Mark {name} as won? It becomes a client.").format(name=card.name)),
+                confirmed,
             )
             return
         self._start_move(card, forward)
@@ -374,7 +404,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
     def action_open(self) -> None:
         card = self.selected_card()
         if card is None:
-            self.notify("No prospect selected.")
+            self.notify(_("No prospect selected."))
             return
         self.portfolio_app.open_account(card.account_id)
 
@@ -404,7 +434,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self._show_title()
 
     def _show_deals_title(self) -> None:
-        title = Text("Pipeline", style="bold")
+        title = Text(_("Pipeline"), style="bold")
         title.append("  ")
         title.append_text(self.deal_board.title())
         self.query_one("#pipeline-title", Static).update(title)

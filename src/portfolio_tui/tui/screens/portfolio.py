@@ -3,16 +3,19 @@
 `/` focuses the filter (name, city, sector, tags, contact names; every word must match);
 `a`, `t` and `g` cycle the ABC class, stage and RFM segment filters; `x` clears them; `s`
 cycles the sort column and `S` reverses it (or click a header); enter opens the account.
+`p` keeps the clients the churn model gives a P(alive) below 50 %, then 25 %; `G` cycles the
+saved segments (their accounts read through the service); ctrl+s saves the quick filters as a
+segment (the text has no segment field: it is left out, and the modal says so).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -20,46 +23,86 @@ from textual.widgets import Footer, Input, Static
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.rfm import SEGMENTS
-from portfolio_tui.i18n import N_
+from portfolio_tui.errors import NotFound
+from portfolio_tui.i18n import N_, _, ngettext
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import PortfolioRow
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
-from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.modals.segment import SaveSegmentForm
+from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
 from portfolio_tui.tui.screens.portfolio_filter import (
     SORT_CYCLE,
     SORTS,
     STAGES,
     Filters,
     PortfolioView,
+    SavedFilter,
     cycle,
+    next_threshold,
 )
 from portfolio_tui.tui.text import whole_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 COLUMNS = (
-    TableColumn("name", "Account", None, min_width=20),
-    TableColumn("stage", "Stage", 7),
+    TableColumn("name", N_("Account"), None, min_width=20),
+    TableColumn("stage", N_("Stage"), 7),
     TableColumn("abc", "ABC", 4, "center"),
     TableColumn("rfm", "RFM", 24),
-    TableColumn("revenue", "Revenue", 14, "right"),
-    TableColumn("last", "Last contact", 12),
-    TableColumn("next", "Next follow-up", 14),
+    TableColumn("revenue", N_("Revenue"), 14, "right"),
+    TableColumn("p_alive", "P(alive)", 9, "right"),
+    TableColumn("last", N_("Last contact"), 12),
+    TableColumn("next", N_("Next follow-up"), 14),
 )
+
+
+# The footer shows each group as its keys and one label: it had no room left for every key.
+QUICK_FILTERS = Binding.Group(N_("Quick filters"), compact=True)
+SAVED_SEGMENTS = Binding.Group(N_("Segments"), compact=True)
 
 
 def _day(day: date | None, missing: str = "—") -> str:
     return f"{day:%Y-%m-%d}" if day else missing
 
 
-class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
+@dataclass(frozen=True, slots=True)
+class PortfolioLoad:
+    view: PortfolioView
+    window_label: str
+    saved_asked: str | None = None  # the saved segment the load read again, by name
+    saved: SavedFilter | None = None  # what it holds now; None when it was deleted
+
+
+class PortfolioScreen(LoadingScreen[PortfolioLoad]):
     TITLE = N_("Portfolio")
     CSS_PATH = "portfolio.tcss"
     AUTO_FOCUS = "#portfolio-table"
     BINDINGS = [
         Binding("slash", "focus_filter", N_("Filter"), id="portfolio.filter"),
-        Binding("a", "cycle_abc", N_("ABC"), id="portfolio.abc"),
-        Binding("t", "cycle_stage", N_("Stage"), id="portfolio.stage"),
-        Binding("g", "cycle_segment", N_("Segment"), id="portfolio.segment"),
+        Binding("a", "cycle_abc", N_("ABC"), id="portfolio.abc", group=QUICK_FILTERS),
+        Binding("t", "cycle_stage", N_("Stage"), id="portfolio.stage", group=QUICK_FILTERS),
+        Binding("g", "cycle_segment", N_("Segment"), id="portfolio.segment", group=QUICK_FILTERS),
+        Binding(
+            "p",
+            "cycle_p_alive",
+            N_("P(alive) below 50 %, 25 %"),
+            id="portfolio.p_alive",
+            group=QUICK_FILTERS,
+        ),
+        Binding(
+            "G",
+            "cycle_saved_segment",
+            N_("Saved segment"),
+            id="portfolio.saved_segment",
+            group=SAVED_SEGMENTS,
+        ),
+        Binding(
+            "ctrl+s",
+            "save_segment",
+            N_("Save as segment"),
+            id="portfolio.save_segment",
+            group=SAVED_SEGMENTS,
+        ),
         Binding("x", "clear_filters", N_("Clear filters"), id="portfolio.clear"),
         Binding("s", "cycle_sort", N_("Sort"), id="portfolio.sort"),
         Binding("S", "reverse_sort", N_("Reverse sort"), id="portfolio.reverse"),
@@ -81,13 +124,13 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
         # A direct child of the screen: inside a container, each Input.Changed reached the
         # screen's handler one frame later (~30 ms more per keystroke).
         yield Input(
-            placeholder="/ to filter: name, city, sector, tags, contacts", id="portfolio-filter"
+            placeholder=_("/ to filter: name, city, sector, tags, contacts"), id="portfolio-filter"
         )
         table: VirtualTable[PortfolioRow] = VirtualTable(
             COLUMNS,
             self._cells,
             lambda row: row.account_id,
-            empty_text="No account matches. Press x to clear the filters.",
+            empty_text=_("No account matches. Press x to clear the filters."),
             id="portfolio-table",
         )
         yield table
@@ -105,19 +148,41 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
         self._show_title()
         self._show_status()
 
-    def load(self) -> tuple[PortfolioView, str]:
+    def load(self) -> PortfolioLoad:
         portfolio = self.portfolio
         rows = portfolio.reports.portfolio_rows()
         window = portfolio.reports.window().label
-        return PortfolioView(rows, self.sort_column, self.descending), window
+        view = PortfolioView(rows, self.sort_column, self.descending)
+        saved = self.filters.saved
+        if saved is None:
+            return PortfolioLoad(view, window)
+        # A write may have moved accounts in or out of the segment: read it again.
+        return PortfolioLoad(view, window, saved.name, self._read_saved(saved.name))
 
-    def show(self, loaded: tuple[PortfolioView, str]) -> None:
-        view, window_label = loaded
+    def _read_saved(self, name: str) -> SavedFilter | None:
+        """The saved segment `name` with its accounts now; None once deleted (in a worker)."""
+        try:
+            segment = self.portfolio.segments.get(name)
+        except NotFound:
+            return None
+        ids = self.portfolio.reports.segment_accounts(segment.name)
+        return SavedFilter(segment.name, segment.filter_text, ids or frozenset())
+
+    def show(self, loaded: PortfolioLoad) -> None:
+        view, window_label = loaded.view, loaded.window_label
+        saved = self.filters.saved
+        if saved is not None and loaded.saved_asked == saved.name:
+            if loaded.saved is None:
+                self.notify(_("The saved segment {name} no longer exists.").format(
+                    name=saved.name), markup=False)  # fmt: skip
+            self.filters = replace(self.filters, saved=loaded.saved)
         if (view.sort_column, view.descending) != (self.sort_column, self.descending):
             view.sort_by(self.sort_column, self.descending)  # the sort changed while loading
         self.view = view
         self.window_label = window_label
-        self.table.columns[4] = replace(COLUMNS[4], label=f"Revenue {window_label}")
+        self.table.columns[4] = replace(
+            COLUMNS[4], label=_("Revenue {window}").format(window=window_label)
+        )
         self.table.invalidate()
         self._show_rows(view.set_filters(self.filters))
         self._show_title()
@@ -134,9 +199,17 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
             abc_badge(row.abc),
             rfm_badge(row.rfm),
             whole_money(row.revenue, self.portfolio.settings) if row.revenue else "—",
-            _day(row.last_contact, "never"),
+            self._p_alive_cell(row.p_alive),
+            _day(row.last_contact, _("never")),
             self._next_cell(row.next_follow_up),
         )
+
+    def _p_alive_cell(self, p_alive: float | None) -> Text:
+        """P(alive) as a percentage, in the error colour below 50 %; "—" without a model."""
+        if p_alive is None:
+            return Text("—", style="dim")
+        style = theme_colour(self.app.theme_variables, "error") if p_alive < 0.5 else ""
+        return Text(fmt.percent(p_alive, 0), style=style)
 
     def _next_cell(self, day: date | None) -> Text:
         if day is None:
@@ -150,13 +223,16 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
         return Text(_day(day))
 
     def _show_title(self) -> None:
-        title = Text("Portfolio", style="bold")
+        title = Text(_("Portfolio"), style="bold")
         if self.view is None:
-            title.append("  loading…", style="italic")
+            title.append("  " + _("loading…"), style="italic")
         else:
-            title.append(f"  {len(self.view.all_rows):,} accounts", style="")
+            count = len(self.view.all_rows)
+            accounts = ngettext("{count} account", "{count} accounts", count)
+            title.append("  " + accounts.format(count=fmt.number(count)), style="")
             if self.window_label:
-                title.append(f" · revenue over {self.window_label}", style="dim")
+                over = _("revenue over {window}").format(window=self.window_label)
+                title.append(f" · {over}", style="dim")
         self.query_one("#portfolio-title", Static).update(title)
 
     def _show_status(self) -> None:
@@ -165,12 +241,15 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
         shown = self.table.row_count
         status = Text()
         if self.filters.active:
-            status.append(f"{shown:,} of {total:,}", style="bold")
+            shown_of = _("{shown} of {total}").format(
+                shown=fmt.number(shown), total=fmt.number(total)
+            )
+            status.append(shown_of, style="bold")
             status.append(" · " + " · ".join(self.filters.describe()))
         else:
-            status.append(f"all {total:,}", style="dim")
-        label = SORTS[self.sort_column][0]
-        status.append(f" · sorted by {label} {'▼' if self.descending else '▲'}", style="dim")
+            status.append(_("all {total}").format(total=fmt.number(total)), style="dim")
+        sorted_by = _("sorted by {column}").format(column=_(SORTS[self.sort_column][0]))
+        status.append(f" · {sorted_by} {'▼' if self.descending else '▲'}", style="dim")
         self.query_one("#portfolio-status", Static).update(status, layout=False)
 
     # --- filters --------------------------------------------------------------------------
@@ -201,6 +280,39 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
 
     def action_cycle_segment(self) -> None:
         self._set_filters(replace(self.filters, segment=cycle(self.filters.segment, SEGMENTS)))
+
+    def action_cycle_p_alive(self) -> None:
+        below = next_threshold(self.filters.p_alive_below)
+        self._set_filters(replace(self.filters, p_alive_below=below))
+
+    @on_fresh_data
+    def action_cycle_saved_segment(self) -> None:
+        self._next_saved_segment(self.filters.saved.name if self.filters.saved else None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="saved-segment")
+    def _next_saved_segment(self, current: str | None) -> None:
+        names = [segment.name for segment in self.portfolio.segments.list()]
+        if not names:
+            message = _("No saved segment yet: ctrl+s saves the quick filters as one.")
+            self.app.call_from_thread(self.notify, message)
+            return
+        name = cycle(current if current in names else None, names)
+        saved = self._read_saved(name) if name else None
+        self.app.call_from_thread(self._set_saved, saved)
+
+    def _set_saved(self, saved: SavedFilter | None) -> None:
+        self._set_filters(replace(self.filters, saved=saved))
+
+    def action_save_segment(self) -> None:
+        terms = self.filters.segment_terms()
+        if not terms:
+            self.notify(_("Nothing to save: narrow the list with a, t, g, p or G first "
+                          "(the text after / has no segment field)."))  # fmt: skip
+            return
+        saved = self.filters.saved
+        form = SaveSegmentForm(" and ".join(terms), name=saved.name if saved else "",
+                               left_out=self.filters.text.strip())  # fmt: skip
+        self.portfolio_app.open_form(form)
 
     def action_clear_filters(self) -> None:
         self.query_one("#portfolio-filter", Input).value = ""
@@ -245,6 +357,6 @@ class PortfolioScreen(LoadingScreen[tuple[PortfolioView, str]]):
     def action_open(self) -> None:
         row = self.table.cursor_item
         if row is None:
-            self.notify("No account selected.")
+            self.notify(_("No account selected."))
             return
         self.portfolio_app.open_account(row.account_id)

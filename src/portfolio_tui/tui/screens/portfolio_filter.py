@@ -14,8 +14,9 @@ from typing import Any
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.stages import Stage
-from portfolio_tui.i18n import _
+from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import segment_label, stage_label
 from portfolio_tui.service.views import PortfolioRow
 
 STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
@@ -25,13 +26,13 @@ _ABC_ORDER = {c: i for i, c in enumerate(ABC_CLASSES)}
 # column key → (label, sort key of a row or None when it has no value, first direction)
 SortKey = Callable[[PortfolioRow], Any]
 SORTS: dict[str, tuple[str, SortKey, bool]] = {
-    "name": ("name", lambda r: r.name.casefold(), False),
-    "stage": ("stage", lambda r: _STAGE_ORDER.get(r.stage, len(STAGES)), False),
+    "name": (N_("name"), lambda r: r.name.casefold(), False),
+    "stage": (N_("stage"), lambda r: _STAGE_ORDER.get(r.stage, len(STAGES)), False),
     "abc": ("ABC", lambda r: _ABC_ORDER.get(r.abc) if r.abc else None, False),
     "rfm": ("RFM", lambda r: (r.rfm.r, r.rfm.f, r.rfm.m) if r.rfm else None, True),
-    "revenue": ("revenue", lambda r: r.revenue, True),
-    "last": ("last contact", lambda r: r.last_contact, True),
-    "next": ("next follow-up", lambda r: r.next_follow_up, False),
+    "revenue": (N_("revenue"), lambda r: r.revenue, True),
+    "last": (N_("last contact"), lambda r: r.last_contact, True),
+    "next": (N_("next follow-up"), lambda r: r.next_follow_up, False),
     # Lowest first: the clients most likely gone.
     "p_alive": ("P(alive)", lambda r: r.p_alive, False),
 }
@@ -99,11 +100,11 @@ class Filters:
         if self.words:
             parts.append(f"“{self.text.strip()}”")
         if self.abc:
-            parts.append(f"class {self.abc}")
+            parts.append(_("class {abc}").format(abc=self.abc))
         if self.stage:
-            parts.append(f"stage {self.stage}")
+            parts.append(_("stage {stage}").format(stage=stage_label(self.stage)))
         if self.segment:
-            parts.append(f"segment {self.segment}")
+            parts.append(_("segment {segment}").format(segment=segment_label(self.segment)))
         if self.p_alive_below is not None:
             parts.append(_("P(alive) < {p}").format(p=fmt.percent(self.p_alive_below, 0)))
         if self.saved:

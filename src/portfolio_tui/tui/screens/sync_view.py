@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from portfolio_tui.i18n import _
 from portfolio_tui.service.sync import BUNDLE_SUFFIX
 from portfolio_tui.service.sync_text import (
     clock_text,
@@ -75,9 +76,10 @@ def preview_text(
 ) -> Text:
     """Each bundle's header (or why it can't be synced), before anything is written."""
     text = Text()
-    text.append("Preview of the sync: nothing written yet\n", style="bold")
+    text.append(_("Preview of the sync: nothing written yet") + "\n", style="bold")
     for part in unmatched:
-        text.append(f"{part}: no such file, or no {BUNDLE_SUFFIX} file there\n", style="bold red")
+        missing = _("{part}: no such file, or no {suffix} file there")
+        text.append(missing.format(part=part, suffix=BUNDLE_SUFFIX) + "\n", style="bold red")
     for path, found in checked:
         text.append("\n")
         if isinstance(found, str):
@@ -85,25 +87,32 @@ def preview_text(
             continue
         text.append(f"{path}", style="bold")
         text.append(f"  {size_text(found.size)}\n", style="dim")
-        since = f"written since {local_text(found.since, tz)}" if found.since else "everything"
-        text.append(
-            f"  from device {found.device_id}, exported {local_text(found.exported_at, tz)}, "
-            f"{since}\n"
+        since = (
+            _("written since {moment}").format(moment=local_text(found.since, tz))
+            if found.since
+            else _("everything")
         )
-        text.append(f"  {found.rows} rows: {counts_text(found.counts)}\n")
+        origin = _("from device {device}, exported {moment}, {since}").format(
+            device=found.device_id, moment=local_text(found.exported_at, tz), since=since
+        )
+        text.append(f"  {origin}\n")
+        rows = _("{rows} rows: {counts}").format(rows=found.rows, counts=counts_text(found.counts))
+        text.append(f"  {rows}\n")
         if found.device_id == device_id:
-            text.append("  this laptop's own bundle: it brings nothing new\n", style="italic")
+            own = _("this laptop's own bundle: it brings nothing new")
+            text.append(f"  {own}\n", style="italic")
     if not checked and not unmatched:
-        text.append("\nNo bundle named: give a file, a folder or a pattern.\n", style="bold red")
+        nothing = _("No bundle named: give a file, a folder or a pattern.")
+        text.append(f"\n{nothing}\n", style="bold red")
     bad = sum(isinstance(found, str) for _, found in checked) + len(unmatched)
     if bad:
-        text.append(f"\n{bad} file(s) can't be synced: nothing will be written\n", style="bold red")
+        refused = _("{count} file(s) can't be synced: nothing will be written").format(count=bad)
+        text.append(f"\n{refused}\n", style="bold red")
     elif checked:
-        text.append(
-            "\nSync… merges them: each field keeps its latest edit; the database is backed up "
-            "first.\n",
-            style="bold",
+        merges = _(
+            "Sync… merges them: each field keeps its latest edit; the database is backed up first."
         )
+        text.append(f"\n{merges}\n", style="bold")
     return text
 
 
@@ -113,67 +122,85 @@ def preview_text(
 def sync_text(report: SyncReport, tz: tzinfo) -> Text:
     """What each bundle brought: counts per table, conflicts resolved, rows left out."""
     text = Text()
-    text.append(f"Synced {len(report.files)} bundle(s)\n", style="bold")
+    synced = _("Synced {count} bundle(s)").format(count=len(report.files))
+    text.append(f"{synced}\n", style="bold")
     for file in report.files:
         text.append("\n")
         _file_text(text, file, tz)
     text.append("\n")
     if report.backup is not None:
-        text.append(f"Backup of the database before the sync: {report.backup}\n", style="bold")
+        backup = _("Backup of the database before the sync: {path}").format(path=report.backup)
+        text.append(f"{backup}\n", style="bold")
     else:
-        text.append("Nothing to change: the database already holds all of it.\n", style="bold")
+        nothing = _("Nothing to change: the database already holds all of it.")
+        text.append(f"{nothing}\n", style="bold")
     return text
 
 
 def _file_text(text: Text, file: FileReport, tz: tzinfo) -> None:
     exported = stamp_text(file.exported_at, tz)
     text.append(f"{file.path}\n", style="bold")
-    own = " (this laptop's own bundle)" if file.own else ""
-    text.append(f"  from device {file.device_id}, exported {exported}{own}\n")
-    text.append(f"  {'table':<12} {'inserted':>9} {'updated':>9} {'left alone':>11}\n", style="dim")
+    own = " " + _("(this laptop's own bundle)") if file.own else ""
+    origin = _("from device {device}, exported {moment}").format(
+        device=file.device_id, moment=exported
+    )
+    text.append(f"  {origin}{own}\n")
+    heads = (_("table"), _("inserted"), _("updated"), _("left alone"))
+    text.append(f"  {heads[0]:<12} {heads[1]:>9} {heads[2]:>9} {heads[3]:>11}\n", style="dim")
     for table, tally in file.tallies.items():
         text.append(f"  {table:<12} ")
         text.append(f"{tally.inserted:>9} ", style="green" if tally.inserted else "")
         text.append(f"{tally.updated:>9} ", style="yellow" if tally.updated else "")
         text.append(f"{tally.unchanged:>11}\n")
     if file.conflicts:
-        text.append(f"  {len(file.conflicts)} conflict(s), the later edit kept:\n", style="bold")
+        conflicts = _("{count} conflict(s), the later edit kept:").format(count=len(file.conflicts))
+        text.append(f"  {conflicts}\n", style="bold")
         for c in file.conflicts[:SHOWN_ITEMS]:
             record = f"{c.table} {quote(c.label)}" if c.label else c.table
             text.append(f"    {record} ({c.row_id[:8]}), {c.field}:\n")
             sides = (
-                ("here", c.local_value, c.local_clock, c.winner == "local"),
-                ("bundle", c.incoming_value, c.incoming_clock, c.winner != "local"),
+                (_("here"), c.local_value, c.local_clock, c.winner == "local"),
+                (_("bundle"), c.incoming_value, c.incoming_clock, c.winner != "local"),
             )
             for side, value, clock, kept in sides:
                 text.append(f"      {side:<7} {value_text(value)} ({clock_text(clock, tz)})")
-                text.append("  ← kept\n" if kept else "\n", style="bold green")
+                text.append("  ← " + _("kept") + "\n" if kept else "\n", style="bold green")
         _more(text, len(file.conflicts))
     if file.orphans:
-        text.append(
-            f"  {len(file.orphans)} row(s) left out, their parent is in neither this database "
-            "nor the bundles (sync a full bundle to bring it):\n",
-            style="bold yellow",
-        )
+        left_out = _(
+            "{count} row(s) left out, their parent is in neither this database nor the bundles "
+            "(sync a full bundle to bring it):"
+        ).format(count=len(file.orphans))
+        text.append(f"  {left_out}\n", style="bold yellow")
         for o in file.orphans[:SHOWN_ITEMS]:
             name = f" {quote(o.label)}" if o.label else ""
             text.append(
-                f"    {o.table}{name} ({o.row_id[:8]}): {o.column} {o.parent_id[:8]} missing\n"
+                f"    {o.table}{name} ({o.row_id[:8]}): {o.column} {o.parent_id[:8]} "
+                + _("missing")
+                + "\n"
             )
         _more(text, len(file.orphans))
 
 
 def _more(text: Text, count: int) -> None:
     if count > SHOWN_ITEMS:
-        text.append(f"    … and {count - SHOWN_ITEMS} more\n", style="dim")
+        more = _("… and {count} more").format(count=count - SHOWN_ITEMS)
+        text.append(f"    {more}\n", style="dim")
 
 
 # --- export ---------------------------------------------------------------------------------
 
 
 def bundle_written_text(summary: BundleSummary, tz: tzinfo) -> str:
-    since = f", written since {local_text(summary.since, tz)}" if summary.since else ""
-    return (
-        f"Sync bundle written to {summary.path} ({size_text(summary.size)}): "
-        f"{summary.rows} rows{since} ({counts_text(summary.counts)})"
+    since = (
+        ", " + _("written since {moment}").format(moment=local_text(summary.since, tz))
+        if summary.since
+        else ""
+    )
+    return _("Sync bundle written to {path} ({size}): {rows} rows{since} ({counts})").format(
+        path=summary.path,
+        size=size_text(summary.size),
+        rows=summary.rows,
+        since=since,
+        counts=counts_text(summary.counts),
     )

@@ -1,8 +1,9 @@
 """Today, the home screen: what to do this morning, in the order to do it.
 
-Dated follow-ups in three groups (Overdue, Today, Next 7 days), then the accounts due for
-contact. `d` completes a follow-up (outcome, and the next one proposed from the cadence),
-`s` snoozes it, `l` logs an interaction, `n` plans a follow-up, enter opens the account.
+Dated follow-ups in three groups (Overdue, Today, Next 7 days), then the A clients at risk
+(with why), then the accounts due for contact. `d` completes a follow-up (outcome, and the
+next one proposed from the cadence), `s` snoozes it, `l` logs an interaction, `n` plans a
+follow-up, enter opens the account.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from portfolio_tui.i18n import N_, _, pgettext
-from portfolio_tui.service.views import Agenda, AgendaItem
+from portfolio_tui.service.views import Agenda, AtRiskItem
 from portfolio_tui.tui.modals.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.screens.base import LoadingScreen
+from portfolio_tui.tui.screens.deals_board import TodayDeals
 from portfolio_tui.tui.text import day_text
-from portfolio_tui.tui.widgets.agenda_table import AgendaTable, row_key
+from portfolio_tui.tui.widgets.agenda_table import (
+    AgendaEntry,
+    AgendaTable,
+    agenda_groups,
+    row_key,
+)
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
 
 
@@ -38,11 +45,12 @@ class TodayScreen(LoadingScreen[Agenda]):
     def __init__(self) -> None:
         super().__init__()
         self.agenda: Agenda | None = None
-        self._items: dict[str, AgendaItem] = {}
+        self._items: dict[str, AgendaEntry] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="today-title")
         yield AgendaTable(id="agenda")
+        yield TodayDeals(id="today-deals")  # tab reaches it; enter opens the deal's account
         yield Footer(compact=True)
 
     @property
@@ -62,8 +70,10 @@ class TodayScreen(LoadingScreen[Agenda]):
 
     def show(self, agenda: Agenda) -> None:
         self.agenda = agenda
-        self._items = {row_key(item): item for _, items in agenda.groups for item in items}
+        self._items = {row_key(item): item for _, items in agenda_groups(agenda) for item in items}
         self.table.show(agenda, keep_cursor_on=self.selected_key())
+        self.query_one(TodayDeals).show(agenda.deals_closing, agenda.deals_rotting, agenda.today,
+                                        self.portfolio.settings)  # fmt: skip
         self._show_title(agenda)
 
     def _show_title(self, agenda: Agenda) -> None:
@@ -73,6 +83,7 @@ class TodayScreen(LoadingScreen[Agenda]):
             (pgettext("agenda count", "overdue"), len(agenda.overdue)),
             (pgettext("agenda count", "today"), len(agenda.due_today)),
             (pgettext("agenda count", "next 7 days"), len(agenda.upcoming)),
+            (pgettext("agenda count", "at risk"), len(agenda.at_risk)),
             (pgettext("agenda count", "due for contact"), len(agenda.due_for_contact)),
         )
         title.append("   " + " · ".join(f"{n} {label}" for label, n in counts))
@@ -84,7 +95,7 @@ class TodayScreen(LoadingScreen[Agenda]):
         row = self.table.cursor_item
         return row_key(row) if row is not None else None
 
-    def selected_item(self) -> AgendaItem | None:
+    def selected_item(self) -> AgendaEntry | None:
         key = self.selected_key()
         return self._items.get(key) if key else None
 
@@ -95,19 +106,27 @@ class TodayScreen(LoadingScreen[Agenda]):
 
     # --- actions --------------------------------------------------------------------------
 
-    def _need_item(self) -> AgendaItem | None:
+    def _need_item(self) -> AgendaEntry | None:
         item = self.selected_item()
         if item is None:
             self.notify(_("Nothing selected: move to a follow-up or an account first."))
         return item
 
     def action_open(self) -> None:
+        deals = self.query_one(TodayDeals)
+        if self.focused is deals:
+            if deal := deals.selected_item():
+                self.portfolio_app.open_account(deal.account_id)
+            return
         if item := self._need_item():
             self.portfolio_app.open_account(item.account_id)
 
     def action_done(self) -> None:
         item = self._need_item()
         if item is None:
+            return
+        if isinstance(item, AtRiskItem):
+            self._at_risk_hint(item)
             return
         if item.follow_up_id is None:
             self.notify(
@@ -125,6 +144,9 @@ class TodayScreen(LoadingScreen[Agenda]):
         item = self._need_item()
         if item is None:
             return
+        if isinstance(item, AtRiskItem):
+            self._at_risk_hint(item)
+            return
         if item.follow_up_id is None:
             self.notify(
                 f"{item.account_name} is due for contact, not a follow-up: there is nothing to "
@@ -134,6 +156,15 @@ class TodayScreen(LoadingScreen[Agenda]):
             )
             return
         self.portfolio_app.open_form(SnoozeForm(item))
+
+    def _at_risk_hint(self, item: AtRiskItem) -> None:
+        self.notify(
+            _("{name} is at risk ({why}), not a follow-up. Press l to log a contact or n to "
+              "plan one: either clears the alert.").format(name=item.account_name,
+                                                           why=item.title),
+            title=_("At risk"),
+            markup=False,
+        )  # fmt: skip
 
     def action_log(self) -> None:
         if item := self._need_item():

@@ -1,5 +1,9 @@
 """Today's agenda as one table: a heading row per group, then its follow-ups or accounts.
 
+The A clients at risk (`Agenda.at_risk`, "À risque") come just before the accounts due for
+contact: that group can run to thousands of rows, and the few clients slipping away must not
+sit below them. Their row says since when and why (P(alive) low, revenue down).
+
 A `VirtualTable`, so only the rows on screen are drawn: a big portfolio's agenda holds ~10,000
 rows, which Textual's DataTable took ~2 s to measure. The cursor never rests on a heading: it
 steps over it in the direction it was moving.
@@ -7,24 +11,29 @@ steps over it in the direction it was moving.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rich.text import Text
 
-from portfolio_tui.i18n import N_, _, pgettext
-from portfolio_tui.service.views import Agenda, AgendaItem
+from portfolio_tui.i18n import N_, _, current_language, pgettext
+from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.service.views import Agenda, AgendaItem, AtRiskItem
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
-from portfolio_tui.tui.text import days_ago, due_text
+from portfolio_tui.tui.text import day_text, days_ago, due_text
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 GROUP_PREFIX = "group:"
+AT_RISK = N_("At risk")
+BEFORE_AT_RISK = "Due for contact"  # the group the at-risk clients are shown before
 # Theme variables colouring each group's heading.
 GROUP_COLOURS = {
     "Overdue": "error",
     "Today": "warning",
     "Next 7 days": "primary",
     "Due for contact": "accent",
+    AT_RISK: "error",
 }
 # Fixed widths but Account and To do, which share what is left (29 each at 120 columns).
 COLUMNS = (
@@ -36,6 +45,15 @@ COLUMNS = (
     TableColumn("last", N_("Last"), 9),
 )
 EMPTY = N_("Nothing to do: no follow-up due and nobody past their cadence.")
+# French timed dates run longer ("il y a 3 jours 09:00", "lun. 30 nov. 14:30"): 20 wide.
+FRENCH_WHEN_WIDTH = 20
+
+
+def agenda_columns() -> tuple[TableColumn, ...]:
+    """The columns in the current language: English keeps its 16-wide "When"."""
+    if current_language() == "en":
+        return COLUMNS
+    return (replace(COLUMNS[0], width=FRENCH_WHEN_WIDTH), *COLUMNS[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +62,31 @@ class GroupHeading:
     count: int
 
 
-AgendaRow = GroupHeading | AgendaItem
+AgendaEntry = AgendaItem | AtRiskItem
+AgendaRow = GroupHeading | AgendaItem | AtRiskItem
 
 
 def row_key(row: AgendaRow) -> str:
     if isinstance(row, GroupHeading):
         return GROUP_PREFIX + row.name
+    if isinstance(row, AtRiskItem):
+        return f"risk:{row.account_id}"
     return f"fu:{row.follow_up_id}" if row.follow_up_id else f"acct:{row.account_id}"
+
+
+def agenda_groups(agenda: Agenda) -> list[tuple[str, Sequence[AgendaEntry]]]:
+    """The agenda's groups in the order shown: "At risk" just before "Due for contact"."""
+    groups: list[tuple[str, Sequence[AgendaEntry]]] = []
+    for name, items in agenda.groups:
+        if name == BEFORE_AT_RISK:
+            groups.append((AT_RISK, agenda.at_risk))
+        groups.append((name, items))
+    return groups
 
 
 def agenda_rows(agenda: Agenda) -> list[AgendaRow]:
     rows: list[AgendaRow] = []
-    for name, items in agenda.groups:
+    for name, items in agenda_groups(agenda):
         if items:
             rows.append(GroupHeading(name, len(items)))
             rows.extend(items)
@@ -65,7 +96,7 @@ def agenda_rows(agenda: Agenda) -> list[AgendaRow]:
 class AgendaTable(VirtualTable[AgendaRow]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            COLUMNS, self.cells, row_key, empty_text=_(EMPTY), zebra_stripes=True, id=id
+            agenda_columns(), self.cells, row_key, empty_text=_(EMPTY), zebra_stripes=True, id=id
         )
         self.today: date | None = None
 
@@ -107,6 +138,8 @@ class AgendaTable(VirtualTable[AgendaRow]):
         if isinstance(row, GroupHeading):
             colour = self.app.theme_variables.get(GROUP_COLOURS[row.name], "")
             return (Text(_(row.name), style=f"bold {colour}"), Text(f"{row.count}", style=colour))
+        if isinstance(row, AtRiskItem):
+            return self.at_risk_cells(row)
         item = row
         if item.due_on is not None and self.today is not None:
             overdue = item.due_on < self.today
@@ -126,4 +159,17 @@ class AgendaTable(VirtualTable[AgendaRow]):
             rfm_badge(item.rfm),
             title,
             Text(days_ago(item.days_since_contact)),
+        )
+
+    def at_risk_cells(self, item: AtRiskItem) -> tuple[Text | str, ...]:
+        """Since when, the account, its class, its P(alive), why it is at risk."""
+        alive = "" if item.p_alive is None else _("P(alive) {p}").format(
+            p=fmt.percent(item.p_alive, 0))  # fmt: skip
+        return (
+            Text(_("since {day}").format(day=day_text(item.since)), style="italic"),
+            Text(item.account_name),
+            Text.assemble(abc_badge(item.abc) if item.abc else stage_badge(item.stage)),
+            Text(alive, style="dim"),
+            Text(item.title),
+            Text(""),
         )

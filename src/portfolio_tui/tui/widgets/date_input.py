@@ -3,6 +3,8 @@ type, the date it means, or why it can't be read."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,13 +17,31 @@ from portfolio_tui.domain.dates import (
     When,
     describe_when,
 )
+from portfolio_tui.i18n import N_, _, current_language
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.tui.context import portfolio_app
+from portfolio_tui.tui.text import day_text, due_text
+
+DATE_PLACEHOLDER = N_("today, tomorrow 9:00, +3d, next mon, 01/12")
 
 
 def long_when(when: When) -> str:
+    """ "Monday 30 November 2026 09:00" / "lundi 30 novembre 2026 09:00"."""
     d = when.day
-    text = f"{WEEKDAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
-    return f"{text} {when.time:%H:%M}" if when.time is not None else text
+    if current_language() == "en":
+        text = f"{WEEKDAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+        return f"{text} {when.time:%H:%M}" if when.time is not None else text
+    text = f"{fmt.weekday(d)} {d.day} {fmt.month_name(d.month)} {d.year}"
+    return f"{text} {fmt.time_short(when.time)}" if when.time is not None else text
+
+
+def _relative(when: When, today: date) -> str | None:
+    """ "tomorrow", "in 3 days"… when it says more than the date itself; None otherwise."""
+    if current_language() == "en":
+        relative = describe_when(when, today)
+        return None if relative == long_when(when) or relative[0].isupper() else relative
+    relative = due_text(when.day, None, today)
+    return None if relative == day_text(when.day, year=when.day.year != today.year) else relative
 
 
 class DateInput(Vertical):
@@ -49,7 +69,7 @@ class DateInput(Vertical):
         self,
         value: str = "",
         *,
-        placeholder: str = "today, tomorrow 9:00, +3d, next mon, 01/12",
+        placeholder: str | None = None,
         allow_empty: bool = False,
         empty_text: str = "",
         compact: bool = True,
@@ -58,7 +78,7 @@ class DateInput(Vertical):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._initial = value
-        self._placeholder = placeholder
+        self._placeholder = _(DATE_PLACEHOLDER) if placeholder is None else placeholder
         self._compact = compact
         self.allow_empty = allow_empty
         self.empty_text = empty_text
@@ -105,7 +125,7 @@ class DateInput(Vertical):
         self.when, self.error = None, None
         if not text.strip():
             if not self.allow_empty:
-                self.error = "a date is needed (today, tomorrow 9:00, +3d, next mon…)"
+                self.error = _("a date is needed (today, tomorrow 9:00, +3d, next mon…)")
             preview = Text(self.error or self.empty_text)
         else:
             portfolio = portfolio_app(self.app).portfolio
@@ -117,8 +137,8 @@ class DateInput(Vertical):
             else:
                 today = portfolio.today()
                 preview = Text(f"→ {long_when(self.when)}")
-                relative = describe_when(self.when, today)
-                if relative != long_when(self.when) and not relative[0].isupper():
+                relative = _relative(self.when, today)
+                if relative is not None:
                     preview.append(f"  ({relative})", style="italic")
         self.set_class(self.error is not None, "-invalid")
         self.input.set_class(self.error is not None, "-invalid")

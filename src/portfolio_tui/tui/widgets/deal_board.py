@@ -21,7 +21,8 @@ from textual.widgets import Input, Static
 
 from portfolio_tui.domain.deals import DealStage
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.i18n import N_, _, ngettext, pgettext
+from portfolio_tui.i18n import _, ngettext
+from portfolio_tui.i18n.terms import deal_stage_label, lost_reason_label
 from portfolio_tui.service.deal_views import DealBoard, DealView
 from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.text import short_money
@@ -30,33 +31,14 @@ from portfolio_tui.tui.widgets.card_column import Card, CardColumn
 
 DEAL_STAGES: tuple[str, ...] = tuple(stage.value for stage in DealStage)
 ROTTING_MARK = "⚠"
-# Theme variables colouring each column's heading.
+# The colours of the columns' headings: the prospect board's, from cold to won.
 STAGE_COLOURS = {
-    "qualification": "secondary",
-    "proposal": "primary",
-    "negotiation": "warning",
-    "won": "success",
-    "lost": "foreground-muted",
+    "qualification": "#79c0ff",
+    "proposal": "#d29922",
+    "negotiation": "#f85149",
+    "won": "#3fb950",
+    "lost": "#6e7681",
 }
-
-
-# The deal stages as the rep reads them ("deal stage" context: a lost deal is "Perdue").
-STAGE_LABELS: dict[str, str] = {
-    "qualification": N_("Qualification"),
-    "proposal": N_("Proposal"),
-    "negotiation": N_("Negotiation"),
-    "won": N_("Won"),
-    "lost": N_("Lost"),
-}
-
-
-def stage_label(stage: str) -> str:
-    return pgettext("deal stage", STAGE_LABELS.get(stage, stage))
-
-
-def reason_label(reason: str) -> str:
-    """A lost reason for people: "no_budget" → "no budget"."""
-    return _(reason.replace("_", " "))
 
 
 def deal_card_lines(
@@ -68,20 +50,17 @@ def deal_card_lines(
         account.append(f"{ROTTING_MARK} ", style=f"bold {colours.get('warning', '')}")
     account.append(deal.account_name, style="bold")
     figures = Text(short_money(deal.amount, settings))
-    figures.append(f" · {deal.probability}%", style="dim")
+    figures.append(f" {deal.probability}%", style="dim")
     if deal.is_open:
-        figures.append(" · ")
         late = deal.expected_close is not None and deal.expected_close < today
         close = f"{deal.expected_close:%d/%m}" if deal.expected_close else "—"
-        figures.append(close, style=f"bold {colours.get('error', '')}" if late else "")
-        days = Text(f" · {deal.days_in_stage}{_('d')}")
-        if deal.rotting:
-            days.stylize(colours.get("warning", ""))
-        figures.append_text(days)
+        figures.append(f" {close}", style=f"bold {colours.get('error', '')}" if late else "")
+        days = f" {deal.days_in_stage}{_('d')}"
+        figures.append(days, style=f"bold {colours.get('warning', '')}" if deal.rotting else "")
     elif deal.stage == DealStage.LOST and deal.lost_reason:
-        figures.append(f" · {reason_label(deal.lost_reason)}", style="dim")
+        figures.append(f" {lost_reason_label(deal.lost_reason)}", style="dim")
     elif deal.closed_on is not None:
-        figures.append(f" · {deal.closed_on:%d/%m}", style="dim")
+        figures.append(f" {deal.closed_on:%d/%m}", style="dim")
     return account, Text(deal.title), figures
 
 
@@ -171,10 +150,9 @@ class DealBoardView(Vertical):
         self.post_message(self.Shown())
 
     def _show_head(self, stage: str, deals: tuple[DealView, ...], settings: Settings) -> None:
-        colour = theme_colour(self.app.theme_variables, STAGE_COLOURS[stage])
-        head = Text(f" {stage_label(stage)}", style=f"bold {colour}")
-        head.append(f"  {len(deals)}", style="bold")
-        head.append(f" · {short_money(sum(d.amount for d in deals), settings)}", style="dim")
+        head = Text(f" {deal_stage_label(stage)}", style=f"bold {STAGE_COLOURS[stage]}")
+        head.append(f" {len(deals)}", style="bold")
+        head.append(f" {short_money(sum(d.amount for d in deals), settings)}", style="dim")
         self.query_one(f"#deal-head-{stage}", Static).update(head)
 
     def counts(self) -> tuple[int, int, int]:
@@ -240,6 +218,8 @@ class DealBoardView(Vertical):
             for j, deal in enumerate(self.board.column(stage)):
                 if deal.deal_id == deal_id:
                     self.column, self.rows[stage] = i, j
+                    self.column_widget(stage).select(j)
+                    self._highlight_column()
                     return True
         return False
 

@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from portfolio_tui.domain.abc import PARETO_TARGET
+from portfolio_tui.i18n import _
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.tui.theme import theme_colours
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -69,7 +71,7 @@ def pareto_text(
         text.append("\n")
     n = len(values)
     text.append(" " * AXIS_WIDTH)
-    caption = f"rank 1 → {n:,}" if n else "no revenue in the window"
+    caption = _("rank 1 → {n}").format(n=fmt.number(n)) if n else _("no revenue in the window")
     text.append(caption[:plot_width], style="dim")
     return text
 

@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from portfolio_tui.domain.rfm import SEGMENTS, RfmScore, segment_for
+from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import segment_label
 from portfolio_tui.tui.badges import SEGMENT_STYLES
 
 CELL_WIDTH = 6
@@ -49,8 +51,8 @@ def segment_legend(scores: Iterable[RfmScore]) -> Text:
         if i:
             legend.append("\n")
         legend.append("■ ", style=SEGMENT_STYLES.get(segment, ""))
-        legend.append(f"{segment:<20}")
-        legend.append(f"{by_segment.get(segment, 0):>6,}", style="bold")
+        legend.append(f"{segment_label(segment):<20}")
+        legend.append(f"{fmt.number(by_segment.get(segment, 0)):>6}", style="bold")
     return legend
 
 

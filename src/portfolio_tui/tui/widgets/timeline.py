@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
+from portfolio_tui.i18n import _, ngettext, pgettext
 from portfolio_tui.service.views import TimelineEntry
 
 PAGE = 200
@@ -15,6 +16,20 @@ MORE_KEY = "more"
 # Sales are dated by day only: the time on their entry is a placeholder.
 DAY_ONLY, WITH_TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M"
 KIND_STYLES = {"sale": "dim", "stage": "italic"}
+
+
+def kind_label(kind: str) -> str:
+    """The timeline's kind column, 7 wide: "call", "meeting"… / "appel", "RDV"…"""
+    labels = {
+        "call": pgettext("timeline kind", "call"),
+        "meeting": pgettext("timeline kind", "meeting"),
+        "email": pgettext("timeline kind", "email"),
+        "visit": pgettext("timeline kind", "visit"),
+        "note": pgettext("timeline kind", "note"),
+        "sale": pgettext("timeline kind", "sale"),
+        "stage": pgettext("timeline kind", "stage"),
+    }
+    return labels.get(kind, kind)
 
 
 class TimelineTable(DataTable):
@@ -28,10 +43,10 @@ class TimelineTable(DataTable):
 
     def on_mount(self) -> None:
         # Fixed widths: the timeline pane is about 70 columns wide on a 120-column screen.
-        self.add_column("When", key="when", width=16)
-        self.add_column("Kind", key="kind", width=7)
-        self.add_column("What", key="what", width=22)
-        self.add_column("Detail", key="detail", width=18)
+        self.add_column(_("When"), key="when", width=16)
+        self.add_column(_("Kind"), key="kind", width=7)
+        self.add_column(_("What"), key="what", width=22)
+        self.add_column(_("Detail"), key="detail", width=18)
 
     @property
     def shown(self) -> int:
@@ -42,7 +57,7 @@ class TimelineTable(DataTable):
         self._shown = 0
         self.clear()
         if not entries:
-            self.add_row(Text("Nothing yet: log a call with c.", style="dim"), key="empty")
+            self.add_row(Text(_("Nothing yet: log a call with c."), style="dim"), key="empty")
             return
         self.show_more()
 
@@ -54,7 +69,7 @@ class TimelineTable(DataTable):
             style = KIND_STYLES.get(entry.kind, "")
             self.add_row(
                 Text(f"{entry.at:{DAY_ONLY if entry.kind == 'sale' else WITH_TIME}}", style),
-                Text(entry.kind, style=style),
+                Text(kind_label(entry.kind), style=style),
                 Text(entry.text, style=style, overflow="ellipsis", no_wrap=True),
                 Text(entry.detail, style=style, overflow="ellipsis", no_wrap=True),
                 key=str(n),
@@ -62,7 +77,12 @@ class TimelineTable(DataTable):
         self._shown += len(page)
         left = len(self._entries) - self._shown
         if left > 0:
-            label = Text(f"… {left} older entries: enter shows {min(left, PAGE)} more", "italic")
+            older = ngettext(
+                "… {left} older entry: enter shows {more} more",
+                "… {left} older entries: enter shows {more} more",
+                left,
+            )
+            label = Text(older.format(left=left, more=min(left, PAGE)), "italic")
             self.add_row("", "", label, key=MORE_KEY)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

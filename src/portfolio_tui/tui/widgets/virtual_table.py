@@ -133,7 +133,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         render_row: Callable[[T], Sequence[Cell]],
         row_key: Callable[[T], str],
         *,
-        empty_text: str = "Nothing to show",
+        empty_text: str = N_("Nothing to show"),
         zebra_stripes: bool = False,
         name: str | None = None,
         id: str | None = None,
@@ -367,7 +367,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def _empty_line(self, width: int) -> Strip:
         style = self._style("empty")
-        text = Text(f" {self.empty_text}", style=style, no_wrap=True, end="")
+        text = Text(f" {gettext(self.empty_text)}", style=style, no_wrap=True, end="")
         text.truncate(width, pad=True)
         # Every segment styled: with NO_COLOR, Textual's monochrome filter reads each style.
         return Strip(Segment.apply_style(text.render(self.app.console), style), width)
