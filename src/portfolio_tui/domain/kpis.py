@@ -222,10 +222,7 @@ def compute_kpis(
     `matrix_rows` is "abc" (rows A, B, C, then "—" for unclassed accounts) or a key of
     AccountInfo.fields such as "sector" (rows by value, "—" for a missing or blank one).
     """
-    if not 0 <= concentration_alert <= 1:
-        raise ValueError(f"concentration alert must be between 0 and 1, not {concentration_alert}")
-    if not matrix_rows:
-        raise ValueError("matrix rows need a field name or 'abc'")
+    _check_options(concentration_alert, matrix_rows)
     period = inputs.period
     end = min(period.end, inputs.as_of)
     live = {a.account_id: a for a in inputs.accounts}
@@ -242,10 +239,7 @@ def compute_kpis(
     ]
     lost = active_before - active_now
 
-    top = _largest_first(live, {k: now[k] for k in active_now})
-    active_total = sum(now[k] for k in active_now)
-    top10_share = _ratio(sum(a.amount for a in top[:TOP_N]), active_total)
-    largest_share = _ratio(top[0].amount, active_total) if top else None
+    top, top10_share, largest_share = _concentration(live, {k: now[k] for k in active_now})
 
     _, compared_end = compared_span(period, inputs.as_of, inputs.previous)
     segment_of = _segmenter(inputs, matrix_rows)
@@ -279,6 +273,23 @@ def compute_kpis(
         compared_end=compared_end,
         lost_reasons=_lost_reasons(inputs, live, end),
     )
+
+
+def _check_options(concentration_alert: float, matrix_rows: str) -> None:
+    if not 0 <= concentration_alert <= 1:
+        raise ValueError(f"concentration alert must be between 0 and 1, not {concentration_alert}")
+    if not matrix_rows:
+        raise ValueError("matrix rows need a field name or 'abc'")
+
+
+def _concentration(
+    live: Live, active: Mapping[str, int]
+) -> tuple[list[AccountAmount], float | None, float | None]:
+    """The active accounts largest first, the top 10's share and the largest one's."""
+    top = _largest_first(live, active)
+    total = sum(active.values())
+    top10_share = _ratio(sum(a.amount for a in top[:TOP_N]), total)
+    return top, top10_share, _ratio(top[0].amount, total) if top else None
 
 
 def _lost_reasons(inputs: KpiInputs, live: Live, end: date) -> dict[str, int]:

@@ -236,8 +236,6 @@ DEALS = _aliases(
     }
 )
 
-HEADERS = {"accounts": ACCOUNTS, "contacts": CONTACTS, "sales": SALES, "interactions": INTERACTIONS}
-HEADERS["deals"] = DEALS
 
 # --- values --------------------------------------------------------------------------------
 
