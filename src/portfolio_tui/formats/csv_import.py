@@ -202,25 +202,7 @@ def plan_columns(
 ) -> Columns:
     """Work out which column holds which field. UserError naming the file for an unknown
     --map column or field, two columns meaning one field, or a missing needed column."""
-    by_header = {h.strip(): i for i, h in enumerate(header)}
-    by_normal = {normalise(h): i for i, h in enumerate(header)}
-    targets: dict[int, str] = {}
-    for column, target in mapping.items():
-        index = by_header.get(column, by_normal.get(normalise(column)))
-        if index is None:
-            listing = ", ".join(repr(h) for h in header)
-            raise UserError(f"--map: {source} has no column {column!r} (columns: {listing})")
-        if target.lower() in IGNORE:
-            targets[index] = ""
-        elif target in spec.converters or target.startswith(CUSTOM_PREFIX):
-            if target.startswith(CUSTOM_PREFIX) and not _custom_target(spec, target):
-                raise UserError(f"--map: {spec.kind} have no custom fields ({target!r})")
-            targets[index] = target
-        else:
-            raise UserError(
-                f"--map: unknown field {target!r} for {spec.kind} "
-                f"(fields: {', '.join(spec.fields)}; or ignore)"
-            )
+    targets = _mapped_targets(header, spec, mapping, source)
     fields: dict[str, int] = {}
     custom: dict[str, tuple[int, Converter]] = {}
     used: list[tuple[str, str]] = []
@@ -256,6 +238,39 @@ def plan_columns(
         # "Nom" alone is the whole name, not the family name.
         fields["name"] = fields.pop("last_name")
         used = [(h, "name" if f == "last_name" else f) for h, f in used]
+    _check_required(header, spec, fields, source)
+    return Columns(fields, custom, used, ignored, len(header))
+
+
+def _mapped_targets(
+    header: Sequence[str], spec: KindSpec, mapping: Mapping[str, str], source: str
+) -> dict[int, str]:
+    """{column index: field} from --map COLUMN=FIELD ("" for a column to ignore)."""
+    by_header = {h.strip(): i for i, h in enumerate(header)}
+    by_normal = {normalise(h): i for i, h in enumerate(header)}
+    targets: dict[int, str] = {}
+    for column, target in mapping.items():
+        index = by_header.get(column, by_normal.get(normalise(column)))
+        if index is None:
+            listing = ", ".join(repr(h) for h in header)
+            raise UserError(f"--map: {source} has no column {column!r} (columns: {listing})")
+        if target.lower() in IGNORE:
+            targets[index] = ""
+        elif target in spec.converters or target.startswith(CUSTOM_PREFIX):
+            if target.startswith(CUSTOM_PREFIX) and not _custom_target(spec, target):
+                raise UserError(f"--map: {spec.kind} have no custom fields ({target!r})")
+            targets[index] = target
+        else:
+            raise UserError(
+                f"--map: unknown field {target!r} for {spec.kind} "
+                f"(fields: {', '.join(spec.fields)}; or ignore)"
+            )
+    return targets
+
+
+def _check_required(
+    header: Sequence[str], spec: KindSpec, fields: Mapping[str, int], source: str
+) -> None:
     for group in spec.required:
         if not any(f in fields for f in group):
             wanted = " or ".join(group)
@@ -264,7 +279,6 @@ def plan_columns(
                 f"(columns: {', '.join(repr(h) for h in header)}); "
                 f"name one with --map COLUMN={group[0]}"
             )
-    return Columns(fields, custom, used, ignored, len(header))
 
 
 @dataclass(slots=True)
