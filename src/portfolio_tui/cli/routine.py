@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from portfolio_tui.cli.accounts import ACCOUNT_HELP, stage_names
 from portfolio_tui.cli.output import agenda_json, agenda_text
 from portfolio_tui.cli.readable import day_text, kind_text, stage_text, time_text
-from portfolio_tui.cli.types import CommandGroups, add_format_option, positive_int
+from portfolio_tui.cli.types import CommandGroups, Subcommands, add_format_option, positive_int
 from portfolio_tui.domain.account_fields import INTERACTION_KINDS
 from portfolio_tui.domain.dates import When
 from portfolio_tui.i18n import N_, _
@@ -53,7 +53,11 @@ def _add_kind(parser: argparse.ArgumentParser, help: str, **options: str) -> Non
 
 
 def register(groups: CommandGroups) -> None:
-    commands = groups.commands
+    _register_log_and_follow_up(groups.commands)
+    _register_done_snooze_stage_today(groups.commands)
+
+
+def _register_log_and_follow_up(commands: Subcommands) -> None:
     p = commands.add_parser("log", help=_("log a call, meeting, email, visit or note"))
     _add_kind(p, _("what happened"))
     p.add_argument("account", help=_(ACCOUNT_HELP))
@@ -81,6 +85,8 @@ def register(groups: CommandGroups) -> None:
     _add_force(p)
     p.set_defaults(handler=cmd_follow_up)
 
+
+def _register_done_snooze_stage_today(commands: Subcommands) -> None:
     p = commands.add_parser("done", help=_("mark a follow-up done and log its outcome"))
     p.add_argument("id", help=_(FOLLOW_UP_ID_HELP))
     p.add_argument("--outcome", help=_("how it went"))
