@@ -11,6 +11,7 @@ from analysis_helpers import SIZE, analysis_app, keys, table_lines, wait_idle
 from textual.widgets import Input
 
 from portfolio_tui.domain.rfm import SEGMENTS
+from portfolio_tui.domain.text import sort_key
 from portfolio_tui.service.views import PortfolioRow
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
@@ -198,7 +199,7 @@ async def test_sort_key_cycles_columns_and_reverses_and_headers_sort_on_click(de
         await keys(pilot, "s")  # revenue → name
         assert screen.sort_column == "name" and not screen.descending
         names = [r.name for r in screen.table.items]
-        assert names == sorted((r.name for r in rows), key=str.casefold)
+        assert names == sorted((r.name for r in rows), key=sort_key)
         await keys(pilot, "S")
         assert [r.name for r in screen.table.items] == names[::-1]
         assert "Account ▼" in table_lines(screen.table)[0]

@@ -16,7 +16,7 @@ from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.recurrence import parse_repeat
 from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
 from portfolio_tui.domain.text import fold
-from portfolio_tui.errors import FieldError, UserError
+from portfolio_tui.errors import FieldError, NotFound, UserError
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.follow_up_dates import first_occurrence, next_of_series, series_first
 from portfolio_tui.service.text_checks import checked, checked_email, interaction_texts
@@ -114,32 +114,31 @@ class RoutineCases:
             w.delete(account)
             return account.name
 
-    def add_contact(
-        self,
-        account_ref: str,
-        name: str,
-        *,
-        email: str | None = None,
-        phone: str | None = None,
-        role: str | None = None,
-        preferred_channel: str | None = None,
-    ) -> str:
-        name = checked("name", name)
-        if not name:
-            raise FieldError("name", "must not be empty")
-        values = {
-            "email": checked_email(email),
-            "phone": checked("phone", phone) or None,
-            "role": checked("role", role) or None,
-            "preferred_channel": checked("preferred_channel", preferred_channel).lower() or None,
-        }
-        with self.core.write(f"add contact {name}") as w:
+    def add_contact(self, account_ref: str, name: str, **fields: str | None) -> str:
+        """A contact of the account: `fields` among email, phone, role, preferred_channel."""
+        values = _contact_values({"name": name, **fields})
+        with self.core.write(f"add contact {values['name']}") as w:
             account = self.core.account(w.session, account_ref)
-            contact = Contact(
-                account_id=account.id, name=name, created_at=w.now, updated_at=w.now, **values
-            )
+            contact = Contact(account_id=account.id, created_at=w.now, updated_at=w.now, **values)
             w.insert(contact)
             return contact.id
+
+    def edit_contact(self, ref: str, **fields: str | None) -> dict[str, Any]:
+        """Change the given fields of the contact with id `ref` (empty clears one, the name
+        excepted); returns {field: old value} of what changed."""
+        values = _contact_values(fields)
+        with self.core.write("edit contact") as w:
+            contact = _live_contact(w, ref)
+            w.changeset.label = f"edit contact {contact.name}"
+            return w.update(contact, **values)
+
+    def delete_contact(self, ref: str) -> str:
+        """Delete the contact with id `ref` (a tombstone: undo brings it back); its name."""
+        with self.core.write("delete contact") as w:
+            contact = _live_contact(w, ref)
+            w.changeset.label = f"delete contact {contact.name}"
+            w.delete(contact)
+            return contact.name
 
     # --- dates as typed -----------------------------------------------------------------------
 
@@ -473,3 +472,27 @@ class RoutineCases:
                     updated_at=w.now,
                 )
             ).id
+
+
+CONTACT_FIELDS = ("name", "email", "phone", "role", "preferred_channel")
+
+
+def _contact_values(fields: dict[str, str | None]) -> dict[str, str | None]:
+    """The contact fields given, checked as typed; a name must not be empty."""
+    if unknown := sorted(set(fields) - set(CONTACT_FIELDS)):
+        raise FieldError(unknown[0], "not a contact field: " + ", ".join(CONTACT_FIELDS))
+    values = {
+        k: checked_email(v) if k == "email" else checked(k, v) or None for k, v in fields.items()
+    }
+    if "name" in values and not values["name"]:
+        raise FieldError("name", "must not be empty")
+    if channel := values.get("preferred_channel"):
+        values["preferred_channel"] = channel.lower()
+    return values
+
+
+def _live_contact(w: Writer, ref: str) -> Contact:
+    contact = w.session.get(Contact, ref)
+    if contact is None or contact.deleted_at is not None:
+        raise NotFound(f"no contact with id {ref!r}")
+    return contact

@@ -40,6 +40,7 @@ from portfolio_tui.tui.failures import (
 )
 from portfolio_tui.tui.modals.form import FormModal
 from portfolio_tui.tui.modals.help import HelpScreen, screen_keys
+from portfolio_tui.tui.modals.new_account import NewAccountForm
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
 from portfolio_tui.tui.screens.base import ModeScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
@@ -113,6 +114,7 @@ class PortfolioApp(App[int]):
             for mode, key, title in SCREEN_SWITCHES
         ),
         Binding("ctrl+z", "undo", N_("Undo"), id="app.undo"),
+        Binding("A", "new_account", N_("New account…"), id="app.new_account"),
         Binding("question_mark", "help", N_("Help"), id="app.help"),
         # Not in the key list of the footer: Textual's Footer shows it on its right edge.
         Binding(
@@ -212,6 +214,16 @@ class PortfolioApp(App[int]):
             shown.refresh_data()
         else:
             self.switch_mode("account")
+
+    def action_new_account(self) -> None:
+        """A new account or prospect with its first contact; opened once saved."""
+        form = NewAccountForm()
+
+        def created(_summary: str) -> None:
+            if form.created_id is not None:
+                self.open_account(form.created_id)
+
+        self.open_form(form, created)
 
     def action_pick_account(self) -> None:
         self.push_screen(CommandPalette(providers=[AccountSearch], placeholder=_("Open account…")))

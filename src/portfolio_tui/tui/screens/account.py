@@ -18,16 +18,20 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Label, Static
 
 from portfolio_tui.domain.stages import Stage, next_stage
+from portfolio_tui.domain.text import visible
 from portfolio_tui.errors import NotFound
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n.terms import stage_label
-from portfolio_tui.service.deal_views import DealView
-from portfolio_tui.service.views import AccountCard
+from portfolio_tui.service.views import AccountCard, ContactView
 from portfolio_tui.tui.modals.confirm import ConfirmModal
+from portfolio_tui.tui.modals.contact import EditContactForm, contact_at, contact_line
+from portfolio_tui.tui.modals.entry import EntryModal, entry_at_cursor
 from portfolio_tui.tui.modals.forms import AddContactForm, EditAccountForm, FollowUpForm, LogForm
+from portfolio_tui.tui.modals.lost import LostForm
+from portfolio_tui.tui.modals.sale import SaleForm
 from portfolio_tui.tui.screens.account_header import header_text
 from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
-from portfolio_tui.tui.screens.deals_board import AccountDealsPane, DealActions
+from portfolio_tui.tui.screens.deals_board import AccountDealKeys, AccountDealsPane
 from portfolio_tui.tui.text import due_text, money
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
@@ -38,9 +42,8 @@ LOG = Binding.Group(N_("Log"), compact=True)
 STAGE = Binding.Group(N_("Stage"), compact=True)
 DELETE = Binding.Group(N_("Delete"), compact=True)
 DEALS = Binding.Group(N_("Deals"), compact=True)
-# The keys of the Deals pane, active while it has the focus.
+# The keys of the Deals pane, active while it has the focus (AccountDealKeys).
 DEAL = Binding.Group(N_("Deal"), compact=True)
-DEAL_PANE_ACTIONS = {"deal_move", "win_deal", "lose_deal", "edit_deal"}
 
 
 def best_account(portfolio: Portfolio) -> str | None:
@@ -61,11 +64,11 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
     COLLECT_AFTER_LOAD = False  # one account's card: nothing worth a full collection
     BINDINGS = [
         # First, so that on the Deals pane its keys come first in the footer, in one group.
-        Binding(">", "deal_move(True)", N_("Deal stage →"), id="account.deal_forward", group=DEAL),
-        Binding("<", "deal_move(False)", N_("← Deal stage"), id="account.deal_back", group=DEAL),
-        Binding("w", "win_deal", N_("Deal won"), id="account.deal_win", group=DEAL),
-        Binding("l", "lose_deal", N_("Deal lost…"), id="account.deal_lose", group=DEAL),
-        Binding("e", "edit_deal", N_("Edit deal"), id="account.deal_edit", group=DEAL),
+        Binding(">", "deal('move', 1)", N_("Deal stage →"), id="account.deal_forward", group=DEAL),
+        Binding("<", "deal('move', 0)", N_("← Deal stage"), id="account.deal_back", group=DEAL),
+        Binding("w", "deal('win')", N_("Deal won"), id="account.deal_win", group=DEAL),
+        Binding("l", "deal('lose')", N_("Deal lost…"), id="account.deal_lose", group=DEAL),
+        Binding("e", "deal('edit')", N_("Edit deal"), id="account.deal_edit", group=DEAL),
         Binding("c", "log('call')", N_("Call"), id="account.call", group=LOG),
         Binding("m", "log('meeting')", N_("Meeting"), id="account.meeting", group=LOG),
         Binding("e", "log('email')", N_("Email"), id="account.email", group=LOG),
@@ -76,6 +79,15 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         Binding("<", "stage(False)", N_("Stage back"), id="account.stage_back", group=STAGE),
         Binding("E", "edit", N_("Edit"), id="account.edit"),
         Binding("a", "add_contact", N_("Add contact"), id="account.add_contact"),
+        Binding("K", "edit_contact", N_("Edit contact"), id="account.edit_contact"),
+        Binding("y", "copy_contact('phone')", N_("Copy phone"), id="account.copy_phone"),
+        Binding("Y", "copy_contact('email')", N_("Copy e-mail"), id="account.copy_email"),
+        Binding("s", "sale", N_("Sale…"), id="account.sale"),
+        Binding("L", "mark_lost", N_("Lost…"), id="account.lost", group=STAGE),
+        Binding("r", "open_entry", N_("Read entry"), id="account.entry"),
+        Binding(
+            "X", "delete_contact", N_("Delete contact"), id="account.delete_contact", group=DELETE
+        ),
         Binding(
             "x",
             "delete_follow_up",
@@ -84,16 +96,16 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
             group=DELETE,
         ),
         Binding("D", "delete_account", N_("Delete account"), id="account.delete", group=DELETE),
-        Binding("d", "focus_deals", N_("Deals"), id="account.deals", group=DEALS),
-        Binding("n", "add_deal", N_("New deal"), id="account.deal_add", group=DEALS),
-        Binding("n", "deal_from_suggestion", N_("Make it a deal"), id="account.suggestion_deal"),
+        Binding("d", "deal('focus')", N_("Deals"), id="account.deals", group=DEALS),
+        Binding("n", "deal('add')", N_("New deal"), id="account.deal_add", group=DEALS),
+        Binding("n", "deal('suggestion')", N_("Make it a deal"), id="account.suggestion_deal"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.card: AccountCard | None = None
         self._moving = False  # a stage move is being written: the next waits for it
-        self.deal_actions = DealActions(self, self._deal_changed)
+        self.deal_keys = AccountDealKeys(self, self._deal_changed)
 
     def compose(self) -> ComposeResult:
         yield Static(id="account-header")
@@ -107,6 +119,8 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
                 yield DataTable(id="follow-ups", cursor_type="row", show_header=False)
                 yield Label(_("Contacts"), classes="pane-title")
                 yield DataTable(id="contacts", cursor_type="row", show_header=False)
+                yield Static(id="contact-detail")
+                yield Static(id="account-notes")
                 yield Label(_("Sales by family"), classes="pane-title", id="families-title")
                 yield DataTable(id="families", cursor_type="row", show_header=False)
         yield Footer(compact=True)
@@ -190,6 +204,10 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
             contacts.add_row(
                 Text(_("none yet"), style="dim"), Text(_("a adds one"), style="dim"), ""
             )
+        self._show_contact_detail()
+        notes = self.query_one("#account-notes", Static)
+        notes.display = bool(card.account.notes.strip())
+        notes.update(Text(_("Notes: ") + visible(card.account.notes), style="italic"))
         families = self.query_one("#families", DataTable)
         families.clear()
         self.query_one("#families-title", Label).update(
@@ -283,6 +301,90 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         self.notify(f"{name}: {before_label} → {after_label}", markup=False)
         self.refresh_data()
 
+    # --- contacts, sales, lost, the timeline's entries ---------------------------------------
+
+    def _selected_contact(self) -> ContactView | None:
+        """The contact under the Contacts cursor; None (and a word) when there is none."""
+        card = self._need_card()
+        if card is None:
+            return None
+        if not card.contacts:
+            self.notify(_("No contact yet: a adds one."))
+            return None
+        return contact_at(card.contacts, self.query_one("#contacts", DataTable).cursor_row)
+
+    def _show_contact_detail(self) -> None:
+        row = self.query_one("#contacts", DataTable).cursor_row
+        contact = contact_at(self.card.contacts, row) if self.card else None
+        self.query_one("#contact-detail", Static).update(contact_line(contact))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "contacts":
+            self._show_contact_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, TimelineTable):
+            self.action_open_entry()
+        elif event.data_table.id == "contacts":
+            self.action_edit_contact()
+
+    @on_fresh_data
+    def action_edit_contact(self) -> None:
+        if (contact := self._selected_contact()) and self.card:
+            self.portfolio_app.open_form(EditContactForm(contact, self.card.account.name))
+
+    @on_fresh_data
+    def action_copy_contact(self, what: str) -> None:
+        contact = self._selected_contact()
+        if contact is None:
+            return
+        text = contact.phone if what == "phone" else contact.email
+        if not text:
+            missing = _("{name} has no phone") if what == "phone" else _("{name} has no e-mail")
+            self.notify(missing.format(name=contact.name), markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(_("Copied {text}").format(text=visible(text)), markup=False)
+
+    @on_fresh_data
+    def action_delete_contact(self) -> None:
+        contact = self._selected_contact()
+        if contact is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(lambda: self.portfolio.routine.delete_contact(contact.contact_id),
+                             _("Deleted the contact {name}").format(name=contact.name))  # fmt: skip
+
+        question = _("Delete the contact {name}?").format(name=contact.name)
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    @on_fresh_data
+    def action_sale(self) -> None:
+        if card := self._need_card():
+            self.portfolio_app.open_form(SaleForm(card.account.account_id, card.account.name))
+
+    @on_fresh_data
+    def action_mark_lost(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        if card.account.stage == Stage.LOST.value:
+            self.notify(_("{name} is already lost.").format(name=card.account.name), markup=False)
+            return
+        reasons = self.portfolio_app.settings.account_lost_reasons
+        self.portfolio_app.open_form(LostForm(card.account.account_id, card.account.name, reasons))
+
+    @on_fresh_data
+    def action_open_entry(self) -> None:
+        timeline = self.card.timeline if self.card else []
+        entry = entry_at_cursor(self.query_one(TimelineTable), timeline)
+        if entry is None or self.card is None:
+            self.notify(_("No timeline entry here."))
+            return
+        self.app.push_screen(EntryModal(entry, self.card.account.name))
+
     # --- deletions (tombstones: ctrl+z brings them back) ------------------------------------
 
     @on_fresh_data
@@ -336,58 +438,11 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
     def deals_pane(self) -> AccountDealsPane:
         return self.query_one(AccountDealsPane)
 
-    def _deals_focused(self) -> bool:
-        return self.focused is self.deals_pane.deals_table
-
-    def _suggestions_focused(self) -> bool:
-        return self.focused is self.deals_pane.suggestions_table
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # On the Deals pane, e > < act on the deal selected (the account's keys step aside).
-        if action in DEAL_PANE_ACTIONS:
-            return self._deals_focused()
-        if action == "deal_from_suggestion":
-            return self._suggestions_focused()
-        if action == "add_deal":
-            return not self._suggestions_focused()
-        return not (self._deals_focused() and (action == "stage" or parameters == ("email",)))
+        return self.deal_keys.allows(action, parameters)
 
-    def action_focus_deals(self) -> None:
-        """Timeline → Deals → To develop → timeline."""
-        pane = self.deals_pane
-        if self._deals_focused():
-            pane.suggestions_table.focus()
-        elif self._suggestions_focused():
-            self.query_one(TimelineTable).focus()
-        else:
-            pane.deals_table.focus()
+    def action_deal(self, name: str, arg: int = 0) -> None:
+        self.deal_keys.run(name, arg)
 
     def _deal_changed(self, deal_id: str | None) -> None:
         self.refresh_data()  # a won deal makes the account a client
-
-    def _selected_deal(self) -> DealView | None:
-        return self.deal_actions.need(self.deals_pane.selected_deal())
-
-    def action_add_deal(self) -> None:
-        if card := self._need_card():
-            self.deal_actions.add(card.account.account_id, card.account.name)
-
-    def action_deal_move(self, forward: bool) -> None:
-        if deal := self._selected_deal():
-            self.deal_actions.step(deal, forward)
-
-    def action_win_deal(self) -> None:
-        if deal := self._selected_deal():
-            self.deal_actions.win(deal)
-
-    def action_lose_deal(self) -> None:
-        if deal := self._selected_deal():
-            self.deal_actions.lose(deal)
-
-    def action_edit_deal(self) -> None:
-        if deal := self._selected_deal():
-            self.deal_actions.edit(deal)
-
-    def action_deal_from_suggestion(self) -> None:
-        if suggestion := self.deals_pane.selected_suggestion():
-            self.deal_actions.from_suggestion(suggestion)

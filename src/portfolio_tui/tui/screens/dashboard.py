@@ -9,7 +9,8 @@ on Today: Today is the to-do list and must open fast; this is where the rep look
 panels (12m, 24m, all), `r` the rows of the matrix (ABC class, sector, region, size, source),
 `a` the activity period (week, month, quarter; only that panel reloads), `G` the saved segment
 the KPIs, funnel, matrix and activity are narrowed to (classes, scores and churn stay those of
-the whole book, as in `report kpis --segment`).
+the whole book, as in `report kpis --segment`), `c` compares the period so far with the same
+span of the previous one (like for like, the default) or with all of it; the titles say which.
 Everything is computed in a worker; the screen shows a loading indicator until it is ready.
 """
 
@@ -28,7 +29,7 @@ from textual.widgets import Footer, LoadingIndicator, Static
 from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.activity import ACTIVITY_PERIODS, ActivityReport
 from portfolio_tui.domain.kpis import Kpis
-from portfolio_tui.domain.periods import PERIOD_KINDS
+from portfolio_tui.domain.periods import COMPARISONS, FULL, LIKE_FOR_LIKE, PERIOD_KINDS
 from portfolio_tui.domain.projection import PROJECTED_YEARS, BookProjection
 from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.window import Window
@@ -106,6 +107,7 @@ def load_dashboard(
     *,
     segment: str | None = None,
     activity_period: str = "week",
+    previous: str = LIKE_FOR_LIKE,
 ) -> DashboardData:
     """Everything the dashboard shows, read through the service (call it from a worker).
     A `segment` deleted meanwhile narrows nothing."""
@@ -113,7 +115,9 @@ def load_dashboard(
     segment = segment if segment in saved else None
     ids = portfolio.reports.segment_accounts(segment)
     w = portfolio.reports.window(None, window)
-    kpis = portfolio.reports.kpi_report(period=period, rows=rows, window=window, segment=segment)
+    kpis = portfolio.reports.kpi_report(
+        period=period, rows=rows, window=window, segment=segment, previous=previous
+    )
     abc, rfm = portfolio.reports.badges(w)
     activity, words = load_activity(portfolio, activity_period, ids)
     projection = portfolio.churn.projection()
@@ -122,6 +126,17 @@ def load_dashboard(
     whitespace = frozenset(portfolio.deals.whitespace_cells(window=window, by=rows))
     return DashboardData(period, w, rows, kpis, abc, rfm, activity, words, churn, projection,
                          sentence, saved, segment, ids, whitespace)  # fmt: skip
+
+
+def previous_words(k: Kpis) -> str:
+    """What the previous period's figures cover: its same span ("2025 to 23 Nov, like for
+    like") or all of it ("all of 2025", also when the period is over and both are the same)."""
+    before = k.previous_period
+    if k.comparison == FULL or k.compared_end is None or k.compared_end >= before.end:
+        return _("all of {previous}").format(previous=before.label)
+    return _("{previous} to {day}, like for like").format(
+        previous=before.label, day=short_day(k.compared_end)
+    )
 
 
 class DashboardScreen(LoadingScreen[DashboardData]):
@@ -134,6 +149,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         Binding("r", "cycle_rows", N_("Matrix rows"), id="dashboard.rows"),
         Binding("a", "cycle_activity", N_("Activity period"), id="dashboard.activity"),
         Binding("G", "cycle_saved_segment", N_("Saved segment"), id="dashboard.saved_segment"),
+        Binding("c", "toggle_comparison", N_("Compare"), id="dashboard.compare"),
     ]
 
     def __init__(self) -> None:
@@ -143,6 +159,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         self.rows = "abc"
         self.activity_period = ACTIVITY_PERIODS[0]
         self.segment: str | None = None  # a saved segment's name
+        self.comparison = LIKE_FOR_LIKE  # what the previous period's figures cover
         self.data: DashboardData | None = None
         self._busy = True
 
@@ -208,7 +225,8 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         portfolio = self.portfolio
         window = self.window or portfolio.settings.window
         return load_dashboard(portfolio, self.period, window, self.rows, segment=self.segment,
-                              activity_period=self.activity_period)  # fmt: skip
+                              activity_period=self.activity_period,
+                              previous=self.comparison)  # fmt: skip
 
     def show(self, data: DashboardData) -> None:
         self.data = data
@@ -219,7 +237,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         alert.display = k.concentration_alert
         self.query_one("#kpi-title", Static).update(
             _("KPIs · {period} to {day} vs {previous}").format(
-                period=k.period.label, day=short_day(k.as_of), previous=k.previous_period.label
+                period=k.period.label, day=short_day(k.as_of), previous=previous_words(k)
             )
         )
         self.query_one("#kpi-table", Static).update(kpi_table(k, settings))
@@ -316,7 +334,8 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         title = Text(_("Dashboard"), style="bold")
         if self.data is not None:
             k = self.data.kpis
-            title.append(f"  {k.period.label} vs {k.previous_period.label}")
+            title.append("  " + _("{period} vs {previous}").format(
+                period=k.period.label, previous=previous_words(k)))  # fmt: skip
             title.append(" · " + _("window {window}").format(window=self.data.window.label))
             rows = _(MATRIX_ROWS.get(self.data.rows, self.data.rows))
             title.append(" · " + _("matrix by {rows}").format(rows=rows))
@@ -339,6 +358,11 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         current = self.data.window.label if self.data else self.window
         current = current if current in WINDOWS else WINDOWS[-1]
         self.window = WINDOWS[(WINDOWS.index(current) + 1) % len(WINDOWS)]
+        self.refresh_data()
+
+    def action_toggle_comparison(self) -> None:
+        """Like for like ↔ the full previous period."""
+        self.comparison = COMPARISONS[(COMPARISONS.index(self.comparison) + 1) % len(COMPARISONS)]
         self.refresh_data()
 
     def action_cycle_rows(self) -> None:

@@ -28,9 +28,11 @@ from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.deal import DealForm, LoseDealForm, record_sale_question
 from portfolio_tui.tui.text import day_text, money, short_money
 from portfolio_tui.tui.theme import theme_colour
-from portfolio_tui.tui.widgets.deal_board import DEAL_STAGES, ROTTING_MARK
+from portfolio_tui.tui.widgets.deal_board import DEAL_STAGES, ROTTING_MARK, DealBoardView
+from portfolio_tui.tui.widgets.timeline import TimelineTable
 
 if TYPE_CHECKING:
+    from portfolio_tui.tui.screens.account import AccountScreen
     from portfolio_tui.tui.screens.base import ModeScreen
 
 WRITE_GROUP = "deal-write"
@@ -73,6 +75,17 @@ class DealActions:
             return
         reasons = self.host.portfolio.settings.deal_lost_reasons
         self.host.portfolio_app.open_form(LoseDealForm(deal, reasons))
+
+    def on_deal(self, name: str, deal: DealView, forward: bool = True) -> None:
+        """The key `name` (move, win, lose, edit) on `deal`."""
+        if name == "move":
+            self.step(deal, forward)
+        elif name == "win":
+            self.win(deal)
+        elif name == "lose":
+            self.lose(deal)
+        elif name == "edit":
+            self.edit(deal)
 
     # --- moves ----------------------------------------------------------------------------
 
@@ -360,3 +373,91 @@ class TodayDeals(DataTable[Any]):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         return self.items.get(key or "")
+
+
+class BoardDealKeys:
+    """The deals board's keys on the Pipeline screen: `run(name, arg)` for its `deal(...)`
+    bindings (column, card, edge, move, open, add, win, lose, edit, filter)."""
+
+    host: ModeScreen
+    actions: DealActions
+
+    def __init__(self, host: ModeScreen, on_changed: Callable[[str | None], None]) -> None:
+        self.host = host
+        self.actions = DealActions(host, on_changed)
+
+    @property
+    def board(self) -> DealBoardView:
+        return self.host.query_one(DealBoardView)
+
+    def run(self, name: str, arg: int = 0) -> None:
+        board = self.board
+        cursor: dict[str, Callable[[], None]] = {
+            "column": lambda: board.column_by(arg),
+            "card": lambda: board.card_by(arg),
+            "edge": lambda: board.card_edge(bool(arg)),
+            "filter": board.focus_filter,
+            "add": lambda: self.actions.add(None, deal.account_name if deal else ""),
+        }
+        deal = board.selected_deal()
+        if name in cursor:
+            cursor[name]()
+            return
+        if (deal := self.actions.need(deal)) is None:
+            return
+        if name == "open":
+            self.host.portfolio_app.open_account(deal.account_id)
+        else:
+            self.actions.on_deal(name, deal, bool(arg))
+
+
+class AccountDealKeys:
+    """The Account screen's deal keys: `d` goes timeline → Deals → To develop → timeline;
+    on the Deals pane `> < w l e` act on the deal selected (the account's `> < e` step aside);
+    `n` adds a deal, or on "To develop" makes the suggestion selected a deal."""
+
+    host: AccountScreen
+    actions: DealActions
+
+    def __init__(self, host: AccountScreen, on_changed: Callable[[str | None], None]) -> None:
+        self.host = host
+        self.actions = DealActions(host, on_changed)
+
+    @property
+    def pane(self) -> AccountDealsPane:
+        return self.host.query_one(AccountDealsPane)
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
+        focused = self.host.focused
+        on_deals = focused is self.pane.deals_table
+        on_suggestions = focused is self.pane.suggestions_table
+        if action == "deal":
+            name = parameters[0] if parameters else ""
+            if name in ("move", "win", "lose", "edit"):
+                return on_deals
+            if name == "suggestion":
+                return on_suggestions
+            return name != "add" or not on_suggestions
+        return not (on_deals and (action == "stage" or parameters == ("email",)))
+
+    def run(self, name: str, arg: int = 0) -> None:
+        pane = self.pane
+        if name == "focus":
+            self._focus_next()
+        elif name == "add":
+            if card := self.host.card:
+                self.actions.add(card.account.account_id, card.account.name)
+        elif name == "suggestion":
+            if suggestion := pane.selected_suggestion():
+                self.actions.from_suggestion(suggestion)
+        elif deal := self.actions.need(pane.selected_deal()):
+            self.actions.on_deal(name, deal, bool(arg))
+
+    def _focus_next(self) -> None:
+        pane, focused = self.pane, self.host.focused
+        if focused is pane.deals_table:
+            pane.suggestions_table.focus()
+        elif focused is pane.suggestions_table:
+            self.host.query_one(TimelineTable).focus()
+        else:
+            pane.deals_table.focus()

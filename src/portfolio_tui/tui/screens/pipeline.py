@@ -23,17 +23,16 @@ from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, scor
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
 from portfolio_tui.i18n import N_, _, ngettext, pgettext
 from portfolio_tui.i18n.terms import stage_label
-from portfolio_tui.service.deal_views import DealView
 from portfolio_tui.service.views import PipelineCard
 from portfolio_tui.tui.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.base import LoadingScreen
-from portfolio_tui.tui.screens.deals_board import DealActions
+from portfolio_tui.tui.screens.deals_board import BoardDealKeys
 from portfolio_tui.tui.text import short_day, short_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
 from portfolio_tui.tui.widgets.deal_board import DealBoardView
-from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix
+from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix, band_label
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 BOARD: tuple[tuple[str, str], ...] = (
@@ -45,9 +44,7 @@ BOARD: tuple[tuple[str, str], ...] = (
     ("lost", "Lost"),
 )
 PROSPECTS = {s.value for s in PROSPECT_STAGES}
-# The actions of the deals board, and those of the prospects' views (off on the deals board).
-DEAL_ACTIONS = {"deal_column", "deal_card", "deal_card_edge", "deal_move", "deal_open",
-                "add_deal", "win_deal", "lose_deal", "edit_deal", "filter_deals"}  # fmt: skip
+# The actions of the prospects' views (off on the deals board, whose keys are `deal(...)`).
 PROSPECT_ACTIONS = {"column", "card", "card_edge", "move", "open", "toggle_matrix",
                     "cycle_period"}  # fmt: skip
 RANKED_COLUMNS = (
@@ -109,21 +106,21 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         Binding("m", "toggle_matrix", N_("Potential × access"), id="pipeline.matrix"),
         Binding("p", "cycle_period", N_("Won period"), id="pipeline.period"),
         Binding("d", "toggle_deals", N_("Deals"), id="pipeline.deals"),
-        # The deals board's keys (see DEAL_ACTIONS): the same arrows, > < and enter.
-        Binding("left", "deal_column(-1)", N_("Column left"), show=False, id="deals.left"),
-        Binding("right", "deal_column(1)", N_("Column right"), show=False, id="deals.right"),
-        Binding("up", "deal_card(-1)", N_("Card up"), show=False, id="deals.up"),
-        Binding("down", "deal_card(1)", N_("Card down"), show=False, id="deals.down"),
-        Binding("home", "deal_card_edge(0)", N_("First card"), show=False, id="deals.first"),
-        Binding("end", "deal_card_edge(1)", N_("Last card"), show=False, id="deals.last"),
-        Binding("greater_than_sign", "deal_move(True)", N_("Stage →"), id="deals.forward"),
-        Binding("less_than_sign", "deal_move(False)", N_("← Stage"), id="deals.back"),
-        Binding("n", "add_deal", N_("New deal"), id="deals.add"),
-        Binding("w", "win_deal", N_("Won"), id="deals.win"),
-        Binding("l", "lose_deal", N_("Lost…"), id="deals.lose"),
-        Binding("e", "edit_deal", N_("Edit"), id="deals.edit"),
-        Binding("slash", "filter_deals", N_("Filter"), id="deals.filter"),
-        Binding("enter", "deal_open", N_("Open"), id="deals.open"),
+        # The deals board's keys (BoardDealKeys): the same arrows, > < and enter.
+        Binding("left", "deal('column', -1)", N_("Column left"), show=False, id="deals.left"),
+        Binding("right", "deal('column', 1)", N_("Column right"), show=False, id="deals.right"),
+        Binding("up", "deal('card', -1)", N_("Card up"), show=False, id="deals.up"),
+        Binding("down", "deal('card', 1)", N_("Card down"), show=False, id="deals.down"),
+        Binding("home", "deal('edge', 0)", N_("First card"), show=False, id="deals.first"),
+        Binding("end", "deal('edge', 1)", N_("Last card"), show=False, id="deals.last"),
+        Binding("greater_than_sign", "deal('move', 1)", N_("Stage →"), id="deals.forward"),
+        Binding("less_than_sign", "deal('move', 0)", N_("← Stage"), id="deals.back"),
+        Binding("n", "deal('add')", N_("New deal"), id="deals.add"),
+        Binding("w", "deal('win')", N_("Won"), id="deals.win"),
+        Binding("l", "deal('lose')", N_("Lost…"), id="deals.lose"),
+        Binding("e", "deal('edit')", N_("Edit"), id="deals.edit"),
+        Binding("slash", "deal('filter')", N_("Filter"), id="deals.filter"),
+        Binding("enter", "deal('open')", N_("Open"), id="deals.open"),
     ]
 
     def __init__(self) -> None:
@@ -136,7 +133,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self.today: date | None = None
         self._moving = False  # from a move until the board shows it
         self._follow: str | None = None  # the account to select once the board is reloaded
-        self.deal_actions = DealActions(self, self._deal_changed)
+        self.deal_keys = BoardDealKeys(self, self._deal_changed)
 
     def compose(self) -> ComposeResult:
         yield Static(id="pipeline-title")
@@ -250,7 +247,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
             short_money(r.potential, settings),
             access_dots(r.accessibility),
             short_money(r.score, settings),
-            f"{r.potential_band} × {r.accessibility_band}",
+            f"{band_label(r.potential_band)} × {band_label(r.accessibility_band)}",
             f"{r.priority} {priority_label(r.priority_label)}",
         )
 
@@ -327,7 +324,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self._select_row(event.index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in DEAL_ACTIONS:
+        if action == "deal":
             return self.deals_shown
         if action in PROSPECT_ACTIONS and self.deals_shown:
             return False
@@ -443,41 +440,5 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self.deal_board.follow = deal_id
         self.refresh_data()  # a won deal may have made a prospect a client
 
-    def _need_deal(self) -> DealView | None:
-        return self.deal_actions.need(self.deal_board.selected_deal())
-
-    def action_deal_column(self, delta: int) -> None:
-        self.deal_board.column_by(delta)
-
-    def action_deal_card(self, delta: int) -> None:
-        self.deal_board.card_by(delta)
-
-    def action_deal_card_edge(self, last: int) -> None:
-        self.deal_board.card_edge(bool(last))
-
-    def action_deal_move(self, forward: bool) -> None:
-        if deal := self._need_deal():
-            self.deal_actions.step(deal, forward)
-
-    def action_add_deal(self) -> None:
-        deal = self.deal_board.selected_deal()
-        self.deal_actions.add(None, deal.account_name if deal else "")
-
-    def action_win_deal(self) -> None:
-        if deal := self._need_deal():
-            self.deal_actions.win(deal)
-
-    def action_lose_deal(self) -> None:
-        if deal := self._need_deal():
-            self.deal_actions.lose(deal)
-
-    def action_edit_deal(self) -> None:
-        if deal := self._need_deal():
-            self.deal_actions.edit(deal)
-
-    def action_filter_deals(self) -> None:
-        self.deal_board.focus_filter()
-
-    def action_deal_open(self) -> None:
-        if deal := self._need_deal():
-            self.portfolio_app.open_account(deal.account_id)
+    def action_deal(self, name: str, arg: int = 0) -> None:
+        self.deal_keys.run(name, arg)

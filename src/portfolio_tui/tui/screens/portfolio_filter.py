@@ -1,7 +1,8 @@
 """What the Portfolio screen shows: its rows filtered by text and quick filters, and sorted.
 
 Kept apart from the screen (no Textual here) so it can be tested and timed on its own. Built
-once per data load: the lower-cased search text of every row is computed up front, the rows are
+once per data load: the folded search text of every row (`domain.text.fold`: case and accents
+ignored, as in the typed words) is computed up front, the rows are
 sorted once per sort change, and a filter keystroke is a single pass over plain strings (or over
 the previous result when the text only grew).
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.stages import Stage
+from portfolio_tui.domain.text import fold, sort_key
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import segment_label, stage_label
@@ -26,7 +28,7 @@ _ABC_ORDER = {c: i for i, c in enumerate(ABC_CLASSES)}
 # column key → (label, sort key of a row or None when it has no value, first direction)
 SortKey = Callable[[PortfolioRow], Any]
 SORTS: dict[str, tuple[str, SortKey, bool]] = {
-    "name": (N_("name"), lambda r: r.name.casefold(), False),
+    "name": (N_("name"), lambda r: sort_key(r.name), False),
     "stage": (N_("stage"), lambda r: _STAGE_ORDER.get(r.stage, len(STAGES)), False),
     "abc": ("ABC", lambda r: _ABC_ORDER.get(r.abc) if r.abc else None, False),
     "rfm": ("RFM", lambda r: (r.rfm.r, r.rfm.f, r.rfm.m) if r.rfm else None, True),
@@ -77,7 +79,8 @@ class Filters:
 
     @property
     def words(self) -> tuple[str, ...]:
-        return tuple(self.text.lower().split())
+        """The typed words, folded as the rows' text is (case and accents ignored)."""
+        return tuple(fold(self.text).split())
 
     @property
     def active(self) -> bool:
@@ -130,7 +133,7 @@ class Filters:
         text only grew), so filtering `before`'s result is enough."""
         return (
             self.quick == before.quick
-            and self.text.lower().startswith(before.text.lower())
+            and fold(self.text).startswith(fold(before.text))
             and len(self.words) >= len(before.words)
         )
 
@@ -139,7 +142,7 @@ def sorted_indices(rows: Sequence[PortfolioRow], column: str, descending: bool) 
     """Positions of `rows` in display order: rows with a value first, ordered on it (ties by
     name, whatever the direction), then rows without one."""
     key = SORTS[column][1]
-    by_name = sorted(range(len(rows)), key=lambda i: (rows[i].name.casefold(), rows[i].account_id))
+    by_name = sorted(range(len(rows)), key=lambda i: (sort_key(rows[i].name), rows[i].account_id))
     valued = [i for i in by_name if key(rows[i]) is not None]
     missing = [i for i in by_name if key(rows[i]) is None]
     valued.sort(key=lambda i: key(rows[i]), reverse=descending)
@@ -160,7 +163,8 @@ class PortfolioView:
 
     def __init__(self, rows: Sequence[PortfolioRow], sort: str = "revenue", descending=True):
         self.all_rows = list(rows)
-        self._texts = [row.search_text for row in self.all_rows]
+        # Folded again: `search_text` keeps a lower-cased copy that folded words never need.
+        self._texts = [fold(row.search_text) for row in self.all_rows]
         self.sort_column = sort
         self.descending = descending
         self.filters = Filters()
