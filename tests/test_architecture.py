@@ -82,3 +82,37 @@ def test_scripted_commands_do_not_import_textual(tmp_path: Path) -> None:
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def _package_modules(package: str) -> list[Path]:
+    return sorted((SRC / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("store", ("portfolio_tui.formats", "portfolio_tui.service", "portfolio_tui.cli",
+                   "portfolio_tui.tui")),
+        ("formats", ("portfolio_tui.store", "portfolio_tui.service", "portfolio_tui.cli",
+                     "portfolio_tui.tui", "sqlite3", "sqlmodel", "sqlalchemy")),
+        ("service", ("portfolio_tui.cli", "portfolio_tui.tui", "textual")),
+    ],
+)  # fmt: skip
+def test_the_layers_arrows_point_down(package: str, forbidden: tuple[str, ...]) -> None:
+    for path in _package_modules(package):
+        for name in _imported_modules(path):
+            assert not name.startswith(forbidden), f"{path.relative_to(SRC)} imports {name}"
+
+
+def test_no_module_over_500_lines_and_no_function_over_60() -> None:
+    too_long = []
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 500:
+            too_long.append(f"{path.relative_to(SRC)}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 60:
+                    too_long.append(f"{path.relative_to(SRC)}: {node.name} is {length} lines")
+    assert too_long == []
