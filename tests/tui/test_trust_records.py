@@ -193,7 +193,7 @@ async def test_L_marks_a_prospect_lost_with_a_reason_the_settings_added(demo_db_
         await press(pilot, "ctrl+s")  # no reason chosen: refused, nothing written
         assert isinstance(app.screen, LostForm)
         reasons = app.screen.query_one("#f-reason", Select)
-        assert reasons.focused or app.screen.focused is reasons
+        assert app.screen.focused is reasons
         await press(pilot, "enter", "end", "enter")  # the list's last reason: the rep's own
         assert app.screen.choice("reason") == "moved abroad"
         await press(pilot, "ctrl+s")
@@ -208,7 +208,7 @@ async def test_L_marks_a_prospect_lost_with_a_reason_the_settings_added(demo_db_
 async def test_r_and_enter_open_the_timeline_entry_whole_and_the_notes_show(
     demo_db_path: Path,
 ) -> None:
-    summary = "Rappel [b]important[/b]: " + "le client veut revoir tout le contrat " * 8
+    summary = ("Rappel [b]important[/b]: " + "le client veut revoir tout le contrat " * 8).strip()
     with open_portfolio(demo_db_path) as pf:
         account_id = best_account(pf)
         pf.routine.log_interaction("call", account_id, summary)
