@@ -383,10 +383,12 @@ def session_figures(db: Path, smoke: bool) -> dict[str, object]:
     try:
         done = subprocess.run(
             [sys.executable, __file__, "--child", "smoke" if smoke else "session", str(work)],
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )  # fmt: skip
     finally:
         remove(work.name + "*")
+    if done.returncode != 0:  # say why: the session's traceback
+        raise RuntimeError(f"the TUI session failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
