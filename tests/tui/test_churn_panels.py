@@ -79,7 +79,7 @@ async def test_portfolio_shows_sorts_and_filters_by_p_alive(demo_db_path):
         screen = await open_portfolio_screen(pilot)
         assert "P(alive)" in screen.table.render_line(0).text
         for row in screen.table.items:
-            cell = screen._cells(row)[5].plain
+            cell = screen._cells(row)[7].plain
             assert cell == ("—" if row.p_alive is None else pct(row.p_alive)), row.name
 
         # s cycles revenue → name → stage → ABC → RFM → last → next → P(alive), lowest first.

@@ -50,9 +50,9 @@ COLUMNS = (
     TableColumn("abc", "ABC", 4, "center"),
     TableColumn("rfm", "RFM", 24),
     TableColumn("revenue", N_("Revenue"), 14, "right"),
-    TableColumn("p_alive", "P(alive)", 9, "right"),
     TableColumn("last", N_("Last contact"), 12),
     TableColumn("next", N_("Next follow-up"), 14),
+    TableColumn("p_alive", "P(alive)", 9, "right"),
 )
 
 
@@ -199,9 +199,9 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
             abc_badge(row.abc),
             rfm_badge(row.rfm),
             whole_money(row.revenue, self.portfolio.settings) if row.revenue else "—",
-            self._p_alive_cell(row.p_alive),
             _day(row.last_contact, _("never")),
             self._next_cell(row.next_follow_up),
+            self._p_alive_cell(row.p_alive),
         )
 
     def _p_alive_cell(self, p_alive: float | None) -> Text:
