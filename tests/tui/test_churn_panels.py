@@ -14,6 +14,7 @@ from routine_helpers import press, select_row, type_text
 
 from portfolio_tui.domain.projection import project_book
 from portfolio_tui.domain.settings import Settings
+from portfolio_tui.domain.text import sort_key
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n import set_language
 from portfolio_tui.tui.app import make_app
@@ -65,10 +66,10 @@ async def test_portfolio_shows_sorts_and_filters_by_p_alive(demo_db_path):
     assert {r.account_id: r.p_alive for r in rows if r.p_alive is not None} == alive
     with_p = sorted(
         (r for r in rows if r.p_alive is not None),
-        key=lambda r: (r.p_alive, r.name.casefold(), r.account_id),
+        key=lambda r: (r.p_alive, sort_key(r.name), r.account_id),
     )
     without_p = sorted(
-        (r for r in rows if r.p_alive is None), key=lambda r: (r.name.casefold(), r.account_id)
+        (r for r in rows if r.p_alive is None), key=lambda r: (sort_key(r.name), r.account_id)
     )
     below_half = [r.account_id for r in with_p if r.p_alive < 0.5]
     below_quarter = [r.account_id for r in with_p if r.p_alive < 0.25]
