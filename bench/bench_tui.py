@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -38,6 +39,7 @@ from common import OUT, Figure, load_average, print_table, reference_db, remove,
 SIZE = (120, 36)
 SWITCH_ROUNDS = 2  # each screen switched to this many times, once all are loaded
 SAVES = 3
+DASHBOARD_LIMIT = 120.0  # seconds; `until`'s timeout
 SMOKE_KEYS = 8  # keystrokes typed in a smoke run
 ZONE = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=ZONE)  # the demo is generated around this day
@@ -322,6 +324,31 @@ async def filter_keystrokes(app, pilot, frames: FrameClock, keys: list[str]) -> 
     return latencies
 
 
+async def dashboard_figures(app, pilot, frames: FrameClock, dashboard: type) -> dict:
+    """Dashboard open and period switch; None for a step that took over DASHBOARD_LIMIT."""
+
+    def shown() -> bool:
+        return current(app.screen, dashboard) and app.screen.data is not None
+
+    def quarter_shown() -> bool:
+        return app.screen.data.period == "quarter" and current(app.screen, dashboard)
+
+    figures: dict[str, float | None] = {"dashboard_open": None, "dashboard_period": None}
+    try:
+        figures["dashboard_open"] = await timed(pilot, frames, "dashboard", "5", shown)
+        figures["dashboard_period"] = await timed(pilot, frames, "quarter", "p", quarter_shown)
+    except TimeoutError:
+        pass
+    return figures
+
+
+def child_report(result: dict[str, object]) -> None:
+    """Print the session's figures and peak memory as one JSON line, and end the process."""
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result), flush=True)
+    os._exit(0)
+
+
 async def session(db: Path, smoke: bool) -> dict[str, object]:
     from portfolio_tui.domain.settings import Settings
     from portfolio_tui.tui.app import make_app
@@ -346,33 +373,25 @@ async def session(db: Path, smoke: bool) -> dict[str, object]:
         await until(lambda: current(app.screen, PortfolioScreen))
         result["keystrokes"] = await filter_keystrokes(app, pilot, frames, keys)
 
-        def dashboard_shown() -> bool:
-            return current(app.screen, DashboardScreen) and app.screen.data is not None
-
-        result["dashboard_open"] = await timed(pilot, frames, "dashboard", "5", dashboard_shown)
-
-        def quarter_shown() -> bool:
-            return app.screen.data.period == "quarter" and current(app.screen, DashboardScreen)
-
-        result["dashboard_period"] = await timed(pilot, frames, "quarter", "p", quarter_shown)
         result["pipeline_open"] = await timed(
             pilot, frames, "pipeline", "4", lambda: current(app.screen, PipelineScreen)
         )
-        modes = {"1": TodayScreen, "2": PortfolioScreen, "4": PipelineScreen, "5": DashboardScreen}
+        modes = {"1": TodayScreen, "2": PortfolioScreen, "4": PipelineScreen}
         result.update(
             await screen_switches(app, pilot, frames, modes, 1 if smoke else SWITCH_ROUNDS)
         )
         result["saves"] = await saves(app, pilot, frames, TodayScreen, 1 if smoke else SAVES)
+        # Last: a dashboard that never gets there must not slow the figures above.
+        result.update(await dashboard_figures(app, pilot, frames, DashboardScreen))
+        # Done: a dashboard load still running in its thread must not hold the exit up.
+        child_report(result)
     app.portfolio.close()
     return result
 
 
 def child_session(db: str, smoke: bool) -> None:
-    """Run in a subprocess: the whole session, its figures and the process's peak memory as
-    one JSON line."""
-    result = asyncio.run(session(Path(db), smoke))
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result), flush=True)
+    """Run in a subprocess: the whole session; it prints its figures (`child_report`)."""
+    asyncio.run(session(Path(db), smoke))
 
 
 def session_figures(db: Path, smoke: bool) -> dict[str, object]:
@@ -400,6 +419,10 @@ def ms(seconds: list[float]) -> tuple[float, float]:
     return statistics.median(seconds) * 1000, max(seconds) * 1000
 
 
+def seconds_or_over(seconds: float | None) -> str:
+    return f"{seconds:.2f} s" if seconds is not None else f"over {DASHBOARD_LIMIT:.0f} s (gave up)"
+
+
 def session_rows(figures: dict, bare_keys: list[float]) -> list[Figure]:
     key_median, key_worst = ms(figures["keystrokes"])
     bare_key = statistics.median(bare_keys) * 1000
@@ -407,9 +430,9 @@ def session_rows(figures: dict, bare_keys: list[float]) -> list[Figure]:
     switch_median, switch_worst = ms(figures["switch_current"])
     rows = [
         Figure("dashboard", "Dashboard open (every panel painted)",
-               f"{figures['dashboard_open']:.2f} s", target="≤ 0.5 s"),
+               seconds_or_over(figures["dashboard_open"]), target="≤ 0.5 s"),
         Figure("dashboard", "Dashboard period switch (year → quarter)",
-               f"{figures['dashboard_period']:.2f} s", target="≤ 0.2 s"),
+               seconds_or_over(figures["dashboard_period"]), target="≤ 0.2 s"),
         Figure("portfolio", "Portfolio open (every row)", f"{figures['portfolio_open']:.2f} s",
                target="≤ 0.5 s"),
         Figure("pipeline", "Pipeline open", f"{figures['pipeline_open']:.2f} s"),

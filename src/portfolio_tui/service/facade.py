@@ -136,11 +136,13 @@ class Portfolio:
         counts: dict[str, int] = {}
         with core.lock, core.db.raw() as conn, conn:
             bulk.wipe(conn, demo.TABLES_CHILDREN_FIRST)
-            for data in chunks:
-                for table, columns, rows in data.tables():
-                    counts[table] = counts.get(table, 0) + bulk.insert_rows(
-                        conn, table, columns, rows
-                    )
+            # The tables are empty now: load without their indexes, built once at the end.
+            with bulk.bulk_load(conn, demo.TABLES_CHILDREN_FIRST):
+                for data in chunks:
+                    for table, columns, rows in data.tables():
+                        counts[table] = counts.get(table, 0) + bulk.insert_rows(
+                            conn, table, columns, rows
+                        )
         core.undo_stack.clear()
         core.data_changed()
         return counts
