@@ -19,8 +19,11 @@ from math import floor
 from types import MappingProxyType
 from typing import Any
 
-from portfolio_tui.domain.kpis import UNSET
+from portfolio_tui.domain.kpis import UNSET, FunnelStep
 from portfolio_tui.domain.periods import Period, period_of
+
+# Deals convert from stage to stage as accounts do: the same step, counted over deals.
+StageConversion = FunnelStep
 
 
 class DealStage(StrEnum):
@@ -197,27 +200,6 @@ class ForecastMonth:
             "count": self.count,
             "amount": self.amount,
             "weighted": self.weighted,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class StageConversion:
-    """Of the deals in `from_stage` at some time in the period (`entered`), those that then
-    moved in the period to `to_stage` or further down the funnel (`converted`)."""
-
-    from_stage: str
-    to_stage: str
-    entered: int
-    converted: int
-    rate: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "from_stage": self.from_stage,
-            "to_stage": self.to_stage,
-            "entered": self.entered,
-            "converted": self.converted,
-            "rate": self.rate,
         }
 
 
