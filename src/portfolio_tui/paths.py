@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import platformdirs
@@ -46,3 +47,14 @@ def log_file() -> Path:
 def backup_path(db: Path, reason: str, stamp: str) -> Path:
     """Where a safety copy of `db` goes before a migration or a sync."""
     return db.with_name(f"{db.stem}.{reason}-{stamp}.bak")
+
+
+def review_folder(db_path: Path) -> Path:
+    """Where the palette writes reviews: the user's documents folder, else the database's."""
+    documents = platformdirs.user_documents_path()
+    return documents if documents.is_dir() else db_path.parent
+
+
+def review_file_name(cadence: str, day: date) -> str:
+    """One file per cadence and day: writing it again the same day replaces it."""
+    return f"review-{cadence}-{day.isoformat()}.html"

@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import platformdirs
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -69,17 +68,6 @@ REVIEW_COMMANDS: list[tuple[str, str]] = [
     ("month", N_("Write the monthly review")),
     ("quarter", N_("Write the quarterly review")),
 ]
-
-
-def review_folder(db_path: Path) -> Path:
-    """Where the palette writes reviews: the user's documents folder, else the database's."""
-    documents = platformdirs.user_documents_path()
-    return documents if documents.is_dir() else db_path.parent
-
-
-def review_file_name(cadence: str, day: date) -> str:
-    """One file per cadence and day: writing it again the same day replaces it."""
-    return f"review-{cadence}-{day.isoformat()}.html"
 
 
 def _exchange_screen() -> Screen:
@@ -260,7 +248,7 @@ class PortfolioApp(App[int]):
     @work(thread=True, exit_on_error=False, group="review")
     def _write_review(self, cadence: str, segment: str | None) -> None:
         pf = self.portfolio
-        path = review_folder(pf.path) / review_file_name(cadence, pf.today())
+        path = paths.review_folder(pf.path) / paths.review_file_name(cadence, pf.today())
         written = pf.reviews.write_review(path, cadence, segment=segment)
         message = _("Review written: {path}").format(path=written)
         if segment:
