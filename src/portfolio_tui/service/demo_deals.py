@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
+from portfolio_tui.i18n import N_, gettext
+
 DEAL_COLUMNS = (
     "id", "created_at", "updated_at", "device_id", "clocks", "account_id", "title", "amount",
     "probability", "stage", "expected_close", "family", "lost_reason", "created_on",
@@ -46,10 +48,12 @@ DEAL_COUNTS = {
 }
 LOST_REASONS = ("price", "competitor", "timing", "no_budget", "no_decision", "other")
 LOST_WEIGHTS = (5, 4, 3, 3, 2, 1)
-TITLES = ("Projet", "Renouvellement", "Extension", "Appel d'offres", "Équipement", "Mise à niveau")
-UPSELL_TITLES = ("Extension", "Montée en gamme", "Nouveau site", "Renouvellement")
-NEXT_ACTIONS = ("Relancer le devis", "Envoyer la proposition", "Caler la signature",
-                "Présenter l'offre au comité")  # fmt: skip
+# English msgids, written in the chosen language (picked before translating: same data).
+TITLES = (N_("Project"), N_("Renewal"), N_("Extension"), N_("Call for tenders"), N_("Equipment"),
+          N_("Upgrade"))  # fmt: skip
+UPSELL_TITLES = (N_("Extension"), N_("Move upmarket"), N_("New site"), N_("Renewal"))
+NEXT_ACTIONS = (N_("Chase the quote"), N_("Send the proposal"), N_("Book the signature"),
+                N_("Present the offer to the committee"))  # fmt: skip
 AMOUNTS = (1_500, 3_000, 6_000, 12_000, 25_000, 60_000)  # euros
 
 
@@ -101,7 +105,7 @@ class DemoDeals:
         family = self.rng.choice(sorted(self.families))
         product = self.rng.choice(self.families[family])
         words = UPSELL_TITLES if upsell else TITLES
-        return f"{self.rng.choice(words)} — {product}", family
+        return f"{gettext(self.rng.choice(words))} — {product}", family
 
     def _amount(self) -> int:
         return int(self.rng.choice(AMOUNTS) * self.rng.uniform(0.8, 1.4)) * 100
@@ -147,7 +151,13 @@ class DemoDeals:
         if rng.random() < 0.5:
             due = self.today + timedelta(days=rng.randint(-5, 14))
             self.rows.next_actions.append(
-                (*self._meta(), account_id, meta[0], rng.choice(NEXT_ACTIONS), due.isoformat())
+                (
+                    *self._meta(),
+                    account_id,
+                    meta[0],
+                    gettext(rng.choice(NEXT_ACTIONS)),
+                    due.isoformat(),
+                )
             )
 
     def _history(self, deal_id: str, path: list[str | None], first: date, last: date) -> None:
