@@ -58,3 +58,12 @@ def review_folder(db_path: Path) -> Path:
 def review_file_name(cadence: str, day: date) -> str:
     """One file per cadence and day: writing it again the same day replaces it."""
     return f"review-{cadence}-{day.isoformat()}.html"
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as a rep types it: under their home, "~/…" rather than the full path."""
+    try:
+        inside_home = folder.relative_to(Path.home())
+    except ValueError:
+        return str(folder)
+    return "~" if inside_home == Path() else f"~/{inside_home}"

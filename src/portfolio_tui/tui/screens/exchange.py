@@ -33,6 +33,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar,
 
 from portfolio_tui.errors import USER_ERRORS, UserError
 from portfolio_tui.i18n import N_, _
+from portfolio_tui.paths import shown_folder
 from portfolio_tui.service.exports import ImportRejected, ImportReport, parse_mapping
 from portfolio_tui.tui.screens.exchange_sync import SyncPart
 from portfolio_tui.tui.screens.sync_view import bundle_written_text
@@ -192,7 +193,7 @@ class ExchangeScreen(SyncPart):
                 yield ProgressBar(id="import-progress", show_eta=False)
                 yield Label(_("Export"), classes="exchange-heading")
                 yield Input(
-                    value=str(Path.cwd()),
+                    value=shown_folder(Path.cwd()),
                     placeholder=_("Folder to export to"),
                     suggester=PathSuggester((".none",)),
                     id="export-dir",
