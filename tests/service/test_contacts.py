@@ -68,3 +68,18 @@ def test_delete_removes_the_contact_and_undo_brings_it_back(demo_db_path):
             pf.routine.edit_contact(contact_id, role="PDG")
         pf.undo()
         assert _contact(pf, account_id, contact_id).name == "Anne Martin"
+
+
+def test_a_channel_sync_would_refuse_is_refused_when_typed(demo_db_path):
+    """Issue 9: sync refuses a bundle with an unknown preferred channel; so does the form."""
+    with open_portfolio(demo_db_path) as pf:
+        account_id, contact_id = _first_contact(pf)
+        with pytest.raises(FieldError, match="pigeon"):
+            pf.routine.add_contact(account_id, "Paul Roux", preferred_channel="pigeon")
+        with pytest.raises(FieldError, match="pigeon"):
+            pf.routine.edit_contact(contact_id, preferred_channel="pigeon")
+        assert [c.name for c in pf.reports.account_card(account_id).contacts].count(
+            "Paul Roux"
+        ) == 0
+        pf.routine.edit_contact(contact_id, preferred_channel="Email")
+        assert _contact(pf, account_id, contact_id).preferred_channel == "email"

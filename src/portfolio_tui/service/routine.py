@@ -19,7 +19,7 @@ from portfolio_tui.domain.text import fold
 from portfolio_tui.errors import FieldError, NotFound, UserError
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.follow_up_dates import first_occurrence, next_of_series, series_first
-from portfolio_tui.service.text_checks import checked, checked_email, interaction_texts
+from portfolio_tui.service.text_checks import checked, contact_values, interaction_texts
 from portfolio_tui.service.views import AccountAdded, Logged
 from portfolio_tui.store.models import (
     Account,
@@ -116,7 +116,7 @@ class RoutineCases:
 
     def add_contact(self, account_ref: str, name: str, **fields: str | None) -> str:
         """A contact of the account: `fields` among email, phone, role, preferred_channel."""
-        values = _contact_values({"name": name, **fields})
+        values = contact_values({"name": name, **fields})
         with self.core.write(f"add contact {values['name']}") as w:
             account = self.core.account(w.session, account_ref)
             contact = Contact(account_id=account.id, created_at=w.now, updated_at=w.now, **values)
@@ -126,7 +126,7 @@ class RoutineCases:
     def edit_contact(self, ref: str, **fields: str | None) -> dict[str, Any]:
         """Change the given fields of the contact with id `ref` (empty clears one, the name
         excepted); returns {field: old value} of what changed."""
-        values = _contact_values(fields)
+        values = contact_values(fields)
         with self.core.write("edit contact") as w:
             contact = _live_contact(w, ref)
             w.changeset.label = f"edit contact {contact.name}"
@@ -472,23 +472,6 @@ class RoutineCases:
                     updated_at=w.now,
                 )
             ).id
-
-
-CONTACT_FIELDS = ("name", "email", "phone", "role", "preferred_channel")
-
-
-def _contact_values(fields: dict[str, str | None]) -> dict[str, str | None]:
-    """The contact fields given, checked as typed; a name must not be empty."""
-    if unknown := sorted(set(fields) - set(CONTACT_FIELDS)):
-        raise FieldError(unknown[0], "not a contact field: " + ", ".join(CONTACT_FIELDS))
-    values = {
-        k: checked_email(v) if k == "email" else checked(k, v) or None for k, v in fields.items()
-    }
-    if "name" in values and not values["name"]:
-        raise FieldError("name", "must not be empty")
-    if channel := values.get("preferred_channel"):
-        values["preferred_channel"] = channel.lower()
-    return values
 
 
 def _live_contact(w: Writer, ref: str) -> Contact:

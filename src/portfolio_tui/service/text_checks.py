@@ -1,11 +1,17 @@
 """The checks every text a rep types goes through, the same for the CLI and the TUI: control
-characters, e-mail addresses, an interaction's kind, summary and duration."""
+characters, e-mail addresses, a contact's fields, an interaction's kind, summary and duration."""
 
 from __future__ import annotations
 
-from portfolio_tui.domain.account_fields import INTERACTION_KINDS, AccountFieldError, checked_text
+from portfolio_tui.domain.account_fields import (
+    CHANNELS,
+    INTERACTION_KINDS,
+    AccountFieldError,
+    checked_text,
+)
 from portfolio_tui.domain.text import is_valid_email
 from portfolio_tui.errors import FieldError
+from portfolio_tui.i18n import _
 
 
 def checked(field: str, text: str | None, *, multiline: bool = False) -> str:
@@ -39,3 +45,27 @@ def interaction_texts(
     if duration_minutes is not None and not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
         raise FieldError("duration", f"must be between 0 and {MAX_DURATION_MINUTES} minutes")
     return kind, summary, checked("outcome", outcome) or None
+
+
+CONTACT_FIELDS = ("name", "email", "phone", "role", "preferred_channel")
+
+
+def contact_values(fields: dict[str, str | None]) -> dict[str, str | None]:
+    """The contact fields given, checked as typed; a name must not be empty."""
+    if unknown := sorted(set(fields) - set(CONTACT_FIELDS)):
+        raise FieldError(unknown[0], "not a contact field: " + ", ".join(CONTACT_FIELDS))
+    values = {
+        k: checked_email(v) if k == "email" else checked(k, v) or None for k, v in fields.items()
+    }
+    if "name" in values and not values["name"]:
+        raise FieldError("name", "must not be empty")
+    if channel := values.get("preferred_channel"):
+        values["preferred_channel"] = channel.lower()
+        if values["preferred_channel"] not in CHANNELS:  # sync refuses any other: so do we
+            raise FieldError(
+                "preferred_channel",
+                _("{text!r} is not one of {choices}").format(
+                    text=channel, choices=", ".join(CHANNELS)
+                ),
+            )
+    return values
