@@ -96,6 +96,19 @@ async def test_d_focuses_the_pane_where_the_board_keys_act_on_the_deal(demo_db_p
         assert screen.card.account.stage == "client"
 
 
+async def test_the_deal_keys_answer_while_the_pane_has_no_tables_yet(demo_db_path):
+    """The footer asks which keys apply while a recomposing pane has no tables mounted; the
+    answer must come without a query that raises (a CI run crashed here on `s`)."""
+    account_id, _deal_id = open_deal_on_a_prospect(demo_db_path)
+    app = analysis_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, pane = await open_account(pilot, account_id)
+        await pane.remove_children()
+        assert screen.check_action("deal", ("move",)) is False
+        assert screen.check_action("deal", ("add",)) is True
+        assert screen.check_action("stage", ()) is True
+
+
 async def test_n_on_the_account_adds_a_deal_on_it(demo_db_path):
     account_id, _deal_id = open_deal_on_a_prospect(demo_db_path)
     app = analysis_app(demo_db_path)

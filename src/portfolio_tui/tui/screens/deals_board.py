@@ -428,9 +428,11 @@ class AccountDealKeys:
         return self.host.query_one(AccountDealsPane)
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool:
-        focused = self.host.focused
-        on_deals = focused is self.pane.deals_table
-        on_suggestions = focused is self.pane.suggestions_table
+        # The footer asks while the pane may still be composing its tables, so the answer
+        # comes from the focused widget alone, never from a query that could miss.
+        focused_id = self.host.focused.id if self.host.focused else None
+        on_deals = focused_id == "account-deals"
+        on_suggestions = focused_id == "suggestions"
         if action == "deal":
             name = parameters[0] if parameters else ""
             if name in ("move", "win", "lose", "edit"):

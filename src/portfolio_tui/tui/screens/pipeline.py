@@ -157,7 +157,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
 
     @property
     def matrix_shown(self) -> bool:
-        return self.query_one(ContentSwitcher).current == "pipeline-matrix"
+        return self._view_shown() == "pipeline-matrix"
 
     @property
     def ranked_table(self) -> VirtualTable[RankedProspect]:
@@ -409,7 +409,12 @@ class PipelineScreen(LoadingScreen[PipelineData]):
 
     @property
     def deals_shown(self) -> bool:
-        return self.query_one(ContentSwitcher).current == "pipeline-deals"
+        return self._view_shown() == "pipeline-deals"
+
+    def _view_shown(self) -> str | None:
+        # The footer asks (check_action) before the switcher may be mounted: no query that raises.
+        switchers = self.query(ContentSwitcher)
+        return switchers.first().current if switchers else None
 
     @property
     def deal_board(self) -> DealBoardView:
