@@ -13,6 +13,7 @@ printing the traceback on `App.error_console`: `crash_console()` records it so t
 
 from __future__ import annotations
 
+import os
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -36,9 +37,14 @@ def is_user_error(error: BaseException) -> bool:
 def append_to_log(text: str, context: str = "") -> Path:
     """Append `text` to the log file under a stamped header; returns the file's path."""
     target = paths.log_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-    with target.open("a", encoding="utf-8") as log:
+    # Tracebacks quote customer data: the file is private from its first byte, whatever the
+    # umask, and a symlink planted in its place is refused rather than followed.
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(target, flags, 0o600)
+    os.fchmod(descriptor, 0o600)  # a log left 0644 by an older version is narrowed too
+    with open(descriptor, "a", encoding="utf-8") as log:
         log.write(f"--- {stamp} {context}\n{text}\n")
     return target
 
