@@ -55,6 +55,7 @@ def _table(title: str, keys: list[KeyHelp]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Lists the keys; any of escape, ? or q closes it."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("escape", "close", N_("Close"), id="help.close"),
         Binding("question_mark", "close", N_("Close"), id="help.close_again", show=False),

@@ -143,6 +143,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
     TITLE = N_("Dashboard")
     CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#dashboard-body"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("p", "cycle_period", N_("Period"), id="dashboard.period"),
         Binding("w", "cycle_window", N_("Window"), id="dashboard.window"),

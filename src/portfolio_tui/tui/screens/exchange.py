@@ -180,7 +180,7 @@ class ExchangeScreen(SyncPart):
                     _options(IMPORT_KINDS), value="sales", allow_blank=False, id="import-kind"
                 )
                 yield Input(
-                    placeholder=_("File to import (e.g. ~/Downloads/ventes.csv)"),
+                    placeholder=_("File, e.g. ~/Downloads/ventes.csv"),
                     suggester=PathSuggester((".csv", ".txt", ".tsv", ".vcf")),
                     id="import-path",
                 )
