@@ -58,11 +58,15 @@ def test_add_show_log_follow_up_done_snooze_stage(db: Path, capsys) -> None:
 
 def test_today_json_lists_the_groups(db: Path, capsys) -> None:
     base = ("--db", str(db))
-    run(capsys, *base, "follow-up", "Boucherie", "Send the proposal", "--due", "today 16:00")
+    run(capsys, *base, "follow-up", "Boucherie", "Send the proposal", "--due", "today 16:00",
+        "--force")  # fmt: skip
     code, out, _ = run(capsys, *base, "today", "--format", "json")
     agenda = json.loads(out)
     assert code == 0
-    assert set(agenda) == {"today", "overdue", "today_items", "upcoming", "due_for_contact"}
+    assert set(agenda) == {
+        "today", "overdue", "today_items", "upcoming", "due_for_contact",
+        "deals_closing", "deals_rotting",
+    }  # fmt: skip
     assert [i["title"] for i in agenda["today_items"]] == ["Send the proposal"]
 
 

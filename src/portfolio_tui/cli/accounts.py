@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from portfolio_tui.cli.deal_output import account_deals_text
 from portfolio_tui.cli.output import account_card_json, account_card_text
 from portfolio_tui.cli.readable import stage_text
 from portfolio_tui.cli.types import CommandGroups, add_format_option
@@ -141,8 +142,10 @@ def cmd_edit_account(pf: Portfolio, args: argparse.Namespace) -> int:
 
 def cmd_show(pf: Portfolio, args: argparse.Namespace) -> int:
     card = pf.reports.account_card(args.account)
+    deals = pf.deals.account_deals(card.account.account_id)
     if args.format == "json":
-        print(account_card_json(card))
+        print(account_card_json(card, deals))
     else:
-        print(account_card_text(card, pf.settings))
+        lines = account_deals_text(deals, pf.today(), pf.settings)
+        print(account_card_text(card, pf.settings, deal_lines=lines))
     return 0

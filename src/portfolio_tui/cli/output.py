@@ -35,6 +35,7 @@ from portfolio_tui.i18n import formats as fmt
 
 if TYPE_CHECKING:
     # Only named in annotations: building the parser does not load the service.
+    from portfolio_tui.service.deal_views import DealView
     from portfolio_tui.service.views import AccountCard, Agenda, AgendaItem, ClientRow
 
 CLIENT_CSV_COLUMNS = ("account_id", "name", "stage", *FIGURE_NAMES)
@@ -278,7 +279,13 @@ def agenda_json(agenda: Agenda) -> dict[str, Any]:
 # --- show -------------------------------------------------------------------------------------
 
 
-def account_card_text(card: AccountCard, settings: Settings, timeline_limit: int = 25) -> str:
+def account_card_text(
+    card: AccountCard,
+    settings: Settings,
+    timeline_limit: int = 25,
+    deal_lines: Sequence[str] = (),
+) -> str:
+    """The card for people; `deal_lines` (its Deals section) come after the follow-ups."""
     a = card.account
     rfm = card.rfm
     badges = " · ".join(
@@ -305,6 +312,7 @@ def account_card_text(card: AccountCard, settings: Settings, timeline_limit: int
     for f in card.open_follow_ups:
         when = day_text(f.due_on, year=True) + (f" {time_text(f.due_at)}" if f.due_at else "")
         lines.append(f"  {f.follow_up_id[:8]}  {when}  {f.title}")
+    lines += deal_lines
     if card.sales_by_family:
         lines += ["", _("Sales by family ({window})").format(window=card.window_label)]
         lines += [f"  {fam:<20} {_money(v, settings)}" for fam, v in card.sales_by_family]
@@ -354,9 +362,11 @@ def _card_timeline(card: AccountCard, limit: int) -> list[str]:
     return lines
 
 
-def account_card_json(card: AccountCard) -> str:
-    """The whole card as JSON: money in cents, dates and times in ISO 8601 (local zone)."""
-    return json.dumps(dataclasses.asdict(card), indent=2, ensure_ascii=False, default=_iso)
+def account_card_json(card: AccountCard, deals: Sequence[DealView] = ()) -> str:
+    """The whole card as JSON, with its `deals` (as `deals --format json` writes them): money
+    in cents, dates and times in ISO 8601 (local zone)."""
+    values = {**dataclasses.asdict(card), "deals": [d.to_json() for d in deals]}
+    return json.dumps(values, indent=2, ensure_ascii=False, default=_iso)
 
 
 def _iso(value: object) -> str:

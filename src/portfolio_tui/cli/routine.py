@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from portfolio_tui.cli.accounts import ACCOUNT_HELP, stage_names
+from portfolio_tui.cli.deal_output import agenda_deals_json, agenda_deals_text
 from portfolio_tui.cli.output import agenda_json, agenda_text
 from portfolio_tui.cli.readable import day_text, kind_text, stage_text, time_text
 from portfolio_tui.cli.types import CommandGroups, Subcommands, add_format_option, positive_int
@@ -196,7 +197,8 @@ def cmd_stage(pf: Portfolio, args: argparse.Namespace) -> int:
 def cmd_today(pf: Portfolio, args: argparse.Namespace) -> int:
     agenda = pf.reports.agenda()
     if args.format == "json":
-        print(json.dumps(agenda_json(agenda), indent=2, ensure_ascii=False))
+        values = {**agenda_json(agenda), **agenda_deals_json(agenda)}
+        print(json.dumps(values, indent=2, ensure_ascii=False))
     else:
-        print(agenda_text(agenda))
+        print("\n".join([agenda_text(agenda), *agenda_deals_text(agenda, pf.settings)]))
     return 0

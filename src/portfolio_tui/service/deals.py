@@ -285,6 +285,11 @@ class DealCases:
             rows = deal_queries.deal_rows(conn, scope, account_id)
             return self._views(conn, rows)
 
+    def account_deals(self, account_ref: str) -> list[DealView]:
+        """Every live deal of the account, as the Account screen and `show` list them: the open
+        ones first, by stage then expected close; then the closed ones, the latest first."""
+        return sorted(self.deals("all", account_ref), key=_account_order)
+
     def deal(self, ref: str) -> DealView:
         with self.core.db.session() as session:
             deal_id = self._deal(session, ref).id
@@ -408,6 +413,21 @@ class DealCases:
     ) -> set[tuple[str, str]]:
         """The (segment, family) cells of the dashboard's matrix that hold a suggestion."""
         return {(r.segment, r.family) for r in self.whitespace(as_of, window, by)}
+
+
+_STAGE_ORDER: Final = {stage.value: n for n, stage in enumerate(DealStage)}
+
+
+def _account_order(deal: DealView) -> tuple[Any, ...]:
+    if deal.is_open:
+        return (
+            0,
+            _STAGE_ORDER[deal.stage],
+            deal.expected_close or date.max,
+            deal.title,
+            deal.deal_id,
+        )
+    return (1, -(deal.closed_on or date.min).toordinal(), deal.title, deal.deal_id)
 
 
 def _haystack(row: DealRow) -> str:

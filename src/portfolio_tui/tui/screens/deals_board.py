@@ -28,7 +28,7 @@ from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.deal import DealForm, LoseDealForm, record_sale_question
 from portfolio_tui.tui.text import day_text, money, short_money
 from portfolio_tui.tui.theme import theme_colour
-from portfolio_tui.tui.widgets.deal_board import DEAL_STAGES, ROTTING_MARK, DealBoardView
+from portfolio_tui.tui.widgets.deal_board import ROTTING_MARK, DealBoardView
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
 if TYPE_CHECKING:
@@ -178,13 +178,6 @@ def short_day(day: date | None, today: date) -> str:
     return f"{day:%d/%m}" if day.year == today.year else f"{day:%d/%m/%y}"
 
 
-def _deal_order(deal: DealView) -> tuple[Any, ...]:
-    """Open deals first, by stage then close date; then the closed ones, latest first."""
-    if deal.is_open:
-        return (0, DEAL_STAGES.index(deal.stage), deal.expected_close or date.max, deal.title)
-    return (1, -(deal.closed_on or date.min).toordinal(), deal.title)
-
-
 class AccountDealsPane(Vertical):
     """The Account screen's deals, then its white-space suggestions ("À développer")."""
 
@@ -240,7 +233,7 @@ class AccountDealsPane(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="account-deals")
     def _load(self, account_id: str) -> None:
         portfolio = portfolio_app(self.app).portfolio
-        deals = sorted(portfolio.deals.deals("all", account_id), key=_deal_order)
+        deals = portfolio.deals.account_deals(account_id)
         suggestions = portfolio.deals.account_suggestions(account_id)
         self.app.call_from_thread(self._show, account_id, deals, suggestions, portfolio.today())
 
