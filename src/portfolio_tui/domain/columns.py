@@ -38,6 +38,7 @@ from portfolio_tui.domain.money import MAX_CENTS
 from portfolio_tui.domain.recurrence import RecurrenceError, validate_rrule
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.text import find_control
+from portfolio_tui.i18n import _
 
 Check = Callable[[Any], "str | None"]  # the reason a value is refused, or None
 
@@ -84,7 +85,7 @@ def _optional(check: Check) -> Check:
 
 def _required(check: Check) -> Check:
     def required(value: Any) -> str | None:
-        return "must not be empty" if value is None else check(value)
+        return _("must not be empty") if value is None else check(value)
 
     return required
 
@@ -92,43 +93,45 @@ def _required(check: Check) -> Check:
 def _uuid(value: Any) -> str | None:
     if type(value) is str and _UUID.fullmatch(value):
         return None
-    return f"{shown(value)} is not an id (a UUID)"
+    return _("{value} is not an id (a UUID)").format(value=shown(value))
 
 
 def _instant(value: Any) -> str | None:
     if type(value) is not str or not _INSTANT.fullmatch(value):
-        return f"{shown(value)} is not a time (YYYY-MM-DD HH:MM:SS, UTC)"
+        return _("{value} is not a time (YYYY-MM-DD HH:MM:SS, UTC)").format(value=shown(value))
     try:
         datetime.fromisoformat(value)
     except ValueError:
-        return f"{shown(value)} is not a real time"
+        return _("{value} is not a real time").format(value=shown(value))
     return None
 
 
 def _date(value: Any) -> str | None:
     if type(value) is not str or not _DATE.fullmatch(value):
-        return f"{shown(value)} is not a date (YYYY-MM-DD)"
+        return _("{value} is not a date (YYYY-MM-DD)").format(value=shown(value))
     try:
         date.fromisoformat(value)
     except ValueError:
-        return f"{shown(value)} is not a real date"
+        return _("{value} is not a real date").format(value=shown(value))
     return None
 
 
 def _cents(value: Any) -> str | None:
     if type(value) is not int:
-        return f"{shown(value)} is not an amount in cents (a whole number)"
+        return _("{value} is not an amount in cents (a whole number)").format(value=shown(value))
     if not -MAX_CENTS <= value <= MAX_CENTS:
-        return f"{value} cents is beyond ±{MAX_CENTS:,} cents"
+        return _("{value} cents is beyond ±{limit:,} cents").format(value=value, limit=MAX_CENTS)
     return None
 
 
 def _whole(low: int, high: int) -> Check:
     def whole(value: Any) -> str | None:
         if type(value) is not int:
-            return f"{shown(value)} is not a whole number"
+            return _("{value} is not a whole number").format(value=shown(value))
         if not low <= value <= high:
-            return f"{value} is not between {low} and {high}"
+            return _("{value} is not between {low} and {high}").format(
+                value=value, low=low, high=high
+            )
         return None
 
     return whole
@@ -137,9 +140,9 @@ def _whole(low: int, high: int) -> Check:
 def _number(bound: float) -> Check:
     def number(value: Any) -> str | None:
         if type(value) is not int and type(value) is not float:
-            return f"{shown(value)} is not a number"
+            return _("{value} is not a number").format(value=shown(value))
         if not math.isfinite(value) or abs(value) > bound:
-            return f"{shown(value)} is beyond ±{bound:,.0f}"
+            return _("{value} is beyond ±{bound:,.0f}").format(value=shown(value), bound=bound)
         return None
 
     return number
@@ -148,17 +151,21 @@ def _number(bound: float) -> Check:
 def _text(*, multiline: bool = False, blank: bool = True, longest: int = MAX_LINE) -> Check:
     def text(value: Any) -> str | None:
         if type(value) is not str:
-            return f"{shown(value)} is not text"
+            return _("{value} is not text").format(value=shown(value))
         if len(value) > longest:
-            return f"is {len(value):,} characters long, more than {longest:,}"
+            return _("is {length:,} characters long, more than {longest:,}").format(
+                length=len(value), longest=longest
+            )
         index = find_control(value, allow_newline=multiline)
         if index is not None:
             char = value[index]
             if char in "\n\r\u2028\u2029" and not multiline:
-                return "must be on one line (it holds a line break)"
-            return f"character {index + 1} is a control character (U+{ord(char):04X})"
+                return _("must be on one line (it holds a line break)")
+            return _("character {index} is a control character (U+{code:04X})").format(
+                index=index + 1, code=ord(char)
+            )
         if not blank and not value.strip():
-            return "must not be empty"
+            return _("must not be empty")
         return None
 
     return text
@@ -171,7 +178,7 @@ def _choice(choices: Sequence[str]) -> Check:
     def choice(value: Any) -> str | None:
         if type(value) is str and value in allowed:
             return None
-        return f"{shown(value)} is not one of {listing}"
+        return _("{value} is not one of {choices}").format(value=shown(value), choices=listing)
 
     return choice
 
@@ -189,21 +196,23 @@ def _refuse_constant(name: str) -> Any:
 def _json_object(value: Any) -> dict[str, Any] | str:
     """The object a JSON text holds, or the reason it is not one."""
     if type(value) is not str:
-        return f"{shown(value)} is not text"
+        return _("{value} is not text").format(value=shown(value))
     if len(value) > MAX_TEXT:
-        return f"is {len(value):,} characters long, more than {MAX_TEXT:,}"
+        return _("is {length:,} characters long, more than {longest:,}").format(
+            length=len(value), longest=MAX_TEXT
+        )
     try:
         loaded = json.loads(value, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
-        return f"{shown(value)} is not a JSON object"
+        return _("{value} is not a JSON object").format(value=shown(value))
     if type(loaded) is not dict:
-        return f"{shown(value)} is not a JSON object"
+        return _("{value} is not a JSON object").format(value=shown(value))
     return loaded
 
 
 def _key_problem(key: str) -> str | None:
     if find_control(key) is not None or not key.strip() or len(key) > 200:
-        return f"key {shown(key)} is not a field name"
+        return _("key {key} is not a field name").format(key=shown(key))
     return None
 
 
@@ -217,23 +226,25 @@ def _custom_fields(value: Any) -> str | None:
         if (problem := _key_problem(key)) is not None:
             return problem
         if not _json_scalar(item) or (type(item) is str and find_control(item, True) is not None):
-            return f"the value of {shown(key)} is not a plain value"
+            return _("the value of {key} is not a plain value").format(key=shown(key))
     return None
 
 
 def clock_problem(stamp: Any) -> str | None:
     """Why `stamp` is not a field clock "<naive UTC ISO time>|<device id>", or None."""
     if type(stamp) is not str:
-        return f"clock {shown(stamp)} is not text"
+        return _("clock {clock} is not text").format(clock=shown(stamp))
     at, sep, device = stamp.partition("|")
     if not sep or not device or find_control(device) is not None or len(stamp) > 300:
-        return f"clock {shown(stamp)} is not <time>|<device>"
+        return _("clock {clock} is not <time>|<device>").format(clock=shown(stamp))
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
-        return f"clock {shown(stamp)}: {shown(at)} is not an ISO time"
+        return _("clock {clock}: {time} is not an ISO time").format(
+            clock=shown(stamp), time=shown(at)
+        )
     if moment.tzinfo is not None:
-        return f"clock {shown(stamp)}: times are naive UTC"
+        return _("clock {clock}: times are naive UTC").format(clock=shown(stamp))
     return None
 
 
@@ -252,7 +263,7 @@ def _clocks(value: Any) -> str | None:
 
 def _rrule(value: Any) -> str | None:
     if type(value) is not str or len(value) > 1000 or find_control(value) is not None:
-        return f"{shown(value)} is not a recurrence rule"
+        return _("{value} is not a recurrence rule").format(value=shown(value))
     return _rrule_problem(value)
 
 
@@ -261,7 +272,9 @@ def _rrule_problem(text: str) -> str | None:
     try:
         validate_rrule(text)
     except RecurrenceError as exc:
-        return f"{shown(text)} is not a recurrence rule this program reads ({exc.reason})"
+        return _("{value} is not a recurrence rule this program reads ({reason})").format(
+            value=shown(text), reason=exc.reason
+        )
     return None
 
 
@@ -272,10 +285,18 @@ def _any_stored(value: Any) -> str | None:
     if type(value) is str:
         return _MULTILINE(value)
     if type(value) is int:
-        return None if -MAX_INT <= value <= MAX_INT else f"{value} is beyond SQLite's integers"
+        return (
+            None
+            if -MAX_INT <= value <= MAX_INT
+            else _("{value} is beyond SQLite's integers").format(value=value)
+        )
     if type(value) is float:
-        return None if math.isfinite(value) else f"{shown(value)} is not a finite number"
-    return f"{shown(value)} is not a value a database column holds"
+        return (
+            None
+            if math.isfinite(value)
+            else _("{value} is not a finite number").format(value=shown(value))
+        )
+    return _("{value} is not a value a database column holds").format(value=shown(value))
 
 
 # --- the columns ----------------------------------------------------------------------------

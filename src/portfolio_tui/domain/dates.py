@@ -56,20 +56,34 @@ _CALENDAR_HINT = N_("expected 2026-12-01 or 01/12/2026")
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Said in errors, in the current language ("there is no 31 February" / "31 février").
 _LONG_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
 )
+_LONG_WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+
+
+def _month(month: int) -> str:
+    return _(_LONG_MONTHS[month - 1])
 
 
 class DatePhraseError(ValueError):
@@ -78,8 +92,11 @@ class DatePhraseError(ValueError):
     def __init__(self, phrase: str, reason: str | None = None, *, hint: str = _HINT) -> None:
         self.phrase = phrase
         self.reason = reason
-        detail = f": {reason}" if reason else f" ({_(hint)})"
-        super().__init__(_("can't read the date '{phrase}'").format(phrase=phrase) + detail)
+        error = _("can't read the date '{phrase}'").format(phrase=phrase)
+        if reason:  # TRANSLATORS: French puts U+202F before the colon
+            super().__init__(_("{error}: {reason}").format(error=error, reason=reason))
+        else:
+            super().__init__(f"{error} ({_(hint)})")
 
 
 class CalendarDateError(DatePhraseError):
@@ -311,9 +328,9 @@ def _calendar_day(text: str, today: date, phrase: str) -> date | None:
         else:
             found = _make_date(int(m["y"]), month, day, phrase, DatePhraseError)
         if m["wd"] is not None and _WEEKDAYS[m["wd"]] != found.weekday():
-            raise DatePhraseError(
-                phrase, f"{_long_date(found)} is a {calendar.day_name[found.weekday()]}"
-            )
+            weekday = _(_LONG_WEEKDAYS[found.weekday()])
+            reason = _("{date} is a {weekday}").format(date=_long_date(found), weekday=weekday)
+            raise DatePhraseError(phrase, reason)
         return found
     return None
 
@@ -343,7 +360,8 @@ def _year_less(day: int, month: int, today: date, phrase: str) -> date:
     if not 1 <= month <= 12:
         raise DatePhraseError(phrase, _("there is no month {month}").format(month=month))
     if not 1 <= day <= calendar.monthrange(2000, month)[1]:  # 2000 is a leap year
-        raise DatePhraseError(phrase, f"there is no {day} {_LONG_MONTHS[month - 1]}")
+        reason = _("there is no {day} {month}").format(day=day, month=_month(month))
+        raise DatePhraseError(phrase, reason)
     start = today - relativedelta(months=3)
     end = start + relativedelta(years=1)
     for year in (start.year, start.year + 1):
@@ -353,7 +371,8 @@ def _year_less(day: int, month: int, today: date, phrase: str) -> date:
             continue
         if start <= found < end:
             return found
-    raise DatePhraseError(phrase, f"no {day} {_LONG_MONTHS[month - 1]} between {start} and {end}")
+    reason = _("no {day} {month} between {start} and {end}")
+    raise DatePhraseError(phrase, reason.format(day=day, month=_month(month), start=start, end=end))
 
 
 def _full_year(text: str) -> int:
@@ -366,17 +385,19 @@ def _full_year(text: str) -> int:
 
 def _make_date(year: int, month: int, day: int, text: str, error: type[DatePhraseError]) -> date:
     if not 1 <= month <= 12:
-        raise error(text, f"there is no month {month}")
+        raise error(text, _("there is no month {month}").format(month=month))
     if not 1 <= year <= 9999:
-        raise error(text, f"there is no year {year}")
+        raise error(text, _("there is no year {year}").format(year=year))
     days_in_month = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days_in_month:
-        raise error(text, f"{_LONG_MONTHS[month - 1]} {year} has no day {day}")
+        reason = _("{month} {year} has no day {day}")
+        raise error(text, reason.format(month=_month(month), year=year, day=day))
     return date(year, month, day)
 
 
 def _long_date(d: date) -> str:
-    return f"{d.day} {_LONG_MONTHS[d.month - 1]} {d.year}"
+    # TRANSLATORS: a day in an error message, "1 December 2026"; French "1 décembre 2026"
+    return _("{day} {month} {year}").format(day=d.day, month=_month(d.month), year=d.year)
 
 
 # --- describe_when ----------------------------------------------------------------------------
@@ -434,7 +455,7 @@ def parse_calendar_date(text: str) -> date:
     if match["H"] is not None and (
         int(match["H"]) > 23 or int(match["M"]) > 59 or int(match["S"] or 0) > 59
     ):
-        raise CalendarDateError(text, "no such time")
+        raise CalendarDateError(text, _("no such time"))
     return _make_date(
         _full_year(match["y"]), int(match["m"]), int(match["d"]), text, CalendarDateError
     )

@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portfolio_tui.i18n import _
+
 PERIOD_KINDS: tuple[str, ...] = ("year", "quarter", "month")
 
 
@@ -24,18 +26,37 @@ class Period:
 
 
 def period_of(as_of: date, kind: str = "year") -> Period:
-    """The calendar period of `kind` that contains `as_of`."""
+    """The calendar period of `kind` that contains `as_of`, labelled in the current language:
+    "2026", "2026-Q4" / "T4 2026", "2026-12" / "12/2026"."""
     year = as_of.year
     if kind == "year":
         return Period(kind, date(year, 1, 1), date(year, 12, 31), f"{year}")
     if kind == "quarter":
         quarter = (as_of.month - 1) // 3 + 1
         first, last = 3 * quarter - 2, 3 * quarter
-        return Period(kind, date(year, first, 1), _month_end(year, last), f"{year}-Q{quarter}")
+        return Period(
+            kind, date(year, first, 1), _month_end(year, last), _quarter_label(year, quarter)
+        )
     if kind == "month":
         month = as_of.month
-        return Period(kind, date(year, month, 1), _month_end(year, month), f"{year}-{month:02d}")
-    raise ValueError(f"unknown period {kind!r} (expected one of: {', '.join(PERIOD_KINDS)})")
+        return Period(
+            kind, date(year, month, 1), _month_end(year, month), _month_label(year, month)
+        )
+    raise ValueError(
+        _("unknown period {kind!r} (expected one of: {kinds})").format(
+            kind=kind, kinds=", ".join(PERIOD_KINDS)
+        )
+    )
+
+
+def _quarter_label(year: int, quarter: int) -> str:
+    # TRANSLATORS: a calendar quarter, "2026-Q4"; French "T4 2026" (trimestre)
+    return _("{year}-Q{quarter}").format(year=year, quarter=quarter)
+
+
+def _month_label(year: int, month: int) -> str:
+    # TRANSLATORS: a calendar month, "2026-12"; French "12/2026"
+    return _("{year}-{month:02d}").format(year=year, month=month)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -62,7 +83,9 @@ def compared_span(
     """
     if comparison not in COMPARISONS:
         raise ValueError(
-            f"unknown comparison {comparison!r} (expected one of: {', '.join(COMPARISONS)})"
+            _("unknown comparison {comparison!r} (expected one of: {comparisons})").format(
+                comparison=comparison, comparisons=", ".join(COMPARISONS)
+            )
         )
     previous = period.previous()
     if comparison == FULL or as_of >= period.end:

@@ -18,13 +18,10 @@ from typing import Any
 from dateutil import rrule as du
 
 from portfolio_tui.domain.text import fold
+from portfolio_tui.i18n import N_, _, current_language
 
 _FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_UNIT = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
-_SINGLE = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly", "YEARLY": "yearly"}
 # name -> (smallest absolute value, largest absolute value, negatives allowed)
 _INT_LISTS = {
     "BYMONTH": (1, 12, False),
@@ -32,6 +29,12 @@ _INT_LISTS = {
     "BYYEARDAY": (1, 366, True),
     "BYWEEKNO": (1, 53, True),
     "BYSETPOS": (1, 366, True),
+}
+# "every 2nd week": which week? (what to say instead, by the unit said)
+_WHICH = {
+    "WEEKLY": N_("say 'every {value} weeks' or 'every week on the {nth}'"),
+    "MONTHLY": N_("say 'every {value} months' or 'every month on the {nth}'"),
+    "YEARLY": N_("say 'every {value} years' or 'every year on the {nth}'"),
 }
 # every part a rule may give; _Rule.text writes them in a fixed order
 _PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_INT_LISTS})
@@ -46,12 +49,14 @@ _PROBE_START = datetime(9972, 1, 1)
 
 
 class RecurrenceError(ValueError):
-    """A recurrence rule that can't be used; `text` is the rule as given."""
+    """A recurrence rule that can't be used; `text` is the rule as given. `reason` is a msgid
+    (marked `N_`) filled with `values`, said in the current language, or a text already said."""
 
-    def __init__(self, text: str, reason: str) -> None:
+    def __init__(self, text: str, reason: str, **values: object) -> None:
         self.text = text
-        self.reason = reason
-        super().__init__(f"can't use the recurrence '{text}': {reason}")
+        self.reason = _(reason).format(**values) if values else _(reason)
+        message = _("can't use the recurrence '{text}': {reason}")
+        super().__init__(message.format(text=text, reason=self.reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,44 +177,10 @@ def next_in_series(
 
 def describe_rrule(text: str) -> str:
     """Short English text: "weekly", "every 2 weeks on Mon", "monthly on the 1st Mon",
-    "every weekday", "yearly in Jan, Jul, 5 times". Parts it can't put in words add "(custom)".
-    """
-    rule = _parse(text)
-    weekdays = {(None, d) for d in range(5)}
-    if rule.interval == 1 and rule.freq in ("DAILY", "WEEKLY") and set(rule.byday) == weekdays:
-        words = "every weekday"
-    else:
-        if rule.interval == 1:
-            words = _SINGLE[rule.freq]
-        else:
-            words = f"every {rule.interval} {_UNIT[rule.freq]}s"
-        if rule.bymonth:
-            words += " in " + ", ".join(_MONTH_NAMES[m - 1] for m in rule.bymonth)
-        if rule.byday:
-            words += " on " + ", ".join(_describe_day(n, d) for n, d in rule.byday)
-        if rule.bymonthday:
-            days = [("the last day" if n == -1 else f"the {_ordinal(n)}") for n in rule.bymonthday]
-            # with BYDAY too, both must match: "monthly on Fri the 13th"
-            words += (" " if rule.byday else " on ") + " and ".join(days)
-    yearly_spread = rule.freq == "YEARLY" and not rule.bymonth and (rule.byday or rule.bymonthday)
-    if rule.byweekno or rule.byyearday or rule.bysetpos or yearly_spread:
-        words += " (custom)"
-    if rule.count is not None:
-        words += ", once" if rule.count == 1 else f", {rule.count} times"
-    if rule.until is not None:
-        until_day = rule.until.date() if isinstance(rule.until, datetime) else rule.until
-        words += f", until {until_day.isoformat()}"
-    return words
+    "every weekday", "yearly in Jan, Jul, 5 times" (see `recurrence_describe`)."""
+    from portfolio_tui.domain.recurrence_describe import describe_rrule as describe
 
-
-def _describe_day(n: int | None, day: int) -> str:
-    if n is None:
-        return _DAY_NAMES[day]
-    if n == -1:
-        return f"the last {_DAY_NAMES[day]}"
-    if n < 0:
-        return f"the {_ordinal(-n)} last {_DAY_NAMES[day]}"
-    return f"the {_ordinal(n)} {_DAY_NAMES[day]}"
+    return describe(text)
 
 
 def _ordinal(n: int) -> str:
@@ -248,9 +219,9 @@ def _parse(text: str) -> _Rule:
     if body.upper().startswith("RRULE:"):
         body = body[len("RRULE:") :]
     if not body:
-        raise RecurrenceError(text, "it is empty")
+        raise RecurrenceError(text, N_("it is empty"))
     if ":" in body or "\n" in body:
-        raise RecurrenceError(text, "give the rule alone, such as FREQ=WEEKLY;BYDAY=MO")
+        raise RecurrenceError(text, N_("give the rule alone, such as FREQ=WEEKLY;BYDAY=MO"))
     values: dict[str, str] = {}
     for part in body.upper().split(";"):
         if not part.strip():
@@ -258,13 +229,14 @@ def _parse(text: str) -> _Rule:
         name, sep, value = part.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not value:
-            raise RecurrenceError(text, f"expected NAME=VALUE, not '{part}'")
+            raise RecurrenceError(text, N_("expected NAME=VALUE, not '{part}'"), part=part)
         if name not in _PARTS:
             if name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-                raise RecurrenceError(text, f"{name} is not supported: the start sets the time")
-            raise RecurrenceError(text, f"unknown part {name}")
+                reason = N_("{name} is not supported: the start sets the time")
+                raise RecurrenceError(text, reason, name=name)
+            raise RecurrenceError(text, N_("unknown part {name}"), name=name)
         if name in values:
-            raise RecurrenceError(text, f"{name} is given twice")
+            raise RecurrenceError(text, N_("{name} is given twice"), name=name)
         values[name] = value
     rule = _Rule(freq=_freq(values, text), **_options(values, text))
     _check_combination(rule, text)
@@ -273,32 +245,33 @@ def _parse(text: str) -> _Rule:
     except ValueError as error:  # dateutil's own checks
         raise RecurrenceError(text, str(error)) from None
     if not happens:
-        raise RecurrenceError(text, "it never happens")
+        raise RecurrenceError(text, N_("it never happens"))
     return rule
 
 
 def _check_combination(rule: _Rule, text: str) -> None:
     # RFC 5545 3.3.10 forbids these; dateutil would quietly ignore or misread them.
     if rule.byweekno and rule.freq != "YEARLY":
-        raise RecurrenceError(text, "BYWEEKNO only works with FREQ=YEARLY")
+        raise RecurrenceError(text, N_("BYWEEKNO only works with FREQ=YEARLY"))
     if rule.byyearday and rule.freq != "YEARLY":
-        raise RecurrenceError(text, "BYYEARDAY only works with FREQ=YEARLY")
+        raise RecurrenceError(text, N_("BYYEARDAY only works with FREQ=YEARLY"))
     if rule.bymonthday and rule.freq == "WEEKLY":
-        raise RecurrenceError(text, "BYMONTHDAY does not work with FREQ=WEEKLY")
+        raise RecurrenceError(text, N_("BYMONTHDAY does not work with FREQ=WEEKLY"))
     if any(n is not None for n, _ in rule.byday) and rule.freq not in ("MONTHLY", "YEARLY"):
-        raise RecurrenceError(text, "BYDAY positions such as 1MO need MONTHLY or YEARLY")
+        raise RecurrenceError(text, N_("BYDAY positions such as 1MO need MONTHLY or YEARLY"))
     if rule.bysetpos and not (
         rule.bymonth or rule.byweekno or rule.byyearday or rule.bymonthday or rule.byday
     ):
-        raise RecurrenceError(text, "BYSETPOS needs another BY part to pick from")
+        raise RecurrenceError(text, N_("BYSETPOS needs another BY part to pick from"))
 
 
 def _freq(values: dict[str, str], text: str) -> str:
     if "FREQ" not in values:
-        raise RecurrenceError(text, "FREQ is missing (e.g. FREQ=WEEKLY)")
+        raise RecurrenceError(text, N_("FREQ is missing (e.g. FREQ=WEEKLY)"))
     freq = values["FREQ"]
     if freq not in _FREQS:
-        raise RecurrenceError(text, f"FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY, not {freq}")
+        reason = N_("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY, not {freq}")
+        raise RecurrenceError(text, reason, freq=freq)
     return freq
 
 
@@ -308,7 +281,7 @@ def _options(values: dict[str, str], text: str) -> dict:
         if name in values:
             options[name.lower()] = _int(values[name], name, 1, 10_000, False, text)
     if "COUNT" in values and "UNTIL" in values:
-        raise RecurrenceError(text, "COUNT and UNTIL can't both be given")
+        raise RecurrenceError(text, N_("COUNT and UNTIL can't both be given"))
     if "UNTIL" in values:
         options["until"] = _until(values["UNTIL"], text)
     for name, (low, high, negatives) in _INT_LISTS.items():
@@ -320,7 +293,8 @@ def _options(values: dict[str, str], text: str) -> dict:
         options["byday"] = tuple(sorted(days, key=_day_key))
     if "WKST" in values:
         if values["WKST"] not in _DAYS:
-            raise RecurrenceError(text, f"WKST must be a day such as MO, not {values['WKST']}")
+            reason = N_("WKST must be a day such as MO, not {day}")
+            raise RecurrenceError(text, reason, day=values["WKST"])
         options["wkst"] = _DAYS.index(values["WKST"])
     return options
 
@@ -334,20 +308,24 @@ def _int(value: str, name: str, low: int, high: int, negatives: bool, text: str)
     try:
         number = int(value.strip())
     except ValueError:
-        raise RecurrenceError(text, f"{name} must be a whole number, not '{value}'") from None
+        reason = N_("{name} must be a whole number, not '{value}'")
+        raise RecurrenceError(text, reason, name=name, value=value) from None
     if not (low <= abs(number) <= high and (negatives or number > 0)):
-        span = f"{low} to {high}" + (f" or -{high} to -{low}" if negatives else "")
-        raise RecurrenceError(text, f"{name} must be {span}, not {number}")
+        span = N_("{name} must be {low} to {high} or -{high} to -{low}, not {number}")
+        span = span if negatives else N_("{name} must be {low} to {high}, not {number}")
+        raise RecurrenceError(text, span, name=name, low=low, high=high, number=number)
     return number
 
 
 def _day(value: str, text: str) -> tuple[int | None, int]:
     match = _BYDAY.fullmatch(value.strip())
     if match is None:
-        raise RecurrenceError(text, f"BYDAY takes days such as MO or 1MO, not '{value}'")
+        reason = N_("BYDAY takes days such as MO or 1MO, not '{value}'")
+        raise RecurrenceError(text, reason, value=value)
     n = None if match[1] is None else int(match[1])
     if n is not None and not 1 <= abs(n) <= 53:
-        raise RecurrenceError(text, f"BYDAY position must be 1 to 53 or -53 to -1, not {n}")
+        reason = N_("BYDAY position must be 1 to 53 or -53 to -1, not {n}")
+        raise RecurrenceError(text, reason, n=n)
     return n, _DAYS.index(match[2])
 
 
@@ -361,9 +339,8 @@ def _until(value: str, text: str) -> date | datetime:
             return day
         at = datetime.strptime(match[2], "%H%M%S").time()
     except ValueError:
-        raise RecurrenceError(
-            text, f"UNTIL must be a date such as 20261231 or 20261231T170000Z, not '{value}'"
-        ) from None
+        reason = N_("UNTIL must be a date such as 20261231 or 20261231T170000Z, not '{value}'")
+        raise RecurrenceError(text, reason, value=value) from None
     return datetime.combine(day, at, tzinfo=UTC if match[3] else None)
 
 
@@ -421,7 +398,8 @@ _PHRASES = tuple(
 )
 _WORD = re.compile(r"[^\W_]+")
 _ORDINAL = re.compile(r"([0-9]+)(?:st|nd|rd|th|er|re|e|eme|ieme)(last)?")
-_HOW_TO = "try 'every monday', 'every 2 weeks', 'tous les mois le 5', or FREQ=WEEKLY;BYDAY=MO"
+_HOW_TO = N_("try 'every monday', 'every 2 weeks', 'tous les mois le 5', or FREQ=WEEKLY;BYDAY=MO")
+_TRY = N_("{problem}; {how}")  # TRANSLATORS: what is wrong; then examples that work
 
 
 def _token(word: str, text: str) -> _Token:
@@ -431,7 +409,8 @@ def _token(word: str, text: str) -> _Token:
         return "num", int(word)
     if (ordinal := _ORDINAL.fullmatch(word)) is not None:
         return "nth", -int(ordinal[1]) if ordinal[2] else int(ordinal[1])
-    raise RecurrenceError(text, f"'{word}' is not a word of repeats; {_HOW_TO}")
+    problem = _("'{word}' is not a word of repeats").format(word=word)
+    raise RecurrenceError(text, _TRY, problem=problem, how=_(_HOW_TO))
 
 
 @dataclass(slots=True)
@@ -465,22 +444,21 @@ class _Said:
         elif kind == "num" and after in ("unit", "day", "times"):  # every 2 weeks, 5 times
             name = "count" if after == "times" else "interval"
             if getattr(self, name) is not None:
-                raise RecurrenceError(self.text, f"it gives the {name} twice")
+                twice = N_("it gives the count twice") if name == "count" else None
+                raise RecurrenceError(self.text, twice or N_("it gives the interval twice"))
             setattr(self, name, value)
             return int(after == "times")
         elif kind == "nth" and after == "day":  # the 1st monday, le dernier vendredi
             self.days.append((value, following[1]))
             return 1
         elif kind == "nth" and after == "unit" and following[1] != "DAILY" and value > 0:
-            unit, nth = _UNIT[following[1]], _ordinal(value)  # every 2nd week: which one?
-            raise RecurrenceError(
-                self.text, f"say 'every {value} {unit}s' or 'every {unit} on the {nth}'"
-            )
+            nth = _ordinal(value) if current_language() == "en" else f"{value}e"
+            raise RecurrenceError(self.text, _WHICH[following[1]], value=value, nth=nth)
         elif kind in ("num", "nth"):  # the 5th, le 5, the last day
             self.monthdays.append(value)
             return int(after == "unit")
         elif kind == "times":
-            raise RecurrenceError(self.text, "say how many times, such as '5 times'")
+            raise RecurrenceError(self.text, N_("say how many times, such as '5 times'"))
         return 0
 
     def rule(self) -> _Rule:
@@ -488,13 +466,13 @@ class _Said:
         implied = "WEEKLY" if self.days and not positioned else None
         freq = next(iter(self.freqs)) if len(self.freqs) == 1 else implied
         if not (self.every or (positioned and self.freqs == {"MONTHLY"})):  # "le 5 du mois"
-            problem = "say how often: 'every …', 'chaque …', 'tous les …'"
+            problem = N_("say how often: 'every …', 'chaque …', 'tous les …'")
         elif positioned and freq != "MONTHLY":
-            problem = "a day of the month needs 'every month', such as 'every month on the 5th'"
+            problem = N_("a day of the month needs 'every month', such as 'every month on the 5th'")
         elif freq is None or len(self.freqs) > 1:
-            problem = "say one of every day, week, month or year"
+            problem = N_("say one of every day, week, month or year")
         else:
             interval = 1 if self.interval is None else self.interval
             days, monthdays = tuple(self.days), tuple(self.monthdays)
             return _Rule(freq, interval, self.count, bymonthday=monthdays, byday=days)
-        raise RecurrenceError(self.text, f"{problem}; {_HOW_TO}")
+        raise RecurrenceError(self.text, _TRY, problem=_(problem), how=_(_HOW_TO))

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from portfolio_tui.errors import FutureDate, PastDate
 from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n.terms import field_error
 from portfolio_tui.tui.bindings import translate_bindings
 from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.failures import is_user_error, report, report_failed_worker
@@ -37,11 +38,13 @@ SAVE_GROUP = "form-save"
 
 
 class FormError(Exception):
-    """A value the form itself rejects before calling the service."""
+    """A value the form itself rejects before calling the service; the message names the field
+    in the current language ("sold on: …" / "date de vente : …")."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field.replace('_', ' ')}: {message}")
+        super().__init__(field_error(field, message))
         self.field = field
+        self.message = message
 
 
 class FormModal(ModalScreen[str | None]):

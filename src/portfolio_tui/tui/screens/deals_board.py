@@ -28,7 +28,12 @@ from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.deal import DealForm, LoseDealForm, record_sale_question
 from portfolio_tui.tui.text import day_text, money, short_money
 from portfolio_tui.tui.theme import theme_colour
-from portfolio_tui.tui.widgets.deal_board import ROTTING_MARK, DealBoardView
+from portfolio_tui.tui.widgets.deal_board import (
+    ROTTING_MARK,
+    DealBoardView,
+    days_text,
+    probability_text,
+)
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
 if TYPE_CHECKING:
@@ -212,7 +217,7 @@ class AccountDealsPane(Vertical):
     def on_mount(self) -> None:
         deals = self.query_one("#account-deals", DataTable)
         for label, width in ((_("Stage"), 13), (_("Title"), 25), (_("Amount"), 8),
-                             ("%", 4), (_("Closes"), 8), (_("Days"), 5)):  # fmt: skip
+                             ("%", 5), (_("Closes"), 8), (_("Days"), 5)):  # fmt: skip
             deals.add_column(label, width=width)
         suggestions = self.query_one("#suggestions", DataTable)
         for label, width in ((_("Family"), 26), (_("Estimate"), 12), (_("Peers"), 20)):
@@ -259,13 +264,13 @@ class AccountDealsPane(Vertical):
             late = deal.is_open and deal.expected_close is not None and deal.expected_close < today
             day = deal.expected_close if deal.is_open else deal.closed_on
             close = short_day(day, today)
-            days = f"{deal.days_in_stage}{_('d')}" if deal.is_open else ""
+            days = days_text(deal.days_in_stage) if deal.is_open else ""
             mark = f"{ROTTING_MARK} " if deal.rotting else ""
             table.add_row(
                 Text(mark + deal_stage_label(deal.stage), style="bold" if deal.rotting else ""),
                 Text(deal.title),
                 Text(short_money(deal.amount, settings), justify="right"),
-                Text(f"{deal.probability}%", justify="right"),
+                Text(probability_text(deal.probability), justify="right"),
                 Text(close, style="bold" if late else ""),
                 Text(days),
                 key=deal.deal_id,
@@ -322,7 +327,7 @@ class TodayDeals(DataTable[Any]):
 
     def on_mount(self) -> None:
         columns = ((_("When"), 16), (_("Account"), 26), (_("Deal"), 28), (_("Stage"), 15),
-                   (_("Amount"), 8), ("%", 4), (_("Days"), 6))  # fmt: skip
+                   (_("Amount"), 8), ("%", 5), (_("Days"), 6))  # fmt: skip
         for label, width in columns:
             self.add_column(label, width=width)
 
@@ -357,8 +362,8 @@ class TodayDeals(DataTable[Any]):
             Text(item.title),
             Text(mark + deal_stage_label(item.stage)),
             Text(short_money(item.amount, settings), justify="right"),
-            Text(f"{item.probability}%", justify="right"),
-            Text(f"{item.days_in_stage}{_('d')}"),
+            Text(probability_text(item.probability), justify="right"),
+            Text(days_text(item.days_in_stage)),
         )
 
     def selected_item(self) -> DealAgendaItem | None:

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from portfolio_tui.domain.deals import DealStage
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.i18n import _, ngettext
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import deal_stage_label, lost_reason_label
 from portfolio_tui.service.deal_views import DealBoard, DealView
 from portfolio_tui.tui.context import portfolio_app
@@ -41,6 +42,16 @@ STAGE_COLOURS = {
 }
 
 
+def days_text(days: int) -> str:
+    """Days in the current stage, narrow: "59d" / "59 j" (U+00A0 before the unit)."""
+    return _("{days}d").format(days=max(0, days))
+
+
+def probability_text(probability: int) -> str:
+    """A deal's probability: "40%" / "40 %" (CLDR: U+00A0 before the sign in French)."""
+    return fmt.percent(probability / 100, 0)
+
+
 def deal_card_lines(
     deal: DealView, settings: Settings, today: date, colours: dict[str, str]
 ) -> tuple[Text, Text, Text]:
@@ -50,12 +61,12 @@ def deal_card_lines(
         account.append(f"{ROTTING_MARK} ", style=f"bold {colours.get('warning', '')}")
     account.append(deal.account_name, style="bold")
     figures = Text(short_money(deal.amount, settings))
-    figures.append(f" {deal.probability}%", style="dim")
+    figures.append(f" {probability_text(deal.probability)}", style="dim")
     if deal.is_open:
         late = deal.expected_close is not None and deal.expected_close < today
         close = f"{deal.expected_close:%d/%m}" if deal.expected_close else "—"
         figures.append(f" {close}", style=f"bold {colours.get('error', '')}" if late else "")
-        days = f" {deal.days_in_stage}{_('d')}"
+        days = f" {days_text(deal.days_in_stage)}"
         figures.append(days, style=f"bold {colours.get('warning', '')}" if deal.rotting else "")
     elif deal.stage == DealStage.LOST and deal.lost_reason:
         figures.append(f" {lost_reason_label(deal.lost_reason)}", style="dim")
