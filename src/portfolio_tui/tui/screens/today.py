@@ -27,6 +27,7 @@ from portfolio_tui.tui.widgets.agenda_table import (
     row_key,
 )
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
+from portfolio_tui.tui.widgets.welcome import Welcome
 
 
 class TodayScreen(LoadingScreen[Agenda]):
@@ -49,6 +50,7 @@ class TodayScreen(LoadingScreen[Agenda]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="today-title")
+        yield Welcome(id="welcome")  # how to start, in place of the agenda, while no account
         yield AgendaTable(id="agenda")
         yield TodayDeals(id="today-deals")  # tab reaches it; enter opens the deal's account
         yield Footer(compact=True)
@@ -75,6 +77,7 @@ class TodayScreen(LoadingScreen[Agenda]):
         self.query_one(TodayDeals).show(agenda.deals_closing, agenda.deals_rotting, agenda.today,
                                         self.portfolio.settings)  # fmt: skip
         self._show_title(agenda)
+        self.query_one(Welcome).check()
 
     def _show_title(self, agenda: Agenda) -> None:
         day = day_text(agenda.today, year=True)
