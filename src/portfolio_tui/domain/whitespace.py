@@ -59,10 +59,8 @@ def white_space(
     threshold = Fraction(str(min_share))  # exact: 0.1 means one in ten, not a binary 0.1
     suggestions: list[Suggestion] = []
     for members in _segments(clients).values():
-        for client in members:
-            peers = [peer for peer in members if peer is not client]
-            if len(peers) >= min_peers:
-                suggestions.extend(_suggestions_for(client, peers, threshold))
+        if len(members) - 1 >= min_peers:
+            suggestions.extend(_segment_suggestions(members, threshold))
     suggestions.sort(key=lambda s: (-s.estimate, s.account_id, s.family))
     return suggestions
 
@@ -95,24 +93,36 @@ def _segments(clients: Iterable[ClientRevenue]) -> dict[str, list[ClientRevenue]
     return members
 
 
-def _suggestions_for(
-    client: ClientRevenue, peers: Sequence[ClientRevenue], threshold: Fraction
-) -> list[Suggestion]:
-    families: set[str] = set().union(*(peer.families_bought() for peer in peers))
+def _segment_suggestions(members: Sequence[ClientRevenue], threshold: Fraction) -> list[Suggestion]:
+    """The suggestions of one segment. A client's peers are the other members; a family it did
+    not buy is bought by exactly the members that bought it, so the count, the share and the
+    median of a family are the same for every client that did not buy it: one pass per
+    family instead of one per client and family (20,000 clients: minutes → well under 1 s)."""
+    peers = len(members) - 1
+    buyers: dict[str, list[int]] = defaultdict(list)
+    for member in members:
+        for family, cents in member.revenue_by_family.items():
+            if cents > 0:
+                buyers[family].append(cents)
+    offered = {
+        family: (len(bought), median_cents(bought))
+        for family, bought in buyers.items()
+        if Fraction(len(bought), peers) >= threshold
+    }
     found: list[Suggestion] = []
-    for family in sorted(families - client.families_bought()):
-        buying = [peer.revenue_by_family[family] for peer in peers if peer.bought(family)]
-        if Fraction(len(buying), len(peers)) < threshold:
-            continue
-        found.append(
-            Suggestion(
-                account_id=client.account_id,
-                segment=client.segment,
-                family=family,
-                peers_buying=len(buying),
-                peers=len(peers),
-                share=len(buying) / len(peers),
-                estimate=median_cents(buying),
+    for client in members:
+        mine = client.families_bought()
+        for family in sorted(offered.keys() - mine):
+            count, estimate = offered[family]
+            found.append(
+                Suggestion(
+                    account_id=client.account_id,
+                    segment=client.segment,
+                    family=family,
+                    peers_buying=count,
+                    peers=peers,
+                    share=count / peers,
+                    estimate=estimate,
+                )
             )
-        )
     return found
