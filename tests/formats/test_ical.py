@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
@@ -69,9 +70,11 @@ def test_every_open_follow_up_is_an_event(portfolio, demo_db_path, planned):
         assert end - start == timedelta(minutes=15)
         stored = datetime.fromisoformat(due_at).replace(tzinfo=UTC)
         if rule:
-            # Floating wall-clock time: a weekly 09:00 stays at 09:00 across daylight saving.
-            assert start.tzinfo is None
-            assert start == stored.astimezone(PARIS).replace(tzinfo=None)
+            # Wall-clock time in the user's zone, which TZID names: a weekly 09:00 stays at
+            # 09:00 across daylight saving.
+            assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+            assert start.replace(tzinfo=None) == stored.astimezone(PARIS).replace(tzinfo=None)
+            assert start == stored
             assert event["RRULE"].to_ical().decode().startswith(rule.split(";UNTIL")[0])
         else:
             assert start == stored
@@ -85,10 +88,11 @@ def test_shapes_of_the_three_kinds(portfolio, planned):
     assert str(timed["SUMMARY"]) == f"Call, then; send\\quote — {account.name}"
     assert events[ids["all_day"]]["DTSTART"].dt == date(2026, 12, 2)
     weekly = events[ids["weekly"]]
-    assert weekly["DTSTART"].dt == datetime(2026, 11, 30, 9, 0)
+    assert weekly["DTSTART"].dt == datetime(2026, 11, 30, 9, 0, tzinfo=PARIS)
+    assert weekly["DTSTART"].params["TZID"] == "Europe/Paris"
     assert weekly["RRULE"]["FREQ"] == ["WEEKLY"] and weekly["RRULE"]["BYDAY"] == ["MO"]
-    # UNTIL takes the value type of a floating start: the whole last day, local time.
-    assert weekly["RRULE"]["UNTIL"] == [datetime(2027, 3, 1, 23, 59, 59)]
+    # UNTIL beside a zoned start is in UTC: the whole last day, Paris time.
+    assert weekly["RRULE"]["UNTIL"] == [datetime(2027, 3, 1, 22, 59, 59, tzinfo=UTC)]
 
 
 def test_read_by_vobject_too(portfolio, demo_db_path, planned):
@@ -140,9 +144,11 @@ def test_export_to_a_file(portfolio, planned, tmp_path):
 @pytest.mark.parametrize(
     ("rule", "timed", "written"),
     [
-        ("FREQ=WEEKLY;UNTIL=20270301", True, "FREQ=WEEKLY;UNTIL=20270301T235959"),
+        ("FREQ=WEEKLY;UNTIL=20270301", True, "FREQ=WEEKLY;UNTIL=20270301T225959Z"),
+        ("FREQ=WEEKLY;UNTIL=20270701", True, "FREQ=WEEKLY;UNTIL=20270701T215959Z"),
         ("FREQ=WEEKLY;UNTIL=20270301", False, "FREQ=WEEKLY;UNTIL=20270301"),
-        ("FREQ=DAILY;UNTIL=20270301T080000Z", True, "FREQ=DAILY;UNTIL=20270301T090000"),
+        ("FREQ=DAILY;UNTIL=20270301T080000Z", True, "FREQ=DAILY;UNTIL=20270301T080000Z"),
+        ("FREQ=DAILY;UNTIL=20270701T090000", True, "FREQ=DAILY;UNTIL=20270701T070000Z"),
         ("FREQ=DAILY;UNTIL=20270301T230000Z", False, "FREQ=DAILY;UNTIL=20270302"),
         ("FREQ=MONTHLY;BYMONTHDAY=1", True, "FREQ=MONTHLY;BYMONTHDAY=1"),
     ],
@@ -177,7 +183,10 @@ def test_round_trip_every_open_follow_up_read_back(portfolio, demo_db_path, plan
             day, at = start, None
         rule = event.get("RRULE")
         text = rule.to_ical().decode() if rule else None
-        if text and "UNTIL" in text:  # written as the last moment of the UNTIL day
-            text = text.replace("T235959", "")
+        if text and isinstance(rule["UNTIL"][0] if "UNTIL" in rule else None, datetime):
+            # written in UTC as the last second of the UNTIL day, Paris time
+            until = rule["UNTIL"][0].astimezone(PARIS)
+            assert until.time() == time(23, 59, 59)
+            text = re.sub(r"UNTIL=[0-9TZ]+", f"UNTIL={until:%Y%m%d}", text)
         found[fid] = (title, account, day, at, text)
     assert found == expected

@@ -156,7 +156,8 @@ def test_series_start_is_the_calendar_dtstart_and_the_uid_stays(pf: Portfolio) -
     pf.routine.complete_follow_up(fid)
     (event,) = Calendar.from_ical(_ics(pf)).walk("VEVENT")
     assert str(event["UID"]) == f"{fid}@portfolio-tui"
-    assert event["DTSTART"].dt == datetime(2026, 12, 7, 9, 0)  # the first one, floating
+    assert event["DTSTART"].dt == datetime(2026, 12, 7, 9, 0, tzinfo=PARIS)  # the first one
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert event["RRULE"]["COUNT"] == [3]
 
 

@@ -2,9 +2,12 @@
 VTODO.
 
 - A follow-up at a time is a 15-minute event. One that happens once is written in UTC (an
-  exact instant). A recurring one is written in floating local time, because the app keeps a
+  exact instant). A recurring one is written in the user's IANA zone, `DTSTART;TZID=…`, with
+  that zone's VTIMEZONE (`formats.vtimezone`, from the zone's real rules): the app keeps a
   recurring follow-up at the same wall-clock time across daylight saving, and so does a
-  calendar with a floating start.
+  calendar reading it (a fixed UTC start would move a 09:00 Paris meeting to 10:00 in summer).
+  In a zone without an IANA name (UTC) it is written in UTC, exact there. UNTIL is then in UTC,
+  as RFC 5545 wants beside a zoned start.
 - A follow-up without a time is an all-day event (DATE values).
 - Each event has a VALARM: 15 minutes before, or at 09:00 on the day for an all-day one.
 - UID is the follow-up's id, so importing a newer export updates events instead of adding
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from portfolio_tui.formats.contentlines import escape, line
+from portfolio_tui.formats.vtimezone import vtimezone_text, zone_id
 
 PRODID = "-//portfolio-tui//Follow-ups//EN"
 UID_DOMAIN = "portfolio-tui"
@@ -51,19 +55,28 @@ def _floating(moment: datetime) -> str:
 
 def rrule_for(rule: str, timed: bool, tz: tzinfo) -> str:
     """Our stored rule with UNTIL in the value type RFC 5545 wants beside the start: a date
-    for an all-day event, a floating local date-time for a timed (floating) one."""
+    for an all-day event, a UTC date-time for a timed one (its start has a TZID, or is UTC).
+    As the app reads it, an UNTIL day includes that whole day and an UNTIL time without "Z"
+    is wall-clock time in `tz`."""
 
     def until(match: re.Match[str]) -> str:
         day, clock, zulu = match[1], match[2], match[3]
         if clock and zulu:
             moment = datetime.strptime(day + clock, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-            local = moment.astimezone(tz)
-            return "UNTIL=" + (_floating(local) if timed else local.strftime("%Y%m%d"))
+            return "UNTIL=" + (_utc(moment) if timed else moment.astimezone(tz).strftime("%Y%m%d"))
         if timed:
-            return f"UNTIL={day}T{clock or '235959'}"
+            wall = datetime.strptime(day + (clock or "235959"), "%Y%m%d%H%M%S")
+            return "UNTIL=" + _utc(wall.replace(tzinfo=tz))
         return f"UNTIL={day}"
 
     return re.sub(r"UNTIL=([0-9]{8})(?:T([0-9]{6})(Z?))?", until, rule)
+
+
+def _until_year(rule: str, start: datetime) -> int:
+    """The last year a series may reach, for its zone's VTIMEZONE: its UNTIL's, else two years
+    on (past those, a zone with yearly rules has them in RRULEs)."""
+    found = re.search(r"UNTIL=([0-9]{4})", rule)
+    return max(start.year, int(found[1])) if found else start.year + 2
 
 
 def event_text(event: Event, tz: tzinfo) -> str:
@@ -85,13 +98,14 @@ def event_text(event: Event, tz: tzinfo) -> str:
         ]
     else:
         end = event.start + timedelta(minutes=EVENT_MINUTES)
-        write = _floating if event.rrule else _utc
-        local_start = event.start.astimezone(tz)
-        local_end = end.astimezone(tz)
-        out += [
-            line("DTSTART", write(local_start)),
-            line("DTEND", write(local_end)),
-        ]
+        zone = zone_id(tz) if event.rrule else None
+        if zone is None:
+            out += [line("DTSTART", _utc(event.start)), line("DTEND", _utc(end))]
+        else:
+            out += [
+                line("DTSTART", _floating(event.start.astimezone(tz)), tzid=zone),
+                line("DTEND", _floating(end.astimezone(tz)), tzid=zone),
+            ]
     if event.rrule:
         out.append(line("RRULE", rrule_for(event.rrule, event.start is not None, tz)))
     out += [
@@ -121,5 +135,14 @@ def calendar_text(events: Iterable[Event], tz: tzinfo, name: str) -> str:
         "METHOD:PUBLISH\r\n",
         line("X-WR-CALNAME", escape(name)),
     ]
+    events = list(events)
+    years = {
+        year
+        for e in events
+        if e.rrule and e.start is not None
+        for year in range(e.start.year, _until_year(e.rrule, e.start) + 1)
+    }
+    if years and zone_id(tz) is not None:  # the zone the recurring events' TZID names
+        head.append(vtimezone_text(tz, years))
     body = [event_text(e, tz) for e in events]
     return "".join((*head, *body, "END:VCALENDAR\r\n"))
