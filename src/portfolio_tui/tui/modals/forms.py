@@ -4,7 +4,7 @@ with a one-line summary; see `modals.form.FormModal` for validation, errors and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from textual import work
@@ -20,12 +20,13 @@ from portfolio_tui.domain.account_fields import (
 from portfolio_tui.domain.money import cents_to_plain
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n.terms import interaction_kind_label
-from portfolio_tui.service.views import AccountView, AgendaItem
+from portfolio_tui.service.views import AccountView, AgendaItem, FollowUpView, Logged
 from portfolio_tui.tui.modals.form import FormError, FormModal
 from portfolio_tui.tui.text import day_text
 from portfolio_tui.tui.widgets.date_input import DateInput, long_when
 
 MAX_DURATION_MINUTES = 24 * 60
+CLOSING_KINDS = ("call", "meeting", "visit")  # what can close a follow-up when logged
 
 
 def _kind_select(kind: str = "call") -> Select[str]:
@@ -76,6 +77,8 @@ class DoneForm(_AccountForm):
         assert item.follow_up_id is not None
         self.item = item
         self.suggested = suggested  # None: read from the account's cadence once shown
+        self.logged: Logged | None = None  # what the save wrote, for the screen to show at once
+        self.next_title: str | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -109,7 +112,8 @@ class DoneForm(_AccountForm):
 
     def save(self, values: dict[str, Any]) -> str:
         assert self.item.follow_up_id is not None
-        self.portfolio.routine.complete_follow_up(self.item.follow_up_id, **values)
+        self.logged = self.portfolio.routine.complete_follow_up(self.item.follow_up_id, **values)
+        self.next_title = values["next_title"]
         summary = _("Done: {title} ({account})").format(
             title=self.item.title, account=self.account_name
         )
@@ -126,6 +130,7 @@ class SnoozeForm(_AccountForm):
         super().__init__(item.account_id, item.account_name)
         self.item = item
         self.initial = phrase
+        self.snoozed: tuple[date, time | None] | None = None  # the day and time saved
 
     def subtitle(self) -> str:
         return f"{self.account_name} · {self.item.title}"
@@ -141,22 +146,41 @@ class SnoozeForm(_AccountForm):
         day: date = self.portfolio.routine.snooze(
             self.item.follow_up_id, values["phrase"], allow_past=values.get("allow_past", False)
         )
+        # The time: the phrase's, else the one the follow-up had (as the service keeps it).
+        at = self.portfolio.parse_when(values["phrase"]).time if values["phrase"] else None
+        if at is None and self.item.due_at is not None:
+            at = self.item.due_at.time()
+        self.snoozed = (day, at)
         return _("Snoozed: {title} ({account}) to {day}").format(
             title=self.item.title, account=self.account_name, day=day_text(day, year=True)
         )
 
 
 class LogForm(_AccountForm):
-    """Log a call, meeting, email, visit or note, and optionally plan what comes next."""
+    """Log a call, meeting, email, visit or note, and optionally plan what comes next.
+
+    When the account has open follow-ups due today or before, a call, meeting or visit can
+    close one in the same save (the most overdue by default, or `close`), and "Next
+    follow-up" plans the one after it: one flow, one undo step. The follow-ups are read once
+    the form is shown, so the keys typed at once land in Summary; a date already typed in
+    "Follow up" by then moves to "Next follow-up"."""
 
     TITLE = N_("Log an interaction")
 
     def __init__(
-        self, account_id: str, account_name: str, kind: str = "call", contacts: Sequence[str] = ()
+        self,
+        account_id: str,
+        account_name: str,
+        kind: str = "call",
+        contacts: Sequence[str] = (),
+        close: str | None = None,
     ) -> None:
         super().__init__(account_id, account_name)
         self.kind = kind
         self.contacts = list(contacts)
+        self.prefer_close = close  # the follow-up to close by default, when it can be
+        self.closable: list[FollowUpView] = []
+        self.logged: Logged | None = None  # what the save wrote, for the screen to show at once
 
     def fields(self) -> ComposeResult:
         yield from self.row(_("Kind"), _kind_select(self.kind))
@@ -168,12 +192,77 @@ class LogForm(_AccountForm):
             yield from self.row(_("With"), _contact_select(self.contacts))
         yield from self.row(_("Outcome"), _input(placeholder=_("optional"), name="outcome"))
         yield from self.row(_("Minutes"), _input(placeholder=_("optional"), name="duration"))
+        close = Select[str]([], prompt=_("(leave it open)"), id="f-close", compact=True)
+        yield from self.row(_("Close"), close)
+        next_due = DateInput("", allow_empty=True, empty_text=_("no next follow-up"),
+                             id="f-next_due")  # fmt: skip
+        yield from self.row(_("Next follow-up"), next_due)
         follow_up = DateInput("", allow_empty=True, empty_text=_("no follow-up"), id="f-follow_up")
         yield from self.row(_("Follow up"), follow_up)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#f-summary").focus()
+        self._show_rows()
+        self._read_closable()
+
+    # --- the follow-up this log closes ----------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="closable")
+    def _read_closable(self) -> None:
+        closable = self.portfolio.reports.closable_follow_ups(self.account_id)
+        if closable:
+            self.app.call_from_thread(self._offer_to_close, closable)
+
+    def _offer_to_close(self, closable: list[FollowUpView]) -> None:
+        self.closable = closable
+        ids = [f.follow_up_id for f in closable]
+        select = self.query_one("#f-close", Select)
+        select.set_options([(_closable_label(f), f.follow_up_id) for f in closable])
+        select.value = self.prefer_close if self.prefer_close in ids else ids[0]
+        typed = self.query_one("#f-follow_up", DateInput)
+        if typed.value.strip():  # typed before the follow-ups were read: it is the next one
+            self.query_one("#f-next_due", DateInput).value = typed.value
+            typed.value = ""
+            self._typed_at_mount["f-follow_up"] = ""
+        self._show_rows()
+        closing = self._to_close()
+        if closing is None or not closing.recurrence:  # a series knows its next occurrence
+            self.suggest_date("next_due")
+
+    def _to_close(self) -> FollowUpView | None:
+        """The follow-up this log will close, if any."""
+        if not self.closable or self.choice("kind") not in CLOSING_KINDS:
+            return None
+        chosen = self.choice("close")
+        return next((f for f in self.closable if f.follow_up_id == chosen), None)
+
+    def _show_rows(self) -> None:
+        """Close and Next follow-up for a call, meeting or visit on an account with a
+        follow-up due; Follow up otherwise."""
+        can_close = bool(self.closable) and self.choice("kind") in CLOSING_KINDS
+        closing = self._to_close()
+        self._show_row("close", can_close)
+        self._show_row("next_due", closing is not None)
+        self._show_row("follow_up", closing is None)
+        if closing is not None:
+            next_due = self.query_one("#f-next_due", DateInput)
+            series = _("the series' next occurrence") if closing.recurrence else None
+            next_due.set_empty_text(series or _("no next follow-up"))
+
+    def _show_row(self, name: str, shown: bool) -> None:
+        field = self.query_one(f"#f-{name}")
+        label = self.query_one("#form-fields").children
+        label[label.index(field) - 1].display = shown
+        if not shown and self.focused is not None and field in self.focused.ancestors_with_self:
+            self.query_one("#f-summary").focus()
+        field.display = shown
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("f-kind", "f-close"):
+            self._show_rows()
+
+    # --- saving -----------------------------------------------------------------------------
 
     def collect(self) -> dict[str, Any]:
         duration_text = self.text("duration")
@@ -185,6 +274,7 @@ class LogForm(_AccountForm):
                 )
                 raise FormError("duration", message)
             duration = int(duration_text)
+        closing = self._to_close()
         return {
             "kind": self.choice("kind") or "call",
             "summary": self.required("summary"),
@@ -192,18 +282,35 @@ class LogForm(_AccountForm):
             "contact": self.choice("contact") if self.contacts else None,
             "outcome": self.text("outcome") or None,
             "duration_minutes": duration,
-            "follow_up": self.phrase("follow_up"),
+            "follow_up": None if closing else self.phrase("follow_up"),
+            "close_follow_up": closing.follow_up_id if closing else None,
+            "next_due": self.phrase("next_due") if closing else None,
         }
 
     def save(self, values: dict[str, Any]) -> str:
         kind, summary = values.pop("kind"), values.pop("summary")
         logged = self.portfolio.routine.log_interaction(kind, self.account_id, summary, **values)
+        self.logged = logged
         what = interaction_kind_label(kind).lower()
+        closed = next((f for f in self.closable if f.follow_up_id == logged.closed_follow_up_id),
+                      None)  # fmt: skip
+        if closed is not None:
+            text = _("Logged {kind} with {account}; done: {title}").format(
+                kind=what, account=self.account_name, title=closed.title
+            )
+            if logged.next_due is not None:
+                text += _("; next {when}").format(when=long_when(logged.next_due))
+            return text
         if logged.follow_up_id:
             text = _("Logged {kind} with {account} and planned a follow-up")
         else:
             text = _("Logged {kind} with {account}")
         return text.format(kind=what, account=self.account_name)
+
+
+def _closable_label(follow_up: FollowUpView) -> str:
+    mark = "↻ " if follow_up.recurrence else ""
+    return f"{mark}{follow_up.title} · {day_text(follow_up.due_on)}"
 
 
 class FollowUpForm(_AccountForm):

@@ -32,7 +32,8 @@ from portfolio_tui.tui.modals.sale import SaleForm
 from portfolio_tui.tui.screens.account_header import header_text
 from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
 from portfolio_tui.tui.screens.deals_board import AccountDealKeys, AccountDealsPane
-from portfolio_tui.tui.text import due_text, money
+from portfolio_tui.tui.text import money
+from portfolio_tui.tui.widgets.agenda_table import due_day_text
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
@@ -165,6 +166,11 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         self.query_one(TimelineTable).show(())
 
     def _show_card(self, card: AccountCard) -> None:
+        wanted = self.portfolio_app.current_account_id
+        if wanted is not None and wanted != card.account.account_id:
+            # Read before the rep opened another account, whose load is on its way: showing
+            # it (and taking it as the current account) would aim the next key at it.
+            return
         same_account = self.card is not None and self.card.account.account_id == (
             card.account.account_id
         )
@@ -190,7 +196,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         follow_ups.clear()
         for f in card.open_follow_ups:
             late = f.due_on < today
-            when = Text(due_text(f.due_on, f.due_at, today), style="bold" if late else "")
+            when = Text(due_day_text(f.due_on, f.due_at, today), style="bold" if late else "")
             follow_ups.add_row(when, Text(f.title + (" ↻" if f.recurrence else "")))
         if not card.open_follow_ups:
             follow_ups.add_row(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from rich.text import Text
 
@@ -21,7 +21,7 @@ from portfolio_tui.i18n import N_, _, current_language, pgettext
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import Agenda, AgendaItem, AtRiskItem
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
-from portfolio_tui.tui.text import day_text, days_ago, due_text
+from portfolio_tui.tui.text import day_text, days_ago
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 GROUP_PREFIX = "group:"
@@ -45,8 +45,16 @@ COLUMNS = (
     TableColumn("last", N_("Last"), 9),
 )
 EMPTY = N_("Nothing to do: no follow-up due and nobody past their cadence.")
-# French timed dates run longer ("il y a 3 jours 09:00", "lun. 30 nov. 14:30"): 20 wide.
+# French timed dates run longer ("lun. 30 nov. 14:30", "mer. 2 déc. 2026"): 20 wide.
 FRENCH_WHEN_WIDTH = 20
+
+
+def due_day_text(due_on: date, due_at: datetime | None, today: date) -> str:
+    """A due date in the one style of a "When" column: the day, then the time if any
+    ("Fri 20 Nov", "Wed 02 Dec 09:00"), never "6 days ago" next to "Tue 24 Nov" (the group
+    heading says Overdue, Today or Next 7 days)."""
+    text = day_text(due_on, year=due_on.year != today.year)
+    return f"{text} {fmt.time_short(due_at)}" if due_at is not None else text
 
 
 def agenda_columns() -> tuple[TableColumn, ...]:
@@ -144,7 +152,7 @@ class AgendaTable(VirtualTable[AgendaRow]):
         if item.due_on is not None and self.today is not None:
             overdue = item.due_on < self.today
             when = Text(
-                due_text(item.due_on, item.due_at, self.today), style="bold" if overdue else ""
+                due_day_text(item.due_on, item.due_at, self.today), style="bold" if overdue else ""
             )
         else:
             when = Text(pgettext("agenda", "due"), style="italic")

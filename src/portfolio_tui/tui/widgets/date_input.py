@@ -109,6 +109,11 @@ class DateInput(Vertical):
     def value(self, text: str) -> None:
         self.input.value = text
 
+    def set_empty_text(self, text: str) -> None:
+        """What the preview says while the field is empty."""
+        self.empty_text = text
+        self._parse(self.value)
+
     @property
     def is_valid(self) -> bool:
         return self.error is None
