@@ -9,12 +9,13 @@ from datetime import date, datetime
 
 import pytest
 
+from portfolio_tui.cli.output import account_card_text
 from portfolio_tui.domain.columns import column_rule
 from portfolio_tui.domain.dates import parse_calendar_date, parse_when
 from portfolio_tui.domain.periods import compared_span, period_of
 from portfolio_tui.domain.recurrence import RecurrenceError, parse_repeat, validate_rrule
 from portfolio_tui.i18n import set_language
-from portfolio_tui.i18n.terms import field_error, stage_move_text
+from portfolio_tui.i18n.terms import field_error, stage_move_text, timeline_text
 from portfolio_tui.service import Portfolio
 from portfolio_tui.tui.modals.form import FormError
 from portfolio_tui.tui.widgets.deal_board import days_text, probability_text
@@ -69,12 +70,19 @@ def test_stage_changes_use_the_stage_labels() -> None:
 def test_the_account_timeline_says_its_stage_changes_in_french(
     empty_portfolio: Portfolio,
 ) -> None:
+    """The service keeps the stages' keys (its JSON is the same in both languages); the CLI's
+    card and the TUI's timeline show the French labels."""
     account_id = empty_portfolio.routine.add_account("Boulangerie Roux", stage="cold")
     empty_portfolio.routine.move_stage(account_id, "warm")
     set_language("fr")
-    timeline = empty_portfolio.reports.account_card(account_id).timeline
-    texts = [entry.text for entry in timeline if entry.kind == "stage"]
-    assert texts == ["froid → tiède", "créé comme froid"]
+    card = empty_portfolio.reports.account_card(account_id)
+    stages = [entry for entry in card.timeline if entry.kind == "stage"]
+    assert [entry.text for entry in stages] == ["cold → warm", "created as cold"]
+    shown = [timeline_text(entry.kind, entry.text) for entry in stages]
+    assert shown == ["froid → tiède", "créé comme froid"]
+    text = account_card_text(card, empty_portfolio.settings)
+    assert "froid → tiède" in text and "créé comme froid" in text and "created" not in text
+    assert timeline_text("call", "created as a joke") == "created as a joke"
 
 
 # --- periods ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from portfolio_tui.i18n import _, current_language
+from portfolio_tui.i18n import _, current_language, field_error
 from portfolio_tui.i18n import formats as fmt
 
 
@@ -34,8 +34,9 @@ class FieldError(UserError):
     """A bad value for one field; `location` names where it came from (file:line)."""
 
     def __init__(self, field: str, reason: str, location: str | None = None) -> None:
-        prefix = f"{location}: " if location else ""
-        super().__init__(f"{prefix}{field}: {reason}")
+        named = field_error(field, reason)  # "sold on: …" / "date de vente : …"
+        where = _("{field}: {message}").format(field=location, message=named) if location else None
+        super().__init__(where or named)
         self.field = field
         self.reason = reason
         self.location = location

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from portfolio_tui.cli.types import CommandGroups, add_format_option, calendar_date
 from portfolio_tui.i18n import _
+from portfolio_tui.i18n import formats as fmt
 
 if TYPE_CHECKING:
     from portfolio_tui.domain.activity import ActivityReport
@@ -18,18 +19,18 @@ PERIODS = ("week", "month", "quarter")
 
 def register(groups: CommandGroups) -> None:
     p = groups.report.add_parser(
-        "activity", help="the activity index: quantity × orientation × efficiency"
+        "activity", help=_("the activity index: quantity × orientation × efficiency")
     )
     p.add_argument(
         "--period",
         choices=PERIODS,
         default="week",
-        help="week (from Monday), month or quarter, up to the as-of day (default: week)",
+        help=_("week (from Monday), month or quarter, up to the as-of day (default: week)"),
     )
     p.add_argument(
         "--as-of",
         type=calendar_date,
-        help="the last day counted: 2026-11-22 or 22/11/2026 (default: today)",
+        help=_("the last day counted: 2026-11-22 or 22/11/2026 (default: today)"),
     )
     add_format_option(p, ("table", "json"))
     p.set_defaults(handler=cmd_report_activity)
@@ -53,23 +54,28 @@ def activity_table(report: ActivityReport) -> str:
             start=data["period"]["start"], end=data["period"]["end"]
         )
     ]
-    for name, label in (
-        ("quantity", _("quantity")),
-        ("orientation", _("orientation")),
-        ("efficiency", _("efficiency")),
-    ):
+    labels = {"quantity": _("quantity"), "orientation": _("orientation"),
+              "efficiency": _("efficiency")}  # fmt: skip
+    score = _("score")
+    for name, label in labels.items():
         measure = data[name]
         shown = _figure(measure["value"], name == "quantity")
         target = _figure(measure["target"], name == "quantity")
-        lines.append(f"  {label:<12} {shown:>7} / {target:<7} {_('score')} {measure['score']:.1f}")
+        lines.append(f"  {label:<12} {shown:>7} / {target:<7} {score} {_one(measure['score'])}")
     lever = data["lever"]
+    index, lever_label, what_if, gain = _("index"), _("lever"), _("what if"), _("gain")
+    on_time = _("follow-ups done on time: {rate}, overdue: {count}").format(
+        rate=_percent(data["on_time_rate"]), count=data["overdue"]
+    )
+    in_cadence = _("A clients within their cadence: {rate}").format(
+        rate=_percent(data["a_clients_in_cadence"])
+    )
     lines += [
-        f"  {_('index'):<12} {data['index']:.1f}",
-        f"  {_('lever'):<12} {lever}: {lever_words(lever)}",
-        f"  {_('what if'):<12} {data['what_if']:.1f} ({_('gain')} {_percent(data['gain'])})",
-        f"  {_('follow-ups done on time')}: {_percent(data['on_time_rate'])}"
-        f", {_('overdue')}: {data['overdue']}",
-        f"  {_('A clients within their cadence')}: {_percent(data['a_clients_in_cadence'])}",
+        f"  {index:<12} {_one(data['index'])}",
+        f"  {lever_label:<12} {labels[lever]}: {lever_words(lever)}",
+        f"  {what_if:<12} {_one(data['what_if'])} ({gain} {_percent(data['gain'])})",
+        f"  {on_time}",
+        f"  {in_cadence}",
     ]
     return "\n".join(lines)
 
@@ -81,4 +87,8 @@ def _figure(value: float | int | None, is_count: bool) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return "—" if value is None else fmt.percent(value, 1)
+
+
+def _one(value: float) -> str:
+    return fmt.number(value, 1)

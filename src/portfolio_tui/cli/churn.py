@@ -48,25 +48,29 @@ def non_negative_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number").format(text=text)) from None
     if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} must be a number of at least 0")
+        raise argparse.ArgumentTypeError(
+            _("{text} must be a number of at least 0").format(text=text)
+        )
     return value
 
 
 def register(groups: CommandGroups) -> None:
     p = groups.report.add_parser(
-        "clv", help="who is still a client: P(alive) and the orders to expect in 90 days"
+        "clv", help=_("who is still a client: P(alive) and the orders to expect in 90 days")
     )
     p.add_argument(
         "--as-of",
         type=calendar_date,
-        help="the day the model is fitted at: 2026-11-22 or 22/11/2026 (default: today)",
+        help=_("the day the model is fitted at: 2026-11-22 or 22/11/2026 (default: today)"),
     )
     p.add_argument(
         "--penalizer",
         type=non_negative_float,
-        help="L2 penalty of the fit; 0 is plain maximum likelihood (default from settings: 0.01)",
+        help=_(
+            "L2 penalty of the fit; 0 is plain maximum likelihood (default from settings: 0.01)"
+        ),
     )
     add_format_option(p, ("table", "csv", "json"))
     p.set_defaults(handler=cmd_report_clv)

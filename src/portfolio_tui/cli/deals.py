@@ -16,7 +16,7 @@ from portfolio_tui.cli.accounts import ACCOUNT_HELP
 from portfolio_tui.cli.output import table
 from portfolio_tui.cli.types import CommandGroups, calendar_date
 from portfolio_tui.domain.money import cents_to_plain, format_money, parse_money
-from portfolio_tui.i18n import _
+from portfolio_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from portfolio_tui.domain.deals import PipelineFigures
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 DEAL_STAGES = ("qualification", "proposal", "negotiation", "won", "lost")
 DEAL_HELP = "the deal's id, or an unambiguous prefix of it (as `deals` shows)"
-PHRASE = "a date phrase: 2027-03-31, 31/03/2027, +3w, next monday, dans 3 jours…"
+PHRASE = N_("a date phrase: 2027-03-31, 31/03/2027, +3w, next monday, dans 3 jours…")
 AS_OF_HELP = "the day the figures are computed at: 2026-11-22 or 22/11/2026 (default: today)"
 CLEAR = "none"  # `--close none`, `--family none`, `--probability none`: clear the field
 DEAL_CSV_COLUMNS = (
@@ -76,7 +76,7 @@ def register(groups: CommandGroups) -> None:
     p.add_argument("deal", help=_(DEAL_HELP))
     p.add_argument("title", help=_("what to do"))
     p.add_argument("--due", required=True, metavar="PHRASE", help=_("when: {phrase}").format(
-        phrase=PHRASE))  # fmt: skip
+        phrase=_(PHRASE)))  # fmt: skip
     p.set_defaults(handler=cmd_deal_next)
     _register_list(groups)
     _register_reports(groups)
@@ -90,7 +90,7 @@ def _register_add(verbs: Any) -> None:
     p.add_argument("--probability", type=probability, metavar="P",
                    help=_("0-100 (default: the stage's, from the settings)"))  # fmt: skip
     p.add_argument("--close", metavar="PHRASE", help=_("expected close: {phrase}").format(
-        phrase=PHRASE))  # fmt: skip
+        phrase=_(PHRASE)))  # fmt: skip
     stages = _("qualification, proposal or negotiation (default: qualification)")
     p.add_argument("--stage", default="qualification", help=stages)
     p.add_argument("--family", help=_("the product family"))
@@ -105,8 +105,8 @@ def _register_edit(verbs: Any) -> None:
     p.add_argument("--amount", help=_("the new amount"))
     p.add_argument("--probability", type=probability, metavar="P", default=argparse.SUPPRESS,
                    help=_("0-100, or none for the stage's default"))  # fmt: skip
-    p.add_argument("--close", metavar="PHRASE",
-                   help=_("expected close ({phrase}), or none").format(phrase=PHRASE))  # fmt: skip
+    close = _("expected close ({phrase}), or none").format(phrase=_(PHRASE))
+    p.add_argument("--close", metavar="PHRASE", help=close)
     p.add_argument("--family", help=_("the product family, or none"))
     p.add_argument("--notes", help=_("free notes"))
     p.set_defaults(handler=cmd_deal_edit)
@@ -121,7 +121,7 @@ def _register_list(groups: CommandGroups) -> None:
                        help=_("won and lost deals only"))  # fmt: skip
     scope.add_argument("--all", dest="scope", action="store_const", const="all",
                        help=_("every deal"))  # fmt: skip
-    p.add_argument("--account", help=_("only this account's: {what}").format(what=ACCOUNT_HELP))
+    p.add_argument("--account", help=_("only this account's: {what}").format(what=_(ACCOUNT_HELP)))
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help=_("table for people; csv, json for scripts (default: table)"))  # fmt: skip
     p.set_defaults(handler=cmd_deals, scope="open")

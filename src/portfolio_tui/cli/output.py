@@ -32,6 +32,7 @@ from portfolio_tui.domain.records import FIGURE_NAMES
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.i18n import N_, _, current_language, pgettext
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import timeline_text
 
 if TYPE_CHECKING:
     # Only named in annotations: building the parser does not load the service.
@@ -355,7 +356,8 @@ def _card_timeline(card: AccountCard, limit: int) -> list[str]:
     lines = ["", _("Timeline ({count})").format(count=count_text(len(card.timeline)))]
     for e in card.timeline[:limit]:
         detail = f" — {e.detail}" if e.detail else ""
-        lines.append(f"  {fmt.date_numeric(e.at)}  {kind_text(e.kind):<7} {e.text}{detail}")
+        text = timeline_text(e.kind, e.text)
+        lines.append(f"  {fmt.date_numeric(e.at)}  {kind_text(e.kind):<7} {text}{detail}")
     if len(card.timeline) > limit:
         more = count_text(len(card.timeline) - limit)
         lines.append("  " + _("… {count} more").format(count=more))

@@ -16,25 +16,25 @@ if TYPE_CHECKING:
 
 def register(groups: CommandGroups) -> None:
     p = groups.commands.add_parser(
-        "review", help="the weekly, monthly or quarterly review, as HTML or Markdown"
+        "review", help=_("the weekly, monthly or quarterly review, as HTML or Markdown")
     )
     p.add_argument(
         "cadence",
         choices=("week", "month", "quarter"),
-        help="week: pipeline and activity; month: + forecast and KPIs; quarter: account review",
+        help=_("week: pipeline and activity; month: + forecast and KPIs; quarter: account review"),
     )
     p.add_argument(
         "--as-of",
         type=calendar_date,
-        help="the last day covered: 2026-11-22 or 22/11/2026 (default: today)",
+        help=_("the last day covered: 2026-11-22 or 22/11/2026 (default: today)"),
     )
-    p.add_argument("--segment", metavar="NAME", help="only the accounts of this saved segment")
+    p.add_argument("--segment", metavar="NAME", help=_("only the accounts of this saved segment"))
     p.add_argument(
         "-o",
         "--output",
         type=file_or_stdio,
         metavar="FILE",
-        help="write to FILE: HTML when it ends in .html, else Markdown (default or -: stdout)",
+        help=_("write to FILE: HTML when it ends in .html, else Markdown (default or -: stdout)"),
     )
     p.set_defaults(handler=cmd_review)
 

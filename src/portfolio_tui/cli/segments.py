@@ -7,32 +7,32 @@ import json
 from typing import TYPE_CHECKING
 
 from portfolio_tui.cli.types import CommandGroups, add_format_option
-from portfolio_tui.i18n import _
+from portfolio_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
 
-TERMS_HELP = (
+TERMS_HELP = N_(
     "the filter: terms such as abc=A, stage=hot, sector=BTP, city=Lyon, segment='At Risk', "
     "revenue>10000, last_contact>60, joined by 'and'"
 )
 
 
 def register(groups: CommandGroups) -> None:
-    p = groups.commands.add_parser("segment", help="saved segments: named filters over accounts")
-    what = p.add_subparsers(dest="what", metavar="WHAT", required=True, help="what to do")
+    p = groups.commands.add_parser("segment", help=_("saved segments: named filters over accounts"))
+    what = p.add_subparsers(dest="what", metavar="WHAT", required=True, help=_("what to do"))
 
-    s = what.add_parser("save", help="save (or replace) a segment")
-    s.add_argument("name", help="the segment's name, e.g. 'BTP Lyon à risque'")
-    s.add_argument("terms", nargs="+", metavar="TERM", help=TERMS_HELP)
+    s = what.add_parser("save", help=_("save (or replace) a segment"))
+    s.add_argument("name", help=_("the segment's name, e.g. 'BTP Lyon à risque'"))
+    s.add_argument("terms", nargs="+", metavar="TERM", help=_(TERMS_HELP))
     s.set_defaults(handler=cmd_segment_save)
 
-    s = what.add_parser("list", help="the saved segments, with how many accounts each holds")
+    s = what.add_parser("list", help=_("the saved segments, with how many accounts each holds"))
     add_format_option(s, ("table", "json"))
     s.set_defaults(handler=cmd_segment_list)
 
-    s = what.add_parser("delete", help="delete a saved segment (ctrl+z in the app undoes it)")
-    s.add_argument("name", help="the segment's name (case and accents ignored)")
+    s = what.add_parser("delete", help=_("delete a saved segment (ctrl+z in the app undoes it)"))
+    s.add_argument("name", help=_("the segment's name (case and accents ignored)"))
     s.set_defaults(handler=cmd_segment_delete)
 
 

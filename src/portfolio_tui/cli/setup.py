@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from portfolio_tui import paths
 from portfolio_tui.cli.types import CommandGroups, WithoutDatabase, positive_int
 from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n.terms import table_rows
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
@@ -62,7 +63,7 @@ def cmd_demo(pf: Portfolio, args: argparse.Namespace) -> int:
     counts = pf.load_demo(
         accounts=args.accounts, years=args.years, seed=args.seed, force=args.force
     )
-    summary = ", ".join(f"{n} {table}" for table, n in counts.items())
+    summary = ", ".join(table_rows(table, n) for table, n in counts.items())
     print(_("demo portfolio written to {path}: {summary}").format(path=pf.path, summary=summary))
     return 0
 

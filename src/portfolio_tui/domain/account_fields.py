@@ -7,6 +7,7 @@ from datetime import date
 
 from portfolio_tui.domain.money import parse_money
 from portfolio_tui.domain.text import TextError, check_text
+from portfolio_tui.i18n import _, field_error
 
 SOURCES = ("inbound", "outbound", "referral", "event", "other")
 RISK_LEVELS = ("low", "medium", "high")
@@ -27,7 +28,7 @@ EDITABLE_FIELDS = (
 
 class AccountFieldError(ValueError):
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+        super().__init__(field_error(field, reason))
         self.field = field
         self.reason = reason
 
@@ -35,7 +36,8 @@ class AccountFieldError(ValueError):
 def _choice(field: str, text: str, choices: tuple[str, ...]) -> str:
     value = text.strip().lower()
     if value not in choices:
-        raise AccountFieldError(field, f"{text!r} is not one of {', '.join(choices)}")
+        reason = _("{text!r} is not one of {choices}")
+        raise AccountFieldError(field, reason.format(text=text, choices=", ".join(choices)))
     return value
 
 
@@ -43,9 +45,12 @@ def _int_in(field: str, text: str, low: int, high: int) -> int:
     try:
         value = int(text.strip())
     except ValueError:
-        raise AccountFieldError(field, f"{text!r} is not a whole number") from None
+        raise AccountFieldError(
+            field, _("{text!r} is not a whole number").format(text=text)
+        ) from None
     if not low <= value <= high:
-        raise AccountFieldError(field, f"{value} is not between {low} and {high}")
+        reason = _("{value} is not between {low} and {high}")
+        raise AccountFieldError(field, reason.format(value=value, low=low, high=high))
     return value
 
 
@@ -64,11 +69,11 @@ def clean_account_fields(raw: Mapping[str, str | None]) -> dict[str, object]:
     clean: dict[str, object] = {}
     for field, text in raw.items():
         if field not in EDITABLE_FIELDS:
-            raise AccountFieldError(field, "is not an account field")
+            raise AccountFieldError(field, _("is not an account field"))
         text = checked_text(field, (text or "").strip(), multiline=field == "notes")
         if field == "name":
             if not text:
-                raise AccountFieldError("name", "must not be empty")
+                raise AccountFieldError("name", _("must not be empty"))
             clean[field] = text
         elif field in ("notes", "tags"):
             clean[field] = normalise_tags(text) if field == "tags" else text
@@ -93,7 +98,9 @@ def clean_account_fields(raw: Mapping[str, str | None]) -> dict[str, object]:
             try:
                 clean[field] = date.fromisoformat(text)
             except ValueError:
-                raise AccountFieldError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+                raise AccountFieldError(
+                    field, _("{text!r} is not a date (YYYY-MM-DD)").format(text=text)
+                ) from None
     return clean
 
 
@@ -103,7 +110,7 @@ def checked_text(field: str, text: str, *, multiline: bool = False) -> str:
     try:
         return check_text(field, text, allow_newline=multiline)
     except TextError as error:
-        raise AccountFieldError(field, str(error).removeprefix(f"{field}: ")) from None
+        raise AccountFieldError(field, error.message) from None
 
 
 def nps_category(score: int | None) -> str | None:

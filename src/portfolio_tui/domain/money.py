@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from portfolio_tui.i18n import N_, _
+
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _SYMBOL_OF = {code: symbol for symbol, code in _SYMBOLS.items()}
 _NBSP = "\u00a0"
@@ -52,15 +54,19 @@ class MoneyError(ValueError):
     def __init__(self, text: str, reason: str | None = None) -> None:
         self.text = text
         self.reason = reason
-        detail = f": {reason}" if reason else " (try: 1234.50, 1 234,50 €, €1,234.50)"
-        super().__init__(f"can't read the amount '{text}'{detail}")
+        error = _("can't read the amount '{text}'").format(text=text)
+        if reason:
+            super().__init__(_("{error}: {reason}").format(error=error, reason=reason))
+        else:
+            hint = _("try: 1234.50, 1 234,50 €, €1,234.50")
+            super().__init__(f"{error} ({hint})")
 
 
 def parse_money(text: str, currency: str | None = None) -> int:
     """The amount in `text`, in cents. With `currency`, an amount marked in another is an error."""
     body = text.strip()
     if not body:
-        raise MoneyError(text, "it is empty")
+        raise MoneyError(text, _("it is empty"))
     negative = False
     if body.startswith("(") and body.endswith(")"):
         negative, body = True, body[1:-1].strip()
@@ -74,23 +80,28 @@ def parse_money(text: str, currency: str | None = None) -> int:
     if marks and currency is not None:
         found = _SYMBOLS.get(marks[0], marks[0].upper())
         if found != currency.upper():
-            raise MoneyError(text, f"the amount is in {found}, not {currency.upper()}")
+            raise MoneyError(
+                text,
+                _("the amount is in {found}, not {currency}").format(
+                    found=found, currency=currency.upper()
+                ),
+            )
     if sum(c.isdigit() for c in match["number"]) > _MAX_DIGITS:
-        raise MoneyError(text, _TOO_LARGE)
+        raise MoneyError(text, _(_TOO_LARGE))
     cents = _number_to_cents(match["number"], text)
     if negative or (signs and signs[0] in _MINUS):
         cents = -cents
     return check_bounds(cents, text)
 
 
-_TOO_LARGE = "beyond ±100,000,000,000.00, the largest amount kept"
+_TOO_LARGE = N_("beyond ±100,000,000,000.00, the largest amount kept")
 
 
 def check_bounds(cents: int, text: str) -> int:
     """`cents` when within ±MAX_CENTS, else MoneyError quoting `text`."""
     if -MAX_CENTS <= cents <= MAX_CENTS:
         return cents
-    raise MoneyError(text, _TOO_LARGE)
+    raise MoneyError(text, _(_TOO_LARGE))
 
 
 def _number_to_cents(number: str, text: str) -> int:
@@ -111,14 +122,16 @@ def _number_to_cents(number: str, text: str) -> int:
         decimal = None if thousands else sep
     if decimal is not None:
         if number.count(decimal) > 1:
-            raise MoneyError(text, f"more than one decimal separator '{decimal}'")
+            raise MoneyError(
+                text, _("more than one decimal separator '{decimal}'").format(decimal=decimal)
+            )
         whole, fraction = number.split(decimal)
     else:
         whole, fraction = number, ""
     if decimal is not None and not fraction.isdigit():
         raise MoneyError(text)
     if len(fraction) > 2 and fraction[2:].strip("0"):
-        raise MoneyError(text, "more than 2 decimals")
+        raise MoneyError(text, _("more than 2 decimals"))
     return _whole_units(whole, text) * 100 + int(fraction[:2].ljust(2, "0"))
 
 
@@ -127,10 +140,10 @@ def _whole_units(whole: str, text: str) -> int:
         return int(whole or 0)
     separators = {" " if c in _SPACES else c for c in whole if not c.isdigit()}
     if len(separators) > 1:
-        raise MoneyError(text, "mixed thousands separators")
+        raise MoneyError(text, _("mixed thousands separators"))
     groups = re.split(r"[^0-9]", whole)
     if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-        raise MoneyError(text, "thousands are not in groups of 3 digits")
+        raise MoneyError(text, _("thousands are not in groups of 3 digits"))
     return int("".join(groups))
 
 

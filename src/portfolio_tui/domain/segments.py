@@ -25,6 +25,7 @@ from types import MappingProxyType
 from portfolio_tui.domain.money import MoneyError, cents_to_plain, parse_money
 from portfolio_tui.domain.rfm import SEGMENTS
 from portfolio_tui.domain.stages import Stage
+from portfolio_tui.i18n import _
 
 OPERATORS: tuple[str, ...] = ("=", "!=", "<", ">", "<=", ">=")
 EQUALITY_OPERATORS: tuple[str, ...] = ("=", "!=")
@@ -192,9 +193,9 @@ def parse_segment(text: str) -> SegmentFilter:
         else:
             groups[-1].append((kind, token))
     if len(groups) == 1 and not groups[0]:
-        raise SegmentError("the segment filter is empty (try: abc = A and stage = client)")
+        raise SegmentError(_("the segment filter is empty (try: abc = A and stage = client)"))
     if any(not group for group in groups):
-        raise SegmentError("'and' must join two terms")
+        raise SegmentError(_("'and' must join two terms"))
     return SegmentFilter(tuple(_term(group) for group in groups))
 
 
@@ -202,11 +203,17 @@ def validate_segment_name(name: str) -> str:
     """The name with its spaces tidied; empty, too long or control characters is an error."""
     tidy = " ".join(name.split())
     if not tidy:
-        raise SegmentError("a segment name can't be empty")
+        raise SegmentError(_("a segment name can't be empty"))
     if len(tidy) > SEGMENT_NAME_MAX:
-        raise SegmentError(f"a segment name is at most {SEGMENT_NAME_MAX} characters")
+        raise SegmentError(
+            _("a segment name is at most {segment_name_max} characters").format(
+                segment_name_max=SEGMENT_NAME_MAX
+            )
+        )
     if any(unicodedata.category(c).startswith("C") for c in tidy):
-        raise SegmentError(f"a segment name can't hold control characters: {name!r}")
+        raise SegmentError(
+            _("a segment name can't hold control characters: {name!r}").format(name=name)
+        )
     return tidy
 
 
@@ -217,7 +224,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         match = _TOKEN.match(text, position)
         if match is None:
             rest = text[position:].strip()
-            raise SegmentError(f"unclosed quote in {rest!r}")
+            raise SegmentError(_("unclosed quote in {rest!r}").format(rest=rest))
         kind = match.lastgroup or "word"
         token = match[kind]
         tokens.append(("quoted" if kind in ("dq", "sq") else kind, token))
@@ -229,29 +236,47 @@ def _term(tokens: list[tuple[str, str]]) -> SegmentTerm:
     (kind, name), *rest = tokens
     field = name.casefold()
     if kind != "word" or field not in FIELDS:
-        raise SegmentError(f"unknown field {name!r} (expected one of: {', '.join(FIELDS)})")
+        raise SegmentError(
+            _("unknown field {name!r} (expected one of: {choices})").format(
+                name=name, choices=", ".join(FIELDS)
+            )
+        )
     if not rest or rest[0][0] != "op":
-        got = f", got {rest[0][1]!r}" if rest else ""
-        raise SegmentError(f"{field}: expected an operator ({' '.join(OPERATORS)}){got}")
+        got = _(", got {token!r}").format(token=rest[0][1]) if rest else ""
+        raise SegmentError(
+            _("{field}: expected an operator ({choices}){got}").format(
+                field=field, choices=" ".join(OPERATORS), got=got
+            )
+        )
     op, values = rest[0][1], rest[1:]
     if op not in OPERATORS:
-        raise SegmentError(f"{field}: bad operator {op!r} (expected one of: {' '.join(OPERATORS)})")
+        raise SegmentError(
+            _("{field}: bad operator {op!r} (expected one of: {choices})").format(
+                field=field, op=op, choices=" ".join(OPERATORS)
+            )
+        )
     if field not in NUMBER_FIELDS and op not in EQUALITY_OPERATORS:
-        raise SegmentError(f"{field}: operator {op!r} does not apply (use = or !=)")
+        raise SegmentError(
+            _("{field}: operator {op!r} does not apply (use = or !=)").format(field=field, op=op)
+        )
     return SegmentTerm(field, op, _value(field, _value_text(field, values)))
 
 
 def _value_text(field: str, values: list[tuple[str, str]]) -> str:
     if not values:
-        raise SegmentError(f"{field}: missing value")
+        raise SegmentError(_("{field}: missing value").format(field=field))
     if any(kind == "op" for kind, _ in values):
         extra = next(token for kind, token in values if kind == "op")
-        raise SegmentError(f"{field}: unexpected {extra!r} in the value (quote it)")
+        raise SegmentError(
+            _("{field}: unexpected {extra!r} in the value (quote it)").format(
+                field=field, extra=extra
+            )
+        )
     if len(values) > 1 and any(kind == "quoted" for kind, _ in values):
-        raise SegmentError(f"{field}: a quoted value must stand alone")
+        raise SegmentError(_("{field}: a quoted value must stand alone").format(field=field))
     text = " ".join(" ".join(token for _, token in values).split())
     if not text:
-        raise SegmentError(f"{field}: empty value")
+        raise SegmentError(_("{field}: empty value").format(field=field))
     return text
 
 
@@ -260,7 +285,11 @@ def _value(field: str, text: str) -> str | int | float:
         names, keys = _CHOICES[field]
         name = keys.get(_choice_key(text))
         if name is None:
-            raise SegmentError(f"unknown {field} {text!r} (expected one of: {', '.join(names)})")
+            raise SegmentError(
+                _("unknown {field} {text!r} (expected one of: {choices})").format(
+                    field=field, text=text, choices=", ".join(names)
+                )
+            )
         return name
     if field == "revenue":
         try:
@@ -272,17 +301,19 @@ def _value(field: str, text: str) -> str | int | float:
         return _probability(text)
     if field == "last_contact":
         if not text.isascii() or not text.isdigit():
-            raise SegmentError(f"last_contact: {text!r} is not a whole number of days")
+            raise SegmentError(
+                _("last_contact: {text!r} is not a whole number of days").format(text=text)
+            )
         return int(text)
     return text
 
 
 def _probability(text: str) -> float:
     if not re.fullmatch(r"[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+", text):
-        raise SegmentError(f"p_alive: {text!r} is not a number from 0 to 1")
+        raise SegmentError(_("p_alive: {text!r} is not a number from 0 to 1").format(text=text))
     value = float(text.replace(",", "."))
     if not 0 <= value <= 1:
-        raise SegmentError(f"p_alive: {text!r} is not a number from 0 to 1")
+        raise SegmentError(_("p_alive: {text!r} is not a number from 0 to 1").format(text=text))
     return value
 
 

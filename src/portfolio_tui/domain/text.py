@@ -23,6 +23,8 @@ import re
 import unicodedata
 from typing import Literal
 
+from portfolio_tui.i18n import _, field_error
+
 TextReason = Literal["control", "newline", "too_long"]
 
 # Letters NFKD does not split into base and mark (ß needs nothing: casefold gives "ss"), and
@@ -61,7 +63,8 @@ class TextError(ValueError):
         self.field = field
         self.reason: TextReason = reason
         self.index = index
-        super().__init__(f"{field}: {message}")
+        self.message = message
+        super().__init__(field_error(field, message))
 
 
 def fold(text: str) -> str:
@@ -99,15 +102,19 @@ def check_text(
     if index is not None:
         raise _refusal(field, ready[index], index)
     if max_length is not None and len(ready) > max_length:
-        message = f"is {len(ready)} characters long, more than {max_length}"
+        message = _("is {length} characters long, more than {longest}").format(
+            length=len(ready), longest=max_length
+        )
         raise TextError(field, "too_long", message, None)
     return ready
 
 
 def _refusal(field: str, char: str, index: int) -> TextError:
     if char in _LINE_BREAKS:  # only refused in one-line fields
-        return TextError(field, "newline", "must be on one line", index)
-    message = f"character {index + 1} is a control character (U+{ord(char):04X}), not allowed"
+        return TextError(field, "newline", _("must be on one line"), index)
+    message = _("character {index} is a control character (U+{code:04X}), not allowed").format(
+        index=index + 1, code=ord(char)
+    )
     return TextError(field, "control", message, index)
 
 

@@ -8,6 +8,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from portfolio_tui.i18n import _
+
 _MONTHS = re.compile(r"([0-9]+)m")
 
 
@@ -24,7 +26,9 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.months is not None and self.months < 1:
-            raise WindowError(f"window must be at least 1 month, not {self.months}")
+            raise WindowError(
+                _("window must be at least 1 month, not {months}").format(months=self.months)
+            )
 
     @property
     def start(self) -> date | None:
@@ -40,7 +44,7 @@ class Window:
     def previous(self) -> Window:
         start = self.start
         if start is None:
-            raise WindowError("the 'all' window has no previous window")
+            raise WindowError(_("the 'all' window has no previous window"))
         return Window(as_of=start, months=self.months)
 
     @property
@@ -54,5 +58,7 @@ def parse_window(text: str, as_of: date) -> Window:
         return Window(as_of=as_of, months=None)
     match = _MONTHS.fullmatch(cleaned)
     if match is None or int(match.group(1)) < 1:
-        raise WindowError(f"unknown window {text!r} (expected 12m, 24m, Nm or all)")
+        raise WindowError(
+            _("unknown window {text!r} (expected 12m, 24m, Nm or all)").format(text=text)
+        )
     return Window(as_of=as_of, months=int(match.group(1)))

@@ -27,6 +27,8 @@ __all__ = [
     "N_",
     "_",
     "current_language",
+    "field_error",
+    "field_label",
     "gettext",
     "language_name",
     "ngettext",
@@ -74,6 +76,69 @@ def pgettext(context: str, message: str) -> str:
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     """`ngettext` with a context."""
     return _translations(_current_language).npgettext(context, singular, plural, n)
+
+
+# The fields a rep types in (forms, CLI flags, spreadsheet columns) as an error names them:
+# lower case, like the English source names them ("sold on: must not be empty").
+_FIELDS = {
+    "account": N_("account"),
+    "accessibility": N_("accessibility"),
+    "amount": N_("amount"),
+    "at": N_("when"),
+    "city": N_("city"),
+    "close": N_("closes"),
+    "contact_email": N_("contact email"),
+    "contact_name": N_("contact name"),
+    "contact_phone": N_("contact phone"),
+    "contact_role": N_("contact role"),
+    "due": N_("due"),
+    "duration": N_("duration"),
+    "email": N_("email"),
+    "family": N_("family"),
+    "kind": N_("kind"),
+    "legal_id": N_("legal id"),
+    "lost_reason": N_("lost reason"),
+    "margin": N_("margin"),
+    "name": N_("name"),
+    "next_due": N_("next due"),
+    "next_title": N_("next title"),
+    "notes": N_("notes"),
+    "nps_date": N_("nps date"),
+    "nps_score": N_("nps score"),
+    "order_ref": N_("order ref"),
+    "outcome": N_("outcome"),
+    "phone": N_("phone"),
+    "potential": N_("potential"),
+    "preferred_channel": N_("preferred channel"),
+    "probability": N_("probability"),
+    "reason": N_("reason"),
+    "referred_by": N_("referred by"),
+    "region": N_("region"),
+    "risk_level": N_("risk level"),
+    "role": N_("role"),
+    "sector": N_("sector"),
+    "size_band": N_("size band"),
+    "sold_on": N_("sold on"),
+    "source": N_("source"),
+    "stage": N_("stage"),
+    "summary": N_("summary"),
+    "tags": N_("tags"),
+    "title": N_("title"),
+    "until": N_("until"),
+}
+
+
+def field_label(field: str) -> str:
+    """A field's name in an error: "sold_on" → "sold on" / "date de vente"; a field not listed
+    keeps its key, underscores read as spaces."""
+    name = _FIELDS.get(field)
+    return gettext(name) if name else field.replace("_", " ")
+
+
+def field_error(field: str, message: str) -> str:
+    """ "sold on: must not be empty" / "date de vente : ne doit pas être vide"."""
+    # TRANSLATORS: a field's name, then what is wrong with it (French: U+202F before ":")
+    return gettext("{field}: {message}").format(field=field_label(field), message=message)
 
 
 def set_language(language: str | None) -> str:

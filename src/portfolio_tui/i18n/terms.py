@@ -8,7 +8,14 @@ an account is "Perdu", a deal (une affaire) "Perdue".
 
 from __future__ import annotations
 
-from portfolio_tui.i18n import N_, gettext, ngettext, pgettext
+from portfolio_tui.i18n import (
+    current_language,
+    field_error,
+    field_label,
+    ngettext,
+    npgettext,
+    pgettext,
+)
 from portfolio_tui.i18n.formats import number
 
 __all__ = [
@@ -21,6 +28,8 @@ __all__ = [
     "segment_label",
     "stage_label",
     "stage_move_text",
+    "table_rows",
+    "timeline_text",
 ]
 
 
@@ -44,6 +53,18 @@ def stage_move_text(from_stage: str | None, to_stage: str) -> str:
     if not from_stage:
         return pgettext("timeline", "created as {stage}").format(stage=target)
     return f"{_lower_label(from_stage)} → {target}"
+
+
+def timeline_text(kind: str, text: str) -> str:
+    """A timeline entry's text as shown: a stage change, which the service writes with the
+    stages' keys ("warm → hot", "created as suspect", the same in JSON in every language), in
+    the current language; any other entry's text as it is (the rep's own words)."""
+    if kind != "stage":
+        return text
+    if text.startswith("created as "):
+        return stage_move_text(None, text.removeprefix("created as "))
+    before, arrow, after = text.partition(" → ")
+    return stage_move_text(before, after) if arrow else text
 
 
 def _lower_label(stage: str) -> str:
@@ -115,64 +136,27 @@ def accounts_count(count: int) -> str:
     return template.format(count=number(count))
 
 
-# The fields a rep types in (forms, CLI flags, spreadsheet columns) as an error names them:
-# lower case, like the English source names them ("sold on: must not be empty").
-_FIELDS = {
-    "account": N_("account"),
-    "accessibility": N_("accessibility"),
-    "amount": N_("amount"),
-    "at": N_("when"),
-    "city": N_("city"),
-    "close": N_("closes"),
-    "contact_email": N_("contact email"),
-    "contact_name": N_("contact name"),
-    "contact_phone": N_("contact phone"),
-    "contact_role": N_("contact role"),
-    "due": N_("due"),
-    "duration": N_("duration"),
-    "email": N_("email"),
-    "family": N_("family"),
-    "kind": N_("kind"),
-    "legal_id": N_("legal id"),
-    "lost_reason": N_("lost reason"),
-    "margin": N_("margin"),
-    "name": N_("name"),
-    "next_due": N_("next due"),
-    "next_title": N_("next title"),
-    "notes": N_("notes"),
-    "nps_date": N_("nps date"),
-    "nps_score": N_("nps score"),
-    "order_ref": N_("order ref"),
-    "outcome": N_("outcome"),
-    "phone": N_("phone"),
-    "potential": N_("potential"),
-    "preferred_channel": N_("preferred channel"),
-    "probability": N_("probability"),
-    "reason": N_("reason"),
-    "referred_by": N_("referred by"),
-    "region": N_("region"),
-    "risk_level": N_("risk level"),
-    "role": N_("role"),
-    "sector": N_("sector"),
-    "size_band": N_("size band"),
-    "sold_on": N_("sold on"),
-    "source": N_("source"),
-    "stage": N_("stage"),
-    "summary": N_("summary"),
-    "tags": N_("tags"),
-    "title": N_("title"),
-    "until": N_("until"),
-}
-
-
-def field_label(field: str) -> str:
-    """A field's name in an error: "sold_on" → "sold on" / "date de vente"; a field not listed
-    keeps its key, underscores read as spaces."""
-    name = _FIELDS.get(field)
-    return gettext(name) if name else field.replace("_", " ")
-
-
-def field_error(field: str, message: str) -> str:
-    """ "sold on: must not be empty" / "date de vente : ne doit pas être vide"."""
-    # TRANSLATORS: a field's name, then what is wrong with it (French: U+202F before ":")
-    return gettext("{field}: {message}").format(field=field_label(field), message=message)
+def table_rows(table: str, count: int) -> str:
+    """Rows of one table in a summary ("12 sale" in English, which names the table as the
+    database does; "12 ventes" in French). An unknown table keeps its name."""
+    if current_language() == "en":
+        return f"{count} {table}"
+    forms = {
+        "account": npgettext("table rows", "{count} account", "{count} accounts", count),
+        "contact": npgettext("table rows", "{count} contact", "{count} contacts", count),
+        "product": npgettext("table rows", "{count} product", "{count} products", count),
+        "sale": npgettext("table rows", "{count} sale", "{count} sales", count),
+        "interaction": npgettext(
+            "table rows", "{count} interaction", "{count} interactions", count
+        ),
+        "followup": npgettext("table rows", "{count} follow-up", "{count} follow-ups", count),
+        "stagechange": npgettext(
+            "table rows", "{count} stage change", "{count} stage changes", count
+        ),
+        "segment": npgettext("table rows", "{count} segment", "{count} segments", count),
+        "deal": npgettext("table rows", "{count} deal", "{count} deals", count),
+        "dealstagechange": npgettext(
+            "table rows", "{count} deal stage change", "{count} deal stage changes", count
+        ),
+    }
+    return forms[table].format(count=number(count)) if table in forms else f"{count} {table}"

@@ -22,7 +22,7 @@ from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.settings import Settings, SettingsError
 from portfolio_tui.domain.workdays import WorkingCalendar
 from portfolio_tui.errors import Ambiguous, FutureDate, NotFound, PastDate
-from portfolio_tui.i18n import _
+from portfolio_tui.i18n import _, pgettext
 from portfolio_tui.service.views import AccountView
 from portfolio_tui.store import queries
 from portfolio_tui.store.database import Database
@@ -195,7 +195,7 @@ class Core:
         if not found:
             raise NotFound(_("no account matches {ref!r}").format(ref=ref))
         if len(found) > 1:
-            raise Ambiguous("account", ref, [f"{a.name} ({a.id[:8]})" for a in found])
+            raise Ambiguous(_("account"), ref, [f"{a.name} ({a.id[:8]})" for a in found])
         return found[0]
 
     def resolve_account(self, ref: str) -> AccountView:
@@ -207,7 +207,7 @@ class Core:
         if not found:
             raise NotFound(_("no follow-up with id {ref!r}").format(ref=ref))
         if len(found) > 1:
-            raise Ambiguous("follow-up id", ref, [f"{f.id[:8]} {f.title}" for f in found])
+            raise Ambiguous(_("follow-up id"), ref, [f"{f.id[:8]} {f.title}" for f in found])
         return found[0]
 
     def contact_id(self, session: Any, account: Account, name: str | None) -> str | None:
@@ -219,7 +219,7 @@ class Core:
                 _("{account} has no contact named {name!r}").format(account=account.name, name=name)
             )
         if len(found) > 1:
-            raise Ambiguous("contact", name, [c.name for c in found])
+            raise Ambiguous(pgettext("ambiguous", "contact"), name, [c.name for c in found])
         return found[0].id
 
 

@@ -159,10 +159,12 @@ def _output(target: Target, *, bom: bool = False) -> Iterator[IO[str]]:
         return
     target = target.expanduser()
     if target.is_dir():
-        raise UserError(f"{target}: is a folder; give a file name")
+        raise UserError(_("{target}: is a folder; give a file name").format(target=target))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise UserError(f"{target}: the folder {folder} does not exist")
+        raise UserError(
+            _("{target}: the folder {folder} does not exist").format(target=target, folder=folder)
+        )
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
@@ -179,10 +181,12 @@ def _binary_output(target: Path) -> Iterator[Path]:
     to, moved into place when the block ends without an error."""
     target = target.expanduser()
     if target.is_dir():
-        raise UserError(f"{target}: is a folder; give a file name")
+        raise UserError(_("{target}: is a folder; give a file name").format(target=target))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise UserError(f"{target}: the folder {folder} does not exist")
+        raise UserError(
+            _("{target}: the folder {folder} does not exist").format(target=target, folder=folder)
+        )
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     os.close(fd)
     try:
@@ -218,14 +222,18 @@ class ExportCases:
         accounts only); returns the number of rows. With `fmt="xlsx"`, or a target path
         ending in .xlsx, an Excel workbook with typed cells instead."""
         if fmt not in (None, "csv", "xlsx"):
-            raise UserError(f"can't export as {fmt!r}: choose csv or xlsx")
+            raise UserError(_("can't export as {fmt!r}: choose csv or xlsx").format(fmt=fmt))
         as_xlsx = fmt == "xlsx" or (
             fmt is None and isinstance(target, Path) and target.suffix.lower() == ".xlsx"
         )
         if as_xlsx and not isinstance(target, Path):
-            raise UserError("an .xlsx file is binary: give -o FILE.xlsx")
+            raise UserError(_("an .xlsx file is binary: give -o FILE.xlsx"))
         if kind not in EXPORT_KINDS:
-            raise UserError(f"can't export {kind!r}: choose one of {', '.join(EXPORT_KINDS)}")
+            raise UserError(
+                _("can't export {kind!r}: choose one of {choices}").format(
+                    kind=kind, choices=", ".join(EXPORT_KINDS)
+                )
+            )
         keep = self.reports.segment_accounts(segment)
         with self.core.db.raw() as conn:
             columns, rows = getattr(self, f"_{kind}_table")(conn)
@@ -364,7 +372,7 @@ class ExportCases:
         since are removed; other files are never touched."""
         folder = folder.expanduser()
         if folder.exists() and not folder.is_dir():
-            raise UserError(f"{folder}: is a file, not a folder")
+            raise UserError(_("{folder}: is a file, not a folder").format(folder=folder))
         folder.mkdir(parents=True, exist_ok=True)
         written = unchanged = removed = 0
         # Cards another program (khard, a phone) wrote there under its own UID: the contact

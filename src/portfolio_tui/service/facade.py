@@ -9,6 +9,7 @@ from portfolio_tui import paths
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import _
 from portfolio_tui.service.activity import ActivityCases
 from portfolio_tui.service.churn import ChurnCases
 from portfolio_tui.service.core import Clock, Core, local_zone, system_clock
@@ -121,9 +122,13 @@ class Portfolio:
         from portfolio_tui.service import demo
 
         if not self.is_empty() and not force:
-            raise UserError(f"{self.path} already holds accounts (use --force to replace them)")
+            raise UserError(
+                _("{path} already holds accounts (use --force to replace them)").format(
+                    path=self.path
+                )
+            )
         if accounts < 1 or years < 1:
-            raise UserError("accounts and years must be at least 1")
+            raise UserError(_("accounts and years must be at least 1"))
         core = self.core
         chunks = demo.generate(
             accounts=accounts,

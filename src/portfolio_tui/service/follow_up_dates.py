@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.recurrence import next_in_series, next_occurrence
 from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import _
 from portfolio_tui.service.core import Core
 from portfolio_tui.store.models import FollowUp
 
@@ -33,7 +34,11 @@ def first_occurrence(rule: str, when: When, core: Core) -> When:
     start = core.start_of(when)
     first = next_occurrence(rule, start - _ONE_SECOND, start)
     if first is None:
-        raise UserError(f"the repeat {rule!r} has no occurrence from {when.day.isoformat()}")
+        raise UserError(
+            _("the repeat {rule!r} has no occurrence from {day}").format(
+                rule=rule, day=when.day.isoformat()
+            )
+        )
     return When(first.date(), first.time() if when.time is not None else None)
 
 

@@ -19,7 +19,6 @@ from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.text import sort_key
 from portfolio_tui.domain.window import Window, parse_window
 from portfolio_tui.errors import UserError
-from portfolio_tui.i18n.terms import stage_move_text
 from portfolio_tui.service.account_card import (
     NO_FAMILY,
     AccountRows,
@@ -403,7 +402,7 @@ class ReportCases:
             TimelineEntry(
                 local(m.at),
                 "stage",
-                stage_move_text(m.from_stage, m.to_stage),
+                f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
             )
             for m in rows.moves
         ]

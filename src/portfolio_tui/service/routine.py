@@ -17,6 +17,7 @@ from portfolio_tui.domain.recurrence import parse_repeat
 from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
 from portfolio_tui.domain.text import fold
 from portfolio_tui.errors import FieldError, NotFound, UserError
+from portfolio_tui.i18n import _, pgettext
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.follow_up_dates import first_occurrence, next_of_series, series_first
 from portfolio_tui.service.text_checks import checked, contact_values, interaction_texts
@@ -51,7 +52,7 @@ class RoutineCases:
         values = clean_account_fields({"name": name, **fields})
         stage_value = parse_stage(stage).value
         if reason is not None and stage_value != Stage.LOST.value:
-            raise FieldError("lost_reason", "only a lost account has a lost reason")
+            raise FieldError("lost_reason", _("only a lost account has a lost reason"))
         with self.core.write(f"add account {values['name']}") as w:
             account = Account(
                 name=str(values.pop("name")),
@@ -92,7 +93,7 @@ class RoutineCases:
                     self.core.account(w.session, referred_by).id if referred_by.strip() else None
                 )
                 if values["referred_by_id"] == account.id:
-                    raise UserError("an account can't refer itself")
+                    raise UserError(_("an account can't refer itself"))
             return w.update(account, **values)
 
     def set_custom_field(self, ref: str, key: str, value: str | None) -> None:
@@ -208,7 +209,8 @@ class RoutineCases:
     def _open_follow_up(self, w: Writer, ref: str) -> FollowUp:
         row = self.core.follow_up(w.session, ref)
         if row.done_at is not None:
-            raise UserError(f"follow-up {row.id[:8]} ({row.title}) is already done")
+            message = _("follow-up {id} ({title}) is already done")
+            raise UserError(message.format(id=row.id[:8], title=row.title))
         return row
 
     def _close(
@@ -249,7 +251,10 @@ class RoutineCases:
         over); `next_due` plans the next one (for a series: the date of its next occurrence).
         `next_due` in the past is a PastDate unless allowed."""
         if kind not in INTERACTION_KINDS:
-            raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
+            message = _("{kind!r} is not one of {choices}")
+            raise FieldError(
+                "kind", message.format(kind=kind, choices=", ".join(INTERACTION_KINDS))
+            )
         outcome = checked("outcome", outcome) or None
         next_when = self._when("next", next_due, allow_past) if next_due else None
         with self.core.write("complete follow-up") as w:
@@ -341,7 +346,7 @@ class RoutineCases:
         self.core.refuse_future("interaction", moment, allow_future)
         new_when = self._when("follow-up", follow_up, allow_past) if follow_up else None
         if next_due and not close_follow_up:
-            raise UserError("next_due plans the next of a follow-up: give close_follow_up too")
+            raise UserError(_("next_due plans the next of a follow-up: give close_follow_up too"))
         next_when = self._when("next", next_due, allow_past) if next_due else None
         with self.core.write(f"log {kind}") as w:
             account = self.core.account(w.session, account_ref)
@@ -373,9 +378,14 @@ class RoutineCases:
     def _closable(self, w: Writer, account: Account, ref: str) -> FollowUp:
         row = self._open_follow_up(w, ref)
         if row.account_id != account.id:
-            raise UserError(f"follow-up {row.id[:8]} ({row.title}) is not {account.name}'s")
+            raise UserError(
+                _("follow-up {id} ({title}) is not {name}'s").format(
+                    id=row.id[:8], title=row.title, name=account.name
+                )
+            )
         if row.due_on > self.core.today():
-            raise UserError(f"follow-up {row.id[:8]} ({row.title}) is not due yet")
+            message = _("follow-up {id} ({title}) is not due yet")
+            raise UserError(message.format(id=row.id[:8], title=row.title))
         return row
 
     def delete_follow_up(self, follow_up_ref: str) -> None:
@@ -398,12 +408,13 @@ class RoutineCases:
         target = parse_stage(stage) if isinstance(stage, str) else stage
         lost_reason = self._lost_reason(reason)
         if lost_reason is not None and target is not Stage.LOST:
-            raise FieldError("reason", "only a lost account has a lost reason")
+            raise FieldError("reason", _("only a lost account has a lost reason"))
         moment = None if at is None else self.core.stored(self._moment(at))
         with self.core.write("move stage") as w:
             account = self.core.account(w.session, account_ref)
             if account.stage == target.value:
-                raise UserError(f"{account.name} is already {target.value}")
+                message = _("{name} is already {stage}")
+                raise UserError(message.format(name=account.name, stage=_stage(target.value)))
             w.changeset.label = f"{account.name}: {account.stage} → {target.value}"
             before = account.stage
             w.update(account, stage=target.value, lost_reason=lost_reason)
@@ -424,7 +435,9 @@ class RoutineCases:
     ) -> tuple[str, str]:
         """Mark an account lost for `reason` (one of `settings.account_lost_reasons`)."""
         if not reason.strip():
-            raise FieldError("reason", "say why it is lost: " + self._reason_list())
+            raise FieldError(
+                "reason", _("say why it is lost: {reasons}").format(reasons=self._reason_list())
+            )
         return self.move_stage(account_ref, Stage.LOST, at=at, reason=reason)
 
     def _lost_reason(self, text: str | None) -> str | None:
@@ -435,7 +448,8 @@ class RoutineCases:
         for reason in self.core.settings.account_lost_reasons:
             if fold(reason) == wanted:
                 return reason
-        raise FieldError("reason", f"{text!r} is not one of {self._reason_list()}")
+        message = _("{text!r} is not one of {choices}")
+        raise FieldError("reason", message.format(text=text, choices=self._reason_list()))
 
     def _reason_list(self) -> str:
         return ", ".join(self.core.settings.account_lost_reasons)
@@ -446,8 +460,9 @@ class RoutineCases:
         current = Stage(account.stage)
         target = next_stage(current) if forward else previous_stage(current)
         if target is None:
-            where = "the end" if forward else "the start"
-            raise UserError(f"{account.name} is {current.value}: already at {where} of the funnel")
+            message = _("{name} is {stage}: already at the end of the funnel") if forward else None
+            message = message or _("{name} is {stage}: already at the start of the funnel")
+            raise UserError(message.format(name=account.name, stage=_stage(current.value)))
         return self.move_stage(account.account_id, target)
 
     def record_sale(
@@ -479,3 +494,7 @@ def _live_contact(w: Writer, ref: str) -> Contact:
     if contact is None or contact.deleted_at is not None:
         raise NotFound(f"no contact with id {ref!r}")
     return contact
+
+
+def _stage(stage: str) -> str:
+    return pgettext("account stage", stage.title()).lower()  # the label: "warm" → "tiède"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from portfolio_tui.domain.text import visible
 from portfolio_tui.i18n import N_, _, current_language
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import table_rows
 
 if TYPE_CHECKING:
     from portfolio_tui.service.sync import FileReport
@@ -74,7 +75,7 @@ def value_text(value: Any) -> str:
 
 
 def counts_text(counts: dict[str, int]) -> str:
-    shown = [f"{n} {table}" for table, n in counts.items() if n]
+    shown = [table_rows(table, n) for table, n in counts.items() if n]
     return ", ".join(shown) or _("no rows")
 
 

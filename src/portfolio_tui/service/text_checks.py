@@ -25,7 +25,7 @@ def checked(field: str, text: str | None, *, multiline: bool = False) -> str:
 def checked_email(text: str | None) -> str | None:
     email = checked("email", text)
     if email and not is_valid_email(email):
-        raise FieldError("email", f"{email!r} is not an e-mail address")
+        raise FieldError("email", _("{email!r} is not an e-mail address").format(email=email))
     return email or None
 
 
@@ -38,12 +38,22 @@ def interaction_texts(
     """The kind, summary and outcome of an interaction, checked as every face gets them."""
     kind = kind.strip().lower()
     if kind not in INTERACTION_KINDS:
-        raise FieldError("kind", f"{kind!r} is not one of {', '.join(INTERACTION_KINDS)}")
+        raise FieldError(
+            "kind",
+            _("{kind!r} is not one of {choices}").format(
+                kind=kind, choices=", ".join(INTERACTION_KINDS)
+            ),
+        )
     summary = checked("summary", summary, multiline=True)
     if not summary:
-        raise FieldError("summary", "must not be empty")
+        raise FieldError("summary", _("must not be empty"))
     if duration_minutes is not None and not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
-        raise FieldError("duration", f"must be between 0 and {MAX_DURATION_MINUTES} minutes")
+        raise FieldError(
+            "duration",
+            _("must be between 0 and {max_duration_minutes} minutes").format(
+                max_duration_minutes=MAX_DURATION_MINUTES
+            ),
+        )
     return kind, summary, checked("outcome", outcome) or None
 
 
@@ -58,7 +68,7 @@ def contact_values(fields: dict[str, str | None]) -> dict[str, str | None]:
         k: checked_email(v) if k == "email" else checked(k, v) or None for k, v in fields.items()
     }
     if "name" in values and not values["name"]:
-        raise FieldError("name", "must not be empty")
+        raise FieldError("name", _("must not be empty"))
     if channel := values.get("preferred_channel"):
         values["preferred_channel"] = channel.lower()
         if values["preferred_channel"] not in CHANNELS:  # sync refuses any other: so do we

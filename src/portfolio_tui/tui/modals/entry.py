@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from portfolio_tui.domain.text import visible
 from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n.terms import timeline_text
 from portfolio_tui.service.views import TimelineEntry
 from portfolio_tui.tui.bindings import translate_bindings
 from portfolio_tui.tui.widgets.timeline import TimelineTable, kind_label
@@ -22,7 +23,7 @@ def entry_text(entry: TimelineEntry) -> Text:
     """The entry as typed (no markup read), its control characters shown."""
     when = f"{entry.at:%Y-%m-%d}" if entry.kind == "sale" else f"{entry.at:%Y-%m-%d %H:%M}"
     text = Text(f"{when} · {kind_label(entry.kind)}\n\n", style="bold")
-    text.append(visible(entry.text))
+    text.append(visible(timeline_text(entry.kind, entry.text)))
     if entry.detail:
         text.append("\n\n")
         text.append(visible(entry.detail), style="italic")

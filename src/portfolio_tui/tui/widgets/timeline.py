@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from portfolio_tui.i18n import _, ngettext, pgettext
+from portfolio_tui.i18n.terms import timeline_text
 from portfolio_tui.service.views import TimelineEntry
 
 PAGE = 200
@@ -70,7 +71,12 @@ class TimelineTable(DataTable):
             self.add_row(
                 Text(f"{entry.at:{DAY_ONLY if entry.kind == 'sale' else WITH_TIME}}", style),
                 Text(kind_label(entry.kind), style=style),
-                Text(entry.text, style=style, overflow="ellipsis", no_wrap=True),
+                Text(
+                    timeline_text(entry.kind, entry.text),
+                    style=style,
+                    overflow="ellipsis",
+                    no_wrap=True,
+                ),
                 Text(entry.detail, style=style, overflow="ellipsis", no_wrap=True),
                 key=str(n),
             )
