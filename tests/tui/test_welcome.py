@@ -87,3 +87,15 @@ async def test_a_portfolio_with_accounts_shows_no_welcome(demo_db_path: Path) ->
         assert not today.query_one(Welcome).display
         assert today.query_one(AgendaTable).display
         assert str(today.query_one("#today-title", Static).render()).startswith("Today")
+
+
+async def test_the_welcome_fits_at_80_by_24(empty_db_path: Path) -> None:
+    app = build_app(empty_db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        welcome = today_screen(app).query_one(Welcome)
+        footer_row = app.screen.size.height - 1
+        assert welcome.region.height > 0 and welcome.region.bottom <= footer_row
+        lines = _welcome_lines(app)
+        assert any(line.startswith(DEMO_COMMAND) for line in lines)
+        assert any("deals to close." in line for line in lines)  # the last line, whole
