@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from portfolio_tui.domain.deals import DealStage
-from portfolio_tui.i18n import _, ngettext
+from portfolio_tui.i18n import N_, _, ngettext
 from portfolio_tui.i18n.terms import deal_stage_label
 from portfolio_tui.service.deal_views import DealMoved, DealView, WhiteSpaceRow
 from portfolio_tui.service.views import DealAgendaItem
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from portfolio_tui.tui.screens.base import ModeScreen
 
 WRITE_GROUP = "deal-write"
+# Today's deals section: its two headings.
+DEALS_CLOSING, DEALS_ROTTING = N_("Deals closing"), N_("Deals rotting")
 
 
 class DealActions:
@@ -326,8 +329,11 @@ class TodayDeals(DataTable[Any]):
         self.items: dict[str, DealAgendaItem] = {}
 
     def on_mount(self) -> None:
-        columns = ((_("When"), 16), (_("Account"), 26), (_("Deal"), 28), (_("Stage"), 15),
-                   (_("Amount"), 8), ("%", 5), (_("Days"), 6))  # fmt: skip
+        # The headings sit in the When column: it is as wide as the longer ("Affaires qui
+        # s'enlisent"), and the Deal column gives up what it takes.
+        when = max(16, *(cell_len(_(h)) for h in (DEALS_CLOSING, DEALS_ROTTING)))
+        columns = ((_("When"), when), (_("Account"), 26), (_("Deal"), max(16, 44 - when)),
+                   (_("Stage"), 15), (_("Amount"), 8), ("%", 5), (_("Days"), 6))  # fmt: skip
         for label, width in columns:
             self.add_column(label, width=width)
 
@@ -337,8 +343,8 @@ class TodayDeals(DataTable[Any]):
         self.items = {}
         self.display = bool(closing or rotting)
         # Headings as the agenda's: the name, then the count, in the group's colour.
-        sections = ((_("Deals closing"), "closing", "accent", closing),
-                    (_("Deals rotting"), "rotting", "warning", rotting))  # fmt: skip
+        sections = ((_(DEALS_CLOSING), "closing", "accent", closing),
+                    (_(DEALS_ROTTING), "rotting", "warning", rotting))  # fmt: skip
         for heading, prefix, colour_name, items in sections:
             if not items:
                 continue
