@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,13 @@ def config_file() -> Path:
     if env:
         return Path(env).expanduser()
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def derived_cache_file(db: Path) -> Path:
+    """Where the figures derived from the portfolio at `db` are kept between runs (a cache:
+    removing it only costs the time to compute them again)."""
+    digest = hashlib.sha256(str(db.resolve()).encode()).hexdigest()[:32]
+    return platformdirs.user_cache_path(APP_NAME) / "derived" / f"{digest}.sqlite"
 
 
 def log_dir() -> Path:

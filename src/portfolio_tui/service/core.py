@@ -13,18 +13,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from portfolio_tui import paths
 from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.cadence import Cadence
 from portfolio_tui.domain.clv import ClvResult
 from portfolio_tui.domain.dates import When, parse_when
-from portfolio_tui.domain.records import AccountFigures
 from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.settings import Settings, SettingsError
 from portfolio_tui.domain.workdays import WorkingCalendar
 from portfolio_tui.errors import Ambiguous, FutureDate, NotFound, PastDate
 from portfolio_tui.i18n import _, pgettext
 from portfolio_tui.service.views import AccountView
-from portfolio_tui.store import queries
+from portfolio_tui.store import derived, queries
 from portfolio_tui.store.database import Database
 from portfolio_tui.store.models import Account, FollowUp, Meta
 from portfolio_tui.store.writes import ChangeSet, Writer
@@ -76,9 +76,11 @@ class Core:
     device_id: str
     lock: threading.RLock
     undo_stack: list[ChangeSet]
-    figures_cache: dict[WindowKey, list[AccountFigures]]
     badges_cache: dict[WindowKey, tuple[AbcResult, dict[str, RfmScore]]]
     churn_cache: dict[tuple[date, float], ClvResult]  # (as_of, penalizer) → the BG/NBD fit
+    kept_cache: dict[str, Any]  # name → a value `service.derived.kept` read or computed
+    cache_version: str | None  # the sales version the three caches above were filled at
+    cache_file: derived.CacheFile  # where they are kept for the next process
 
     def __init__(self, db: Database, *, clock: Clock, tz: tzinfo, settings: Settings) -> None:
         self.db = db
@@ -88,9 +90,11 @@ class Core:
         self._clock = clock
         self.lock = threading.RLock()
         self.undo_stack = []
-        self.figures_cache = {}
         self.badges_cache = {}
         self.churn_cache = {}
+        self.kept_cache = {}
+        self.cache_version = None
+        self.cache_file = derived.CacheFile(paths.derived_cache_file(db.path))
         self.cadence_rules = Cadence(
             by_class=dict(settings.cadence_by_class), by_stage=dict(settings.cadence_by_stage)
         )
@@ -166,16 +170,33 @@ class Core:
         self.after_write(writer.changeset)
 
     def after_write(self, changeset: ChangeSet | None) -> None:
-        self.data_changed()
+        # The cached figures stay: `sales_version` tells whether the write touched the sales.
         if changeset is not None and changeset.changes:
             self.undo_stack.append(changeset)
             del self.undo_stack[:-UNDO_DEPTH]
 
     def data_changed(self) -> None:
-        """Forget cached figures after a write that bypassed `write` (bulk import, sync)."""
-        self.figures_cache.clear()
+        """Forget the cached figures (they would be forgotten at the next read anyway when the
+        sales version moved; this also drops them when it did not)."""
         self.badges_cache.clear()
         self.churn_cache.clear()
+        self.kept_cache.clear()
+        self.cache_version = None
+
+    def sales_version(self) -> str:
+        """The version of what the figures, badges and churn fit read (`store/derived.py`):
+        it moves with every write to the sales or the accounts' names, by anyone."""
+        with self.db.raw() as conn:
+            return derived.sales_version(conn)
+
+    def fresh_caches(self) -> str:
+        """The sales version now, the cached figures forgotten first if they were filled at
+        another one (a write here or in another process, an import, a sync, an undo)."""
+        version = self.sales_version()
+        if version != self.cache_version:
+            self.data_changed()
+            self.cache_version = version
+        return version
 
     def undo(self) -> str | None:
         """Revert the last change made through this portfolio; returns its label."""
@@ -185,7 +206,6 @@ class Core:
         with self.lock, self.db.transaction() as session:
             Writer(session, self.device_id, self.stored(self.now()), "undo").revert(changeset)
         self.undo_stack.pop()
-        self.data_changed()
         return changeset.label
 
     # --- look-ups ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from portfolio_tui.service.account_card import (
     sale_detail,
 )
 from portfolio_tui.service.core import Core, account_view
+from portfolio_tui.service.derived import kept_figures
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -67,13 +68,8 @@ class ReportCases:
         return parse_window(window or self.core.settings.window, as_of or self.core.today())
 
     def figures(self, window: Window) -> list[AccountFigures]:
-        key = (window.start, window.as_of)
-        cached = self.core.figures_cache.get(key)
-        if cached is None:
-            with self.core.db.raw() as conn:
-                cached = queries.account_figures(conn, window.start, window.as_of)
-            self.core.figures_cache[key] = cached
-        return cached
+        """Per account, its figures over `window`, kept per sales version (service/derived)."""
+        return kept_figures(self.core, window)
 
     def _thresholds(self) -> AbcThresholds:
         return AbcThresholds(self.core.settings.abc_a, self.core.settings.abc_b)
@@ -90,6 +86,7 @@ class ReportCases:
     def badges(self, window: Window | None = None) -> tuple[AbcResult, dict[str, RfmScore]]:
         """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
         window = window or self.window()
+        self.core.fresh_caches()
         key = (window.start, window.as_of)
         cached = self.core.badges_cache.get(key)
         if cached is None:

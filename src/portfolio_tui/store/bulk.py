@@ -9,6 +9,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from portfolio_tui.store import derived
+
 # A bulk load's page cache (negative: KiB), about 64 MB: the index builds sort in it. Well
 # under the 300 MB a command may use.
 BULK_CACHE_KIB = 65_536
@@ -26,9 +28,20 @@ def insert_rows(
 
 
 def wipe(conn: sqlite3.Connection, tables: Sequence[str]) -> None:
-    """Empty the given tables (only for regenerating a demo database)."""
+    """Empty the given tables (only for regenerating a demo database). Their triggers are
+    set aside meanwhile (a trigger per deleted row would cost seconds on a million, and keeps
+    SQLite from truncating), and the sales version is bumped once for them all."""
     for table in tables:
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            (table,),
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
         conn.execute(f"DELETE FROM {table}")
+        for _name, sql in triggers:
+            conn.execute(sql)
+    derived.bump(conn)
 
 
 def is_empty(conn: sqlite3.Connection, table: str) -> bool:

@@ -1,0 +1,139 @@
+"""The sales version, and the cache file where figures derived from the sales are kept.
+
+Everything the figures, the ABC and RFM badges and the churn fit read is the `sale` table and
+the accounts' names and deletions. Their *sales version* changes with every write to those:
+
+- a new sale gets a rowid above every existing one (SQLite takes max(rowid) + 1; sales are
+  never deleted but by `bulk.wipe`, which bumps the count), so max(rowid) of `sale` moves with
+  every insert, at no cost per line (a trigger per inserted line doubled a 1M-line import);
+- triggers (`TRIGGERS`, made by migration 3) count every other change: any update or deletion
+  of a sale, any new or deleted account, an account renamed or tombstoned. They fire for every
+  writer of the file: the app, an import, a sync, an undo, another process.
+
+So along one file's history, (max rowid of sale, the count in meta) differs between any two
+states of those rows, as long as nothing renumbers rowids (a VACUUM would: call `bump` after
+one). Reading it costs two index look-ups.
+
+A process keeps what it derived in memory under that version (`Core.fresh_caches`). For the
+next process, `CacheFile` keeps it in a small SQLite file of its own, in the user's cache
+folder: reading a portfolio never writes the portfolio file. There a value is stamped with the
+sales version *and* the portfolio file's modification time and size (`file_stamp`): a copy of
+another history put in its place (a backup restored) may reach an equal count, not an equal
+modification time in nanoseconds too.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing, suppress
+from pathlib import Path
+
+VERSION_KEY = "sales_version"
+_BUMP = (
+    f"INSERT INTO meta (key, value) VALUES ('{VERSION_KEY}', '1') "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+TRIGGER_NAMES = (
+    "sales_version_sale_update",
+    "sales_version_sale_delete",
+    "sales_version_account_insert",
+    "sales_version_account_update",
+    "sales_version_account_delete",
+)
+_EVENTS = (
+    "AFTER UPDATE ON sale",
+    "AFTER DELETE ON sale",
+    "AFTER INSERT ON account",
+    "AFTER UPDATE OF id, name, deleted_at ON account",
+    "AFTER DELETE ON account",
+)
+TRIGGERS = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {_BUMP}; END"
+    for name, event in zip(TRIGGER_NAMES, _EVENTS, strict=True)
+)
+_VERSION_SQL = "SELECT (SELECT max(rowid) FROM sale), (SELECT value FROM meta WHERE key = ?)"
+_CACHE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS derived ("
+    "name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, value BLOB NOT NULL)"
+)
+_WRITE_WAIT_S = 0.2  # a cache write waits this long at most for another process's
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Migration 3: the version count and its triggers."""
+    conn.execute(_BUMP)
+    for statement in TRIGGERS:
+        conn.execute(statement)
+
+
+def sales_version(conn: sqlite3.Connection) -> str:
+    """The sales version now: "<max rowid of sale>.<changes counted>"."""
+    top, changes = conn.execute(_VERSION_SQL, (VERSION_KEY,)).fetchone()
+    return f"{top or 0}.{changes or 0}"
+
+
+def bump(conn: sqlite3.Connection) -> None:
+    """Count one change by hand (after a VACUUM, or with the triggers set aside)."""
+    conn.execute(_BUMP)
+
+
+def file_stamp(db: Path) -> str:
+    """The portfolio file's modification time (ns) and size, and its write-ahead log's when it
+    holds anything: they tell this file's history from another's put in its place."""
+    parts = []
+    for path in (db, db.with_name(db.name + "-wal")):
+        with suppress(OSError):
+            info = path.stat()
+            if info.st_size:
+                parts.append(f"{info.st_mtime_ns}:{info.st_size}")
+    return "/".join(parts)
+
+
+class CacheFile:
+    """Values derived from one portfolio, each stamped with the version it was computed at.
+    Only a cache: a file that can't be read or written (missing, damaged, busy, read-only)
+    reads as empty and keeps nothing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self, name: str, version: str) -> bytes | None:
+        """The value kept as `name` at `version`; None when there is none at that version."""
+        if not self.path.exists():
+            return None
+        try:
+            with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn:
+                row = conn.execute(
+                    "SELECT value FROM derived WHERE name = ? AND version = ?", (name, version)
+                ).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else bytes(row[0])
+
+    def write(self, kind: str, name: str, version: str, value: bytes) -> bool:
+        """Keep `value` as `name` at `version`, dropping the values of the same `kind` (names
+        starting "kind|") kept at another version; False when nothing could be kept."""
+        try:
+            self._create()
+            with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn, conn:
+                conn.execute(_CACHE_TABLE)
+                conn.execute(
+                    "DELETE FROM derived WHERE substr(name, 1, ?) = ? AND version <> ?",
+                    (len(kind) + 1, kind + "|", version),
+                )
+                conn.execute(
+                    "INSERT INTO derived (name, version, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET version = excluded.version, "
+                    "value = excluded.value",
+                    (name, version, value),
+                )
+        except (OSError, sqlite3.Error):
+            return False
+        return True
+
+    def _create(self) -> None:
+        """The folder (0700) and the file (0600), created private before any byte is in it."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+        os.close(fd)
