@@ -72,7 +72,7 @@ def activity_table(report: ActivityReport) -> str:
     )
     lines += [
         f"  {index:<12} {_one(data['index'])}",
-        f"  {lever_label:<12} {labels[lever]}: {lever_words(lever)}",
+        f"  {lever_label:<12} {labels[lever]}" + _(": {words}").format(words=lever_words(lever)),
         f"  {what_if:<12} {_one(data['what_if'])} ({gain} {_percent(data['gain'])})",
         f"  {on_time}",
         f"  {in_cadence}",

@@ -32,7 +32,7 @@ from portfolio_tui.domain.records import FIGURE_NAMES
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.i18n import N_, _, current_language, pgettext
 from portfolio_tui.i18n import formats as fmt
-from portfolio_tui.i18n.terms import timeline_text
+from portfolio_tui.i18n.terms import timeline_text, window_label
 
 if TYPE_CHECKING:
     # Only named in annotations: building the parser does not load the service.
@@ -315,7 +315,10 @@ def account_card_text(
         lines.append(f"  {f.follow_up_id[:8]}  {when}  {f.title}")
     lines += deal_lines
     if card.sales_by_family:
-        lines += ["", _("Sales by family ({window})").format(window=card.window_label)]
+        lines += [
+            "",
+            _("Sales by family ({window})").format(window=window_label(card.window_label)),
+        ]
         lines += [f"  {fam:<20} {_money(v, settings)}" for fam, v in card.sales_by_family]
     return "\n".join(lines + _card_timeline(card, timeline_limit))
 

@@ -25,11 +25,13 @@ __all__ = [
     "field_label",
     "interaction_kind_label",
     "lost_reason_label",
+    "risk_label",
     "segment_label",
     "stage_label",
     "stage_move_text",
     "table_rows",
     "timeline_text",
+    "window_label",
 ]
 
 
@@ -160,3 +162,25 @@ def table_rows(table: str, count: int) -> str:
         ),
     }
     return forms[table].format(count=number(count)) if table in forms else f"{count} {table}"
+
+
+def window_label(label: str) -> str:
+    """A sales window as shown ("12m" / "12 mois", "all" / "tout"); its label (`Window.label`)
+    stays the setting's and the JSON's, the same in every language."""
+    if label == "all":
+        return pgettext("sales window", "all")
+    months = label.removesuffix("m")
+    if months.isdecimal():
+        return pgettext("sales window", "{months}m").format(months=months)
+    return label
+
+
+def risk_label(risk: str) -> str:
+    """An account's risk level (`domain.account_fields.RISK_LEVELS`): "low" → "faible"; a value
+    not among them comes back as it is."""
+    labels = {
+        "low": pgettext("risk level", "low"),
+        "medium": pgettext("risk level", "medium"),
+        "high": pgettext("risk level", "high"),
+    }
+    return labels.get(risk, risk)

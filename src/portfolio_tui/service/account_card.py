@@ -9,6 +9,8 @@ from typing import Any
 from portfolio_tui.domain.money import format_money
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.window import Window
+from portfolio_tui.i18n import current_language
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import ContactView
 from portfolio_tui.store.models import Account, Contact, FollowUp, Interaction, Sale, StageChange
 
@@ -16,7 +18,11 @@ NO_FAMILY = "—"
 
 
 def sale_detail(sale: Sale, product: Any, settings: Settings) -> str:
-    parts = [format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)]
+    if current_language() == "en":
+        amount = format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)
+    else:  # as the French faces write an amount: "3 382,18 €"
+        amount = fmt.money(sale.amount, settings.currency)
+    parts = [amount]
     if product is not None and product.family:
         parts.append(product.family)
     if sale.order_ref:

@@ -13,9 +13,78 @@ import dataclasses
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from portfolio_tui.i18n import SOURCE_LANGUAGE, current_language, gettext
+from portfolio_tui.i18n import N_, SOURCE_LANGUAGE, current_language, gettext
 
-__all__ = ["translate_bindings", "translated"]
+__all__ = ["TEXTUAL_DESCRIPTIONS", "translate_bindings", "translated"]
+
+# Textual's own binding descriptions (ScrollableContainer, DataTable, Input, Select, Button,
+# App, Screen, CommandPalette in Textual 8), marked so the catalogue holds them: a node of ours
+# that inherits them ("Scroll Left" on a table) shows them translated like its own.
+TEXTUAL_DESCRIPTIONS: tuple[str, ...] = (
+    N_("Bottom"),
+    N_("Copy selected text"),
+    N_("Cursor down"),
+    N_("Cursor left"),
+    N_("Cursor right"),
+    N_("Cursor up"),
+    N_("Cut selected text"),
+    N_("Delete all to the left"),
+    N_("Delete all to the right"),
+    N_("Delete character left"),
+    N_("Delete character right"),
+    N_("Delete left to start of word"),
+    N_("Delete right to start of word"),
+    N_("Dismiss menu"),
+    N_("Down"),
+    N_("End"),
+    N_("Exit the command palette"),
+    N_("First"),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Go to bottom"),
+    N_("Go to end"),
+    N_("Go to start"),
+    N_("Go to top"),
+    N_("Home"),
+    N_("Last"),
+    N_("Move cursor left"),
+    N_("Move cursor left a word"),
+    N_("Move cursor left a word and select"),
+    N_("Move cursor left and select"),
+    N_("Move cursor right a word"),
+    N_("Move cursor right a word and select"),
+    N_("Move cursor right and select"),
+    N_("Move cursor right or accept the completion suggestion"),
+    N_("Next command"),
+    N_("Next page"),
+    N_("Page Down"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Page Up"),
+    N_("Page down"),
+    N_("Page up"),
+    N_("Paste text from the clipboard"),
+    N_("Press button"),
+    N_("Previous command"),
+    N_("Previous page"),
+    N_("Quit"),
+    N_("Quit the app and return to the command prompt."),
+    N_("Scroll Down"),
+    N_("Scroll End"),
+    N_("Scroll Home"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Up"),
+    N_("Select"),
+    N_("Select all"),
+    N_("Select line end"),
+    N_("Select line start"),
+    N_("Show menu"),
+    N_("Submit"),
+    N_("Toggle"),
+    N_("Top"),
+    N_("Up"),
+)
 
 
 def _text(message: str) -> str:

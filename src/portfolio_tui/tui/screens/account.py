@@ -21,7 +21,7 @@ from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.domain.text import visible
 from portfolio_tui.errors import NotFound
 from portfolio_tui.i18n import N_, _
-from portfolio_tui.i18n.terms import stage_label
+from portfolio_tui.i18n.terms import stage_label, window_label
 from portfolio_tui.service.views import AccountCard, ContactView
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.contact import EditContactForm, contact_at, contact_line
@@ -217,7 +217,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         families = self.query_one("#families", DataTable)
         families.clear()
         self.query_one("#families-title", Label).update(
-            _("Sales by family ({window})").format(window=card.window_label)
+            _("Sales by family ({window})").format(window=window_label(card.window_label))
         )
         for family, cents in card.sales_by_family:
             families.add_row(

@@ -11,6 +11,7 @@ from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.text import visible
 from portfolio_tui.i18n import _, current_language, ngettext, pgettext
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import risk_label, window_label
 from portfolio_tui.service.views import AccountCard
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
 from portfolio_tui.tui.text import change, days_ago, money
@@ -83,7 +84,8 @@ def _scores_line(card: AccountCard, settings: Settings, bad: str) -> Text:
     rfm = card.rfm
     if rfm is None:
         scores = Text(
-            _("No sales in the {window} window").format(window=card.window_label), style="dim"
+            _("No sales in the {window} window").format(window=window_label(card.window_label)),
+            style="dim",
         )
     else:
         scores = _join(
@@ -110,10 +112,10 @@ def _figures_line(card: AccountCard, settings: Settings, good: str, bad: str) ->
     access = f"{a.accessibility}/5" if a.accessibility is not None else "—"
     return _join(
         [
-            _label(_("Revenue {window}").format(window=card.window_label), revenue),
+            _label(_("Revenue {window}").format(window=window_label(card.window_label)), revenue),
             _label(_("Potential"), money(a.potential, settings)),
             _label(_("Access"), access),
-            _label(_("Risk"), a.risk_level or "—"),
+            _label(_("Risk"), risk_label(a.risk_level) if a.risk_level else "—"),
         ]
     )
 

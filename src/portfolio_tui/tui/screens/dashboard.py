@@ -35,6 +35,7 @@ from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.window import Window
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import window_label
 from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
 from portfolio_tui.tui.screens.dashboard_panels import (
     abc_table,
@@ -245,11 +246,13 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         window = data.window
         self.query_one("#abc-title", Static).update(
             _("ABC · revenue over {window} to {day}").format(
-                window=window.label, day=short_day(window.as_of)
+                window=window_label(window.label), day=short_day(window.as_of)
             )
         )
         self.query_one("#pareto-title", Static).update(
-            _("Pareto · cumulative share of {window} revenue").format(window=window.label)
+            _("Pareto · cumulative share of {window} revenue").format(
+                window=window_label(window.label)
+            )
         )
         self.query_one("#abc-table", Static).update(abc_table(data.abc, settings))
         self.query_one("#pareto-sentence", Static).update(pareto_sentence(data.abc))
@@ -258,7 +261,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         )
         self.query_one("#rf-title", Static).update(
             _("R × F · {count} accounts with sales in {window}").format(
-                count=fmt.number(len(data.rfm)), window=window.label
+                count=fmt.number(len(data.rfm)), window=window_label(window.label)
             )
         )
         self.query_one(RfGrid).show(data.rfm.values())
@@ -337,7 +340,9 @@ class DashboardScreen(LoadingScreen[DashboardData]):
             k = self.data.kpis
             title.append("  " + _("{period} vs {previous}").format(
                 period=k.period.label, previous=previous_words(k)))  # fmt: skip
-            title.append(" · " + _("window {window}").format(window=self.data.window.label))
+            title.append(
+                " · " + _("window {window}").format(window=window_label(self.data.window.label))
+            )
             rows = _(MATRIX_ROWS.get(self.data.rows, self.data.rows))
             title.append(" · " + _("matrix by {rows}").format(rows=rows))
             if self.data.segment:

@@ -26,6 +26,7 @@ from portfolio_tui.domain.rfm import SEGMENTS
 from portfolio_tui.errors import NotFound
 from portfolio_tui.i18n import N_, _, ngettext
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import window_label
 from portfolio_tui.service.views import PortfolioRow
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
 from portfolio_tui.tui.modals.segment import SaveSegmentForm
@@ -62,7 +63,7 @@ SAVED_SEGMENTS = Binding.Group(N_("Segments"), compact=True)
 
 
 def _day(day: date | None, missing: str = "—") -> str:
-    return f"{day:%Y-%m-%d}" if day else missing
+    return fmt.date_numeric(day) if day else missing  # 2026-12-01 / 01/12/2026
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
     def load(self) -> PortfolioLoad:
         portfolio = self.portfolio
         rows = portfolio.reports.portfolio_rows()
-        window = portfolio.reports.window().label
+        window = window_label(portfolio.reports.window().label)
         view = PortfolioView(rows, self.sort_column, self.descending)
         saved = self.filters.saved
         if saved is None:

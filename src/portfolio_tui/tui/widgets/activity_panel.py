@@ -87,7 +87,8 @@ def index_text(report: ActivityReport, lever_words: str) -> Text:
         style="dim")  # fmt: skip
     text.append("\n" + _("Lever") + " ", style="dim")
     text.append(lever, style="bold")
-    text.append(f": {lever_words}")
+    # TRANSLATORS: after the lever's name ("efficiency: more contacts…"); French U+202F before ":"
+    text.append(_(": {words}").format(words=lever_words))
     text.append("\n" + _("What if") + " ", style="dim")
     text.append(_("{lever} at {best}: index {what_if}").format(
         lever=lever,

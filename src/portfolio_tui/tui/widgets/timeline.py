@@ -9,13 +9,21 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from portfolio_tui.i18n import _, ngettext, pgettext
+from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import timeline_text
 from portfolio_tui.service.views import TimelineEntry
 
 PAGE = 200
 MORE_KEY = "more"
-# Sales are dated by day only: the time on their entry is a placeholder.
-DAY_ONLY, WITH_TIME = "%Y-%m-%d", "%Y-%m-%d %H:%M"
+
+
+def when_text(entry: TimelineEntry) -> str:
+    """ "2026-12-01 14:30" / "01/12/2026 14:30"; the day alone for a sale (sales are dated by
+    day only: the time on their entry is a placeholder)."""
+    day = fmt.date_numeric(entry.at)
+    return day if entry.kind == "sale" else f"{day} {fmt.time_short(entry.at)}"
+
+
 KIND_STYLES = {"sale": "dim", "stage": "italic"}
 
 
@@ -69,7 +77,7 @@ class TimelineTable(DataTable):
         for n, entry in enumerate(page, start=self._shown):
             style = KIND_STYLES.get(entry.kind, "")
             self.add_row(
-                Text(f"{entry.at:{DAY_ONLY if entry.kind == 'sale' else WITH_TIME}}", style),
+                Text(when_text(entry), style),
                 Text(kind_label(entry.kind), style=style),
                 Text(
                     timeline_text(entry.kind, entry.text),
