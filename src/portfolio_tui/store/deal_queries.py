@@ -125,10 +125,13 @@ def deal_moves(conn: sqlite3.Connection, end: datetime) -> list[tuple[str, str |
 
 def deal_stage_entered(conn: sqlite3.Connection) -> dict[str, str]:
     """When each deal entered its current stage (its latest stage change), as stored."""
+    # Per deal, the index (deal_id, at) read backwards to the first live change: a GROUP BY
+    # looked up every change's row for its tombstone (0.32 s → 0.17 s on 140,000 changes).
     rows = conn.execute(
-        "SELECT deal_id, max(at) FROM dealstagechange WHERE deleted_at IS NULL GROUP BY deal_id"
+        "SELECT d.id, (SELECT s.at FROM dealstagechange AS s WHERE s.deal_id = d.id "
+        "AND s.deleted_at IS NULL ORDER BY s.at DESC LIMIT 1) FROM deal AS d"
     )
-    return dict(rows.fetchall())
+    return {deal_id: at for deal_id, at in rows if at is not None}
 
 
 def last_interaction_of_deal_accounts(conn: sqlite3.Connection) -> dict[str, str]:
