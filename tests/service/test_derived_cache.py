@@ -26,22 +26,23 @@ from conftest import FIXED_NOW, open_portfolio
 TODAY = FIXED_NOW.date()
 
 
-def from_scratch(pf: Portfolio) -> tuple[object, object, object]:
-    """The fit, the alerts and the window's figures computed again, nothing cached."""
+def from_scratch(pf: Portfolio) -> tuple[object, ...]:
+    """The fit, the alerts, the window's figures and the projection computed again, nothing
+    cached."""
     pf.core.data_changed()
     pf.core.cache_file.path.unlink(missing_ok=True)
+    return derived_now(pf)
+
+
+def derived_now(pf: Portfolio) -> tuple[object, ...]:
     figures = pf.reports.figures(pf.reports.window())
-    return pf.churn.scores(TODAY), pf.churn.alerts(TODAY), figures
-
-
-def derived_now(pf: Portfolio) -> tuple[object, object, object]:
-    return pf.churn.scores(TODAY), pf.churn.alerts(TODAY), pf.reports.figures(pf.reports.window())
+    return pf.churn.scores(TODAY), pf.churn.alerts(TODAY), figures, pf.churn.projection(TODAY)
 
 
 def test_the_demo_book_has_a_fit_and_alerts(demo_db_path: Path) -> None:
     with open_portfolio(demo_db_path) as pf:
-        fit, alerts, figures = derived_now(pf)
-    assert fit.fit.params is not None and figures  # what the tests below rely on
+        fit, alerts, figures, projection = derived_now(pf)
+    assert fit.fit.params is not None and figures and projection  # the tests below need them
     assert isinstance(alerts, dict)
 
 

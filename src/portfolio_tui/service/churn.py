@@ -198,8 +198,14 @@ class ChurnCases:
     def projection(self, as_of: date | None = None) -> BookProjection | None:
         """The book in four years; None without a complete year that had clients at its start."""
         as_of = as_of or self.core.today()
-        with self.core.db.raw() as conn:
-            revenue = churn_queries.yearly_revenue(conn, as_of)
+
+        def read() -> dict[str, dict[int, int]]:
+            with self.core.db.raw() as conn:
+                return churn_queries.yearly_revenue(conn, as_of)
+
+        version = self.core.fresh_caches()  # the yearly revenue is kept per sales version
+        revenue = kept(self.core, "yearly", as_of.isoformat(), version, read, _years_to_json,
+                       _years_from_json)  # fmt: skip
         return project_book({k: v.keys() for k, v in revenue.items()}, revenue, as_of)
 
     def kpi_json(self, as_of: date | None = None) -> dict[str, Any]:
@@ -423,6 +429,16 @@ def _reason_text(codes: tuple[str, ...], alive: float | None, now: int, before: 
         change = fmt.percent((now - before) / before, 0)
         parts.append(_("revenue {change} on the 12 months before").format(change=change))
     return " · ".join(parts)
+
+
+def _years_to_json(revenue: dict[str, dict[int, int]]) -> dict[str, list[list[int]]]:
+    return {account_id: [[y, cents] for y, cents in years.items()] for account_id, years in
+            revenue.items()}  # fmt: skip
+
+
+def _years_from_json(data: dict[str, list[list[int]]]) -> dict[str, dict[int, int]]:
+    return {account_id: {int(y): int(cents) for y, cents in years} for account_id, years in
+            data.items()}  # fmt: skip
 
 
 def _clv_row(client: ClientClv, name: str) -> ClvRow:
