@@ -14,6 +14,7 @@ from portfolio_tui.domain.columns import column_rule
 from portfolio_tui.domain.dates import parse_calendar_date, parse_when
 from portfolio_tui.domain.periods import compared_span, period_of
 from portfolio_tui.domain.recurrence import RecurrenceError, parse_repeat, validate_rrule
+from portfolio_tui.errors import PastDate
 from portfolio_tui.i18n import set_language
 from portfolio_tui.i18n.terms import field_error, stage_move_text, timeline_text
 from portfolio_tui.service import Portfolio
@@ -176,3 +177,17 @@ def test_days_in_stage_in_french() -> None:
     set_language("fr")
     assert days_text(59) == f"59{NBSP}j"
     assert probability_text(40) == f"40{NBSP}%"
+
+
+# --- refused dates and the proposed working day -----------------------------------------------
+
+
+def test_a_refused_date_names_it_in_french(empty_portfolio: Portfolio) -> None:
+    account_id = empty_portfolio.routine.add_account("Boulangerie Roux")
+    set_language("fr")
+    with pytest.raises(PastDate) as caught:
+        empty_portfolio.routine.schedule_follow_up(account_id, "Rappeler", "2026-01-05")
+    assert str(caught.value).startswith(f"échéance{NNBSP}: lun. 5 janv. 2026")
+    assert empty_portfolio.core.working_day_phrase(1).endswith("j")
+    set_language("en")
+    assert empty_portfolio.core.working_day_phrase(1).endswith("d")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from portfolio_tui.i18n import _, current_language, field_error
+from portfolio_tui.i18n import _, current_language, field_error, pgettext
 from portfolio_tui.i18n import formats as fmt
 
 
@@ -48,7 +48,7 @@ class PastDate(UserError):
 
     def __init__(self, what: str, moment: date | datetime) -> None:
         super().__init__(
-            _("{what}: {moment} is in the past").format(what=what, moment=_shown(moment))
+            _("{what}: {moment} is in the past").format(what=_what(what), moment=_shown(moment))
         )
         self.what = what
         self.moment = moment
@@ -60,10 +60,22 @@ class FutureDate(UserError):
 
     def __init__(self, what: str, moment: date | datetime) -> None:
         super().__init__(
-            _("{what}: {moment} is in the future").format(what=what, moment=_shown(moment))
+            _("{what}: {moment} is in the future").format(what=_what(what), moment=_shown(moment))
         )
         self.what = what
         self.moment = moment
+
+
+def _what(what: str) -> str:
+    """The date a PastDate or FutureDate is about, in the current language ("due" → "échéance")."""
+    names = {
+        "due": pgettext("refused date", "due"),
+        "next": pgettext("refused date", "next"),
+        "snooze": pgettext("refused date", "snooze"),
+        "follow-up": pgettext("refused date", "follow-up"),
+        "interaction": pgettext("refused date", "interaction"),
+    }
+    return names.get(what, what)
 
 
 def _shown(moment: date | datetime) -> str:

@@ -224,7 +224,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
                 Text(family), Text(money(cents, self.portfolio.settings), justify="right")
             )
         if not card.sales_by_family:
-            families.add_row(Text("no sales in the window", style="dim"), "")
+            families.add_row(Text(_("no sales in the window"), style="dim"), "")
 
     # --- actions --------------------------------------------------------------------------
 

@@ -141,7 +141,7 @@ def _relations_line(card: AccountCard, bad: str) -> Text:
         nps += f", {_nps_day(a.nps_date)})" if a.nps_date else ")"
     return _join(
         [
-            _label(_("Contact"), cadence),
+            _label(pgettext("cadence", "Contact"), cadence),
             _label("NPS", nps),
             _label(_("Referred by"), card.referred_by[1]) if card.referred_by else "",
             _label(_("Referrals"), ", ".join(name for _, name in card.referrals))
