@@ -103,3 +103,11 @@ def test_window_risk_and_timeline_dates_in_french() -> None:
     set_language("en")
     assert window_label("12m") == "12m" and risk_label("low") == "low"
     assert when_text(call) == "2026-12-01 14:30"
+
+
+def test_the_settings_file_is_commented_in_french(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("PORTFOLIO_CONFIG", str(tmp_path / "config.toml"))
+    assert run(capsys, "config", "init")[0] == 0
+    text = (tmp_path / "config.toml").read_text(encoding="utf-8")
+    assert text.startswith("# Réglages de portfolio-tui.") and "# Alertes.\n" in text
+    assert "Every key" not in text and "# [activity]" in text

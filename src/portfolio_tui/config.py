@@ -19,77 +19,93 @@ from portfolio_tui.domain.settings import (
     settings_from_dict,
     settings_to_dict,
 )
+from portfolio_tui.i18n import N_, gettext
 
 # (table, key) -> comment written above it; None is the top level.
 _COMMENTS: dict[tuple[str | None, str | None], str] = {
     (None, None): (
-        "portfolio-tui settings. Every key is optional: remove one to get its default.\n"
-        "An unknown key is an error, so a typo is reported rather than ignored."
+        N_(
+            "portfolio-tui settings. Every key is optional: remove one to get its default.\n"
+            "An unknown key is an error, so a typo is reported rather than ignored."
+        )
     ),
-    (None, "window"): "Sales window for revenue, ABC and RFM: 12m, 24m, <N>m (months) or all.",
-    (None, "currency"): "Currency of the amounts, as a 3-letter code.",
-    (None, "decimal_comma"): "true shows 12 345,67 €, false shows €12,345.67.",
-    (None, "theme"): "Textual theme, e.g. textual-dark, textual-light, nord, gruvbox.",
+    (None, "window"): N_("Sales window for revenue, ABC and RFM: 12m, 24m, <N>m (months) or all."),
+    (None, "currency"): N_("Currency of the amounts, as a 3-letter code."),
+    (None, "decimal_comma"): N_("true shows 12 345,67 €, false shows €12,345.67."),
+    (None, "theme"): N_("Textual theme, e.g. textual-dark, textual-light, nord, gruvbox."),
     (None, "language"): (
-        'Language of the app and the command line: "fr", "en", or "" for the system\'s\n'
-        "(LC_ALL, LC_MESSAGES, LANG, LANGUAGE). portfolio --lang fr|en overrides it."
+        N_(
+            'Language of the app and the command line: "fr", "en", or "" for the system\'s\n'
+            "(LC_ALL, LC_MESSAGES, LANG, LANGUAGE). portfolio --lang fr|en overrides it."
+        )
     ),
     ("abc", None): (
-        "ABC classes: an account is A while the share of value ranked above it is below a,\n"
-        "B while it is below b, else C. 0 < a < b <= 1."
+        N_(
+            "ABC classes: an account is A while the share of value ranked above it is below a,\n"
+            "B while it is below b, else C. 0 < a < b <= 1."
+        )
     ),
-    ("cadence", None): "Contact cadence: days between contacts before an account is due.",
-    ("cadence", "stale_after_days"): "For clients with no ABC class (no sales in the window).",
-    ("cadence.class", None): "By ABC class.",
-    ("cadence.stage", None): "By prospect stage.",
-    ("alerts", None): "Alerts.",
-    ("alerts", "concentration"): "Warn when the top 10 accounts make more than this share.",
-    ("churn", None): "Who is slipping away: the BG/NBD model of your clients' orders.",
-    ("churn", "p_alive"): "An A client is in danger (Today, At risk) below this P(alive)...",
-    ("churn", "revenue_drop"): "... or with revenue over 12 months down more than this share.",
+    ("cadence", None): N_("Contact cadence: days between contacts before an account is due."),
+    ("cadence", "stale_after_days"): N_("For clients with no ABC class (no sales in the window)."),
+    ("cadence.class", None): N_("By ABC class."),
+    ("cadence.stage", None): N_("By prospect stage."),
+    ("alerts", None): N_("Alerts."),
+    ("alerts", "concentration"): N_("Warn when the top 10 accounts make more than this share."),
+    ("churn", None): N_("Who is slipping away: the BG/NBD model of your clients' orders."),
+    ("churn", "p_alive"): N_("An A client is in danger (Today, At risk) below this P(alive)..."),
+    ("churn", "revenue_drop"): N_("... or with revenue over 12 months down more than this share."),
     ("churn", "penalizer"): (
-        "L2 penalty of the fit: 0 is plain maximum likelihood, which fails on many small books."
+        N_("L2 penalty of the fit: 0 is plain maximum likelihood, which fails on many small books.")
     ),
-    ("sync", None): "Sync between laptops.",
+    ("sync", None): N_("Sync between laptops."),
     ("sync", "future_tolerance_hours"): (
-        "A clock in a bundle later than now plus this many hours is from the future (a laptop\n"
-        "with a wrong clock): it is brought back so it can't overwrite later edits."
+        N_(
+            "A clock in a bundle later than now plus this many hours is from the future (a laptop\n"
+            "with a wrong clock): it is brought back so it can't overwrite later edits."
+        )
     ),
     ("activity", None): (
-        "Activity index targets: interactions per week, month and quarter, the share of them\n"
-        "on priority accounts (orientation) and the share followed by a result (efficiency)."
+        N_(
+            "Activity index targets: interactions per week, month and quarter, the share of them\n"
+            "on priority accounts (orientation) and the share followed by a result (efficiency)."
+        )
     ),
-    ("deals", None): "Deals (affaires) and what to sell next.",
+    ("deals", None): N_("Deals (affaires) and what to sell next."),
     ("deals", "lost_reasons"): (
-        "Your own reasons a deal is lost, after price, competitor, timing, no_budget,\n"
-        'no_decision and other, e.g. ["delivery", "incumbent"].'
+        N_(
+            "Your own reasons a deal is lost, after price, competitor, timing, no_budget,\n"
+            'no_decision and other, e.g. ["delivery", "incumbent"].'
+        )
     ),
     ("deals", "whitespace_min_share"): (
-        "Suggest a product family when at least this share of a client's peers bought it."
+        N_("Suggest a product family when at least this share of a client's peers bought it.")
     ),
-    ("deals", "whitespace_min_peers"): "No suggestion from a segment with fewer peers.",
-    ("deals.probability", None): "Probability (percent) of a deal that has none, by stage.",
+    ("deals", "whitespace_min_peers"): N_("No suggestion from a segment with fewer peers."),
+    ("deals.probability", None): N_("Probability (percent) of a deal that has none, by stage."),
     ("deals.rotting_days", None): (
-        "An open deal is rotting after this many days in its stage with no activity."
+        N_("An open deal is rotting after this many days in its stage with no activity.")
     ),
-    (None, "working_days"): "Days you work: proposed follow-up and snooze dates fall on them.",
+    (None, "working_days"): N_("Days you work: proposed follow-up and snooze dates fall on them."),
     (None, "lost_reasons"): (
-        "Your own reasons a prospect is lost, after price, competitor, no_need, no_budget,\n"
-        'timing, unreachable and other, e.g. ["incumbent", "moved"].'
+        N_(
+            "Your own reasons a prospect is lost, after price, competitor, no_need, no_budget,\n"
+            'timing, unreachable and other, e.g. ["incumbent", "moved"].'
+        )
     ),
     (None, "timezone"): (
-        'Your time zone, e.g. "Europe/Paris"; empty: the system\'s (TZ, /etc/localtime).'
+        N_('Your time zone, e.g. "Europe/Paris"; empty: the system\'s (TZ, /etc/localtime).')
     ),
     ("keymap", None): (
-        "Keys for the app's bindings, by binding id (quote ids with a dot), e.g.\n"
-        '"today.done" = "D"'
+        N_(
+            "Keys for the app's bindings, by binding id (quote ids with a dot), e.g.\n"
+            '"today.done" = "D"'
+        )
     ),
 }
 
 # The [activity] defaults, commented out: uncomment a line to change a target.
 _ACTIVITY_DEFAULTS = "\n".join(
     [
-        *(f"# {line}" for line in _COMMENTS[("activity", None)].splitlines()),
         "# [activity]",
         "# week = 15",
         "# month = 60",
@@ -173,7 +189,7 @@ def settings_toml(settings: Settings) -> str:
     table = settings_to_dict(settings)
     _emit(lines, None, table)
     if "activity" not in table:
-        lines += ["", *_ACTIVITY_DEFAULTS.splitlines()]
+        lines += ["", *_comment("activity", None), *_ACTIVITY_DEFAULTS.splitlines()]
     if "deals" not in table:
         lines += _commented_deals()
     return "\n".join(lines) + "\n"
@@ -200,8 +216,8 @@ def _emit(lines: list[str], name: str | None, table: dict[str, Any]) -> None:
 
 
 def _comment(table: str | None, key: str | None) -> list[str]:
-    text = _COMMENTS.get((table, key))
-    return [f"# {line}" for line in text.splitlines()] if text else []
+    text = _COMMENTS.get((table, key))  # in the current language: `config init` in French
+    return [f"# {line}" for line in gettext(text).splitlines()] if text else []
 
 
 def _key(key: str) -> str:
