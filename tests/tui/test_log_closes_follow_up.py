@@ -45,6 +45,13 @@ def _shown(form: LogForm, name: str) -> bool:
     return bool(form.query_one(f"#f-{name}").display)
 
 
+def _date_label(form: LogForm) -> str:
+    """The label of the date field: "Next follow-up" while closing, else "Follow up"."""
+    fields = list(form.query_one("#form-fields").children)
+    label = fields[fields.index(form.query_one("#f-follow_up")) - 1]
+    return str(label.content)
+
+
 async def test_a_call_closes_the_follow_up_and_plans_the_next_in_one_undo_step(demo_db_path):
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -52,12 +59,12 @@ async def test_a_call_closes_the_follow_up_and_plans_the_next_in_one_undo_step(d
         form, account, follow_up = await _log_on_row(pilot, 1)
         before = _open_of(demo_db_path, account)
         calls = _interactions(demo_db_path, account)
-        assert _shown(form, "close") and _shown(form, "next_due")
-        assert not _shown(form, "follow_up")  # the next follow-up is planned in Next
+        assert _shown(form, "close") and _date_label(form) == "Next follow-up"
         assert form.query_one("#f-close", Select).value == follow_up  # the row's, by default
-        assert form.query_one("#f-next_due").value  # proposed from the cadence
+        assert form.query_one("#f-follow_up").value  # proposed from the cadence
+        assert not form.touched  # proposed, not typed: escape would close at once
         await type_text(pilot, "Rappel fait, devis accepté")
-        form.query_one("#f-next_due").value = "+3d"
+        form.query_one("#f-follow_up").value = "+3d"
         await press(pilot, "ctrl+s")
         assert app.screen is today_screen(app)
         after = _open_of(demo_db_path, account)
@@ -82,7 +89,8 @@ async def test_leave_it_open_logs_without_closing(demo_db_path):
         await type_text(pilot, "Pas joignable")
         form.query_one("#f-close", Select).clear()  # "(leave it open)"
         await pilot.pause()
-        assert not _shown(form, "next_due") and _shown(form, "follow_up")
+        assert _date_label(form) == "Follow up"
+        assert form.query_one("#f-follow_up").value == ""  # the proposed next date went too
         await press(pilot, "ctrl+s")
         assert app.screen is today_screen(app)
         assert _open_of(demo_db_path, account) == before  # still open, nothing planned
@@ -97,8 +105,7 @@ async def test_an_email_does_not_offer_to_close(demo_db_path):
         before = _open_of(demo_db_path, account)
         form.query_one("#f-kind", Select).value = "email"
         await pilot.pause()
-        assert not _shown(form, "close") and not _shown(form, "next_due")
-        assert _shown(form, "follow_up")
+        assert not _shown(form, "close") and _date_label(form) == "Follow up"
         await type_text(pilot, "Devis envoyé")  # focus stayed in Summary
         await press(pilot, "ctrl+s")
         assert _open_of(demo_db_path, account) == before
@@ -120,6 +127,22 @@ async def test_keys_typed_at_once_land_in_summary(demo_db_path):
         assert _shown(form, "close")
 
 
+async def test_a_date_the_rep_typed_is_never_replaced_by_the_proposed_one(demo_db_path):
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form, _account, follow_up = await _log_on_row(pilot, 1)
+        close = form.query_one("#f-close", Select)
+        close.clear()  # leave it open: the proposed next date goes
+        await pilot.pause()
+        form.query_one("#f-follow_up").focus()
+        await type_text(pilot, "+5d")
+        close.value = follow_up  # close it after all: the date typed is the next one's
+        await pilot.pause()
+        assert form.query_one("#f-follow_up").value == "+5d"
+        assert _date_label(form) == "Next follow-up"
+
+
 async def test_a_next_date_in_the_past_is_refused_inline_then_confirmed(demo_db_path):
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -127,7 +150,7 @@ async def test_a_next_date_in_the_past_is_refused_inline_then_confirmed(demo_db_
         form, account, follow_up = await _log_on_row(pilot, 1)
         before = _open_of(demo_db_path, account)
         await type_text(pilot, "Rappel fait")
-        form.query_one("#f-next_due").value = "-2d"
+        form.query_one("#f-follow_up").value = "-2d"
         await press(pilot, "ctrl+s")
         assert app.screen is form  # refused, nothing saved
         assert "Sat 21 Nov 2026" in str(form.query_one("#form-error").content)

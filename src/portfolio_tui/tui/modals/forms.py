@@ -9,7 +9,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Input, Label, Select
 
 from portfolio_tui.domain.account_fields import (
     CHANNELS,
@@ -160,12 +160,13 @@ class LogForm(_AccountForm):
     """Log a call, meeting, email, visit or note, and optionally plan what comes next.
 
     When the account has open follow-ups due today or before, a call, meeting or visit can
-    close one in the same save (the most overdue by default, or `close`), and "Next
-    follow-up" plans the one after it: one flow, one undo step. The follow-ups are read once
-    the form is shown, so the keys typed at once land in Summary; a date already typed in
-    "Follow up" by then moves to "Next follow-up"."""
+    close one in the same save (the most overdue by default, or `close`), and the date field,
+    then "Next follow-up", plans the one after it: one flow, one undo step. The follow-ups
+    are read once the form is shown, so the keys typed at once land in Summary; a date typed
+    by then is kept (it becomes the next one's), the proposed one fills an untouched field."""
 
     TITLE = N_("Log an interaction")
+    SHORT = 30  # lines: on a shorter terminal (80×24) the rows close up (see `on_resize`)
 
     def __init__(
         self,
@@ -180,6 +181,8 @@ class LogForm(_AccountForm):
         self.contacts = list(contacts)
         self.prefer_close = close  # the follow-up to close by default, when it can be
         self.closable: list[FollowUpView] = []
+        self._suggested: str | None = None  # the next date proposed for the one closed
+        self._filled = ""  # what the form put in the date field itself
         self.logged: Logged | None = None  # what the save wrote, for the screen to show at once
 
     def fields(self) -> ComposeResult:
@@ -194,16 +197,14 @@ class LogForm(_AccountForm):
         yield from self.row(_("Minutes"), _input(placeholder=_("optional"), name="duration"))
         close = Select[str]([], prompt=_("(leave it open)"), id="f-close", compact=True)
         yield from self.row(_("Close"), close)
-        next_due = DateInput("", allow_empty=True, empty_text=_("no next follow-up"),
-                             id="f-next_due")  # fmt: skip
-        yield from self.row(_("Next follow-up"), next_due)
         follow_up = DateInput("", allow_empty=True, empty_text=_("no follow-up"), id="f-follow_up")
         yield from self.row(_("Follow up"), follow_up)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#f-summary").focus()
-        self._show_rows()
+        self.on_resize()
+        self._show_close()
         self._read_closable()
 
     # --- the follow-up this log closes ----------------------------------------------------
@@ -211,24 +212,23 @@ class LogForm(_AccountForm):
     @work(thread=True, exit_on_error=False, group="closable")
     def _read_closable(self) -> None:
         closable = self.portfolio.reports.closable_follow_ups(self.account_id)
-        if closable:
-            self.app.call_from_thread(self._offer_to_close, closable)
-
-    def _offer_to_close(self, closable: list[FollowUpView]) -> None:
-        self.closable = closable
+        if not closable:
+            return
         ids = [f.follow_up_id for f in closable]
+        chosen = closable[ids.index(self.prefer_close)] if self.prefer_close in ids else closable[0]
+        # A series knows its next occurrence; a one-off's next is proposed from the cadence.
+        phrase = None if chosen.recurrence else self.portfolio.reports.suggested_follow_up(
+            self.account_id)  # fmt: skip
+        self.app.call_from_thread(self._offer_to_close, closable, chosen, phrase)
+
+    def _offer_to_close(self, closable: list[FollowUpView], chosen: FollowUpView,
+                        phrase: str | None) -> None:  # fmt: skip
+        self.closable = closable
         select = self.query_one("#f-close", Select)
         select.set_options([(_closable_label(f), f.follow_up_id) for f in closable])
-        select.value = self.prefer_close if self.prefer_close in ids else ids[0]
-        typed = self.query_one("#f-follow_up", DateInput)
-        if typed.value.strip():  # typed before the follow-ups were read: it is the next one
-            self.query_one("#f-next_due", DateInput).value = typed.value
-            typed.value = ""
-            self._typed_at_mount["f-follow_up"] = ""
-        self._show_rows()
-        closing = self._to_close()
-        if closing is None or not closing.recurrence:  # a series knows its next occurrence
-            self.suggest_date("next_due")
+        select.value = chosen.follow_up_id
+        self._suggested = phrase
+        self._show_close()
 
     def _to_close(self) -> FollowUpView | None:
         """The follow-up this log will close, if any."""
@@ -237,30 +237,42 @@ class LogForm(_AccountForm):
         chosen = self.choice("close")
         return next((f for f in self.closable if f.follow_up_id == chosen), None)
 
-    def _show_rows(self) -> None:
-        """Close and Next follow-up for a call, meeting or visit on an account with a
-        follow-up due; Follow up otherwise."""
-        can_close = bool(self.closable) and self.choice("kind") in CLOSING_KINDS
-        closing = self._to_close()
-        self._show_row("close", can_close)
-        self._show_row("next_due", closing is not None)
-        self._show_row("follow_up", closing is None)
-        if closing is not None:
-            next_due = self.query_one("#f-next_due", DateInput)
-            series = _("the series' next occurrence") if closing.recurrence else None
-            next_due.set_empty_text(series or _("no next follow-up"))
-
-    def _show_row(self, name: str, shown: bool) -> None:
-        field = self.query_one(f"#f-{name}")
-        label = self.query_one("#form-fields").children
-        label[label.index(field) - 1].display = shown
-        if not shown and self.focused is not None and field in self.focused.ancestors_with_self:
+    def _show_close(self) -> None:
+        """Close for a call, meeting or visit on an account with a follow-up due; the date
+        field then plans the next of the one closed ("Next follow-up"), else a new one."""
+        field = self.query_one("#f-close")
+        fields = self.query_one("#form-fields").children
+        shown = bool(self.closable) and self.choice("kind") in CLOSING_KINDS
+        fields[fields.index(field) - 1].display = field.display = shown
+        if not shown and self.focused is field:
             self.query_one("#f-summary").focus()
-        field.display = shown
+        closing = self._to_close()
+        date_field = self.query_one("#f-follow_up", DateInput)
+        label = fields[fields.index(date_field) - 1]
+        assert isinstance(label, Label)
+        label.update(_("Next follow-up") if closing else _("Follow up"))
+        if closing is None:
+            empty = _("no follow-up")
+        elif closing.recurrence:
+            empty = _("the series' next occurrence")
+        else:
+            empty = _("no next follow-up")
+        date_field.set_empty_text(empty)
+        # The date proposed for the next one, while the rep has not typed there.
+        untouched = date_field.value in ("", self._filled)
+        if untouched:
+            self._filled = (self._suggested or "") if closing else ""
+            date_field.value = self._filled
+            self._typed_at_mount["f-follow_up"] = self._filled
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id in ("f-kind", "f-close"):
-            self._show_rows()
+            self._show_close()
+
+    def on_resize(self) -> None:
+        """The error line and the hint stay in view on 24 lines: no gap between the rows."""
+        short = self.app.size.height < self.SHORT
+        self.query_one("#form-fields").styles.grid_gutter_horizontal = 0 if short else 1
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -284,7 +296,7 @@ class LogForm(_AccountForm):
             "duration_minutes": duration,
             "follow_up": None if closing else self.phrase("follow_up"),
             "close_follow_up": closing.follow_up_id if closing else None,
-            "next_due": self.phrase("next_due") if closing else None,
+            "next_due": self.phrase("follow_up") if closing else None,
         }
 
     def save(self, values: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ account and add a contact.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -159,7 +160,21 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         else:
             self._show_card(data)
 
+    # Shown dimmed from a save (or a switch) until the data read after it is shown: nothing
+    # stale passes for current.
+    STALE_PARTS = ("#account-header", "#timeline", "#follow-ups")
+
+    def refresh_data(self) -> None:
+        super().refresh_data()
+        if self.card is not None:
+            self._mark_stale(True)
+
+    def _mark_stale(self, stale: bool) -> None:
+        for selector in self.STALE_PARTS:
+            self.query_one(selector).set_class(stale, "-stale")
+
     def _show_nothing(self, message: str) -> None:
+        self._mark_stale(False)
         self.card = None
         self.query_one("#account-header", Static).update(Text(message, style="italic"))
         self.query_one("#account-body").loading = False
@@ -189,6 +204,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         self.query_one("#account-body").loading = False
         if not same_account:
             timeline.focus()
+        self._mark_stale(False)
 
     def _fill_side(self, card: AccountCard) -> None:
         today = self.portfolio.today()
@@ -302,6 +318,10 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         self.run_waiting_actions()
 
     def _stage_moved(self, before: str, after: str) -> None:
+        if self.card is not None:  # the header says the new stage at once
+            card = replace(self.card, account=replace(self.card.account, stage=after))
+            header = header_text(card, self.portfolio.settings, self.app.theme_variables)
+            self.query_one("#account-header", Static).update(header)
         name = self.card.account.name if self.card else ""
         before_label, after_label = stage_label(before).lower(), stage_label(after).lower()
         self.notify(f"{name}: {before_label} → {after_label}", markup=False)
