@@ -111,3 +111,19 @@ def test_the_settings_file_is_commented_in_french(tmp_path: Path, monkeypatch, c
     text = (tmp_path / "config.toml").read_text(encoding="utf-8")
     assert text.startswith("# Réglages de portfolio-tui.") and "# Alertes.\n" in text
     assert "Every key" not in text and "# [activity]" in text
+
+
+def test_sale_amounts_and_deal_figures_in_french(db: Path, capsys) -> None:
+    from portfolio_tui.domain.settings import Settings
+    from portfolio_tui.service.account_card import shown_sale_detail
+
+    base = ("--db", str(db))
+    run(capsys, *base, "deal", "add", "Boulangerie Roux", "Four", "--amount", "12000")
+    out = run(capsys, *base, "report", "pipeline")[1]
+    assert f"12{NNBSP}000,00{NBSP}€" in out and "€" not in out.replace(f"{NBSP}€", "")
+    assert "qualification→proposition" in out or "conversion" in out
+    set_language("fr")
+    shown = shown_sale_detail("€3,382.18 · Formation", Settings())
+    assert shown == f"3{NNBSP}382,18{NBSP}€ · Formation"
+    set_language("en")
+    assert shown_sale_detail("€3,382.18 · Formation", Settings()) == "€3,382.18 · Formation"

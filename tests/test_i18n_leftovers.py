@@ -188,6 +188,3 @@ def test_a_refused_date_names_it_in_french(empty_portfolio: Portfolio) -> None:
     with pytest.raises(PastDate) as caught:
         empty_portfolio.routine.schedule_follow_up(account_id, "Rappeler", "2026-01-05")
     assert str(caught.value).startswith(f"échéance{NNBSP}: lun. 5 janv. 2026")
-    assert empty_portfolio.core.working_day_phrase(1).endswith("j")
-    set_language("en")
-    assert empty_portfolio.core.working_day_phrase(1).endswith("d")

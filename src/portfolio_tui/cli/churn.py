@@ -10,6 +10,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from portfolio_tui.cli.output import table
+from portfolio_tui.cli.readable import money_text, percent_text
 from portfolio_tui.cli.types import CommandGroups, add_format_option, calendar_date
 from portfolio_tui.domain.clv import (
     DEGENERATE,
@@ -18,8 +19,8 @@ from portfolio_tui.domain.clv import (
     TOO_FEW_REPEAT_CLIENTS,
     TOO_SHORT,
 )
-from portfolio_tui.domain.money import format_money
-from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n import N_, _, current_language
+from portfolio_tui.i18n import formats as fmt
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
@@ -120,6 +121,11 @@ def clv_csv(report: ClvReport, out: IO[str]) -> None:
         )
 
 
+def _decimal(value: float, places: int) -> str:
+    """ "90.6" in English (as scripts read it), "90,6" in French."""
+    return f"{value:.{places}f}" if current_language() == "en" else fmt.number(value, places)
+
+
 def clv_table(report: ClvReport) -> str:
     params = report.fit.params
     assert params is not None  # the caller says so without a fit
@@ -128,10 +134,10 @@ def clv_table(report: ClvReport) -> str:
         (
             row.name,
             row.orders,
-            f"{row.recency_weeks:.1f}",
-            f"{row.age_weeks:.1f}",
-            "" if row.p_alive is None else f"{row.p_alive:.0%}",
-            "" if row.expected_orders_90d is None else f"{row.expected_orders_90d:.2f}",
+            _decimal(row.recency_weeks, 1),
+            _decimal(row.age_weeks, 1),
+            "" if row.p_alive is None else percent_text(row.p_alive, 0),
+            "" if row.expected_orders_90d is None else _decimal(row.expected_orders_90d, 2),
         )
         for row in report.clients
     ]
@@ -162,7 +168,7 @@ def churn_kpi_text(pf: Portfolio, as_of: date) -> str:
     settings = pf.settings
 
     def money(cents: int) -> str:
-        return format_money(cents, settings.currency, decimal_comma=settings.decimal_comma)
+        return money_text(cents, settings)  # "12 345,67 €" in French
 
     risk = pf.churn.weighted_churn_risk(as_of)
     if risk is None:
@@ -171,7 +177,7 @@ def churn_kpi_text(pf: Portfolio, as_of: date) -> str:
         lines = [
             _("Weighted churn risk (last 12 months): {amount}").format(amount=money(risk.total))
         ]
-        top = [(r.name, money(r.risk), f"{r.share:.0%}") for r in risk.top]
+        top = [(r.name, money(r.risk), percent_text(r.share, 0)) for r in risk.top]
         lines += [table((_("account"), _("at risk"), _("share")), top, right={1, 2})]
     projection = pf.churn.projection(as_of)
     if projection is None:
@@ -186,8 +192,8 @@ def churn_kpi_text(pf: Portfolio, as_of: date) -> str:
     body = [
         (
             y.year,
-            f"{y.clients:.1f}",
-            f"{y.clients_without_new:.1f}",
+            _decimal(y.clients, 1),
+            _decimal(y.clients_without_new, 1),
             money(y.revenue),
             money(y.revenue_without_new),
         )

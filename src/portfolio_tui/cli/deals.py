@@ -14,9 +14,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from portfolio_tui.cli.accounts import ACCOUNT_HELP
 from portfolio_tui.cli.output import table
+from portfolio_tui.cli.readable import money_text, percent_text
 from portfolio_tui.cli.types import CommandGroups, calendar_date
-from portfolio_tui.domain.money import cents_to_plain, format_money, parse_money
-from portfolio_tui.i18n import N_, _
+from portfolio_tui.domain.money import cents_to_plain, parse_money
+from portfolio_tui.i18n import N_, _, current_language
+from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import deal_stage_label, lost_reason_label
 
 if TYPE_CHECKING:
     from portfolio_tui.domain.deals import PipelineFigures
@@ -265,13 +268,24 @@ def cmd_report_whitespace(pf: Portfolio, args: argparse.Namespace) -> int:
 
 
 def _money(cents: int | None, settings: Settings) -> str:
-    if cents is None:
-        return "—"
-    return format_money(cents, settings.currency, decimal_comma=settings.decimal_comma)
+    return "—" if cents is None else money_text(cents, settings)  # "12 345,67 €" in French
 
 
 def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return percent_text(value, 0)  # "58%" / "58 %"
+
+
+def _one(value: float) -> str:
+    return f"{value:.1f}" if current_language() == "en" else fmt.number(value, 1)
+
+
+def _stage(stage: str) -> str:
+    """A deal stage in a sentence: the key in English (`proposal`), the label in French."""
+    return stage if current_language() == "en" else deal_stage_label(stage).lower()
+
+
+def _reason(reason: str) -> str:
+    return reason if current_language() == "en" else lost_reason_label(reason).lower()
 
 
 def deals_table(deals: Sequence[DealView], settings: Settings) -> str:
@@ -282,9 +296,9 @@ def deals_table(deals: Sequence[DealView], settings: Settings) -> str:
             d.deal_id[:8],
             d.account_name,
             d.title,
-            d.stage,
+            _stage(d.stage),
             _money(d.amount, settings),
-            f"{d.probability}%",
+            percent_text(d.probability / 100, 0),
             _shown(d.closed_on or d.expected_close),
             d.days_in_stage if d.is_open else "",
             _("rotting") if d.rotting else "",
@@ -340,16 +354,20 @@ def pipeline_text(f: PipelineFigures, settings: Settings) -> str:
         ),
         _("average won: {average}    average cycle: {days} days").format(
             average=money(f.average_won_amount),
-            days="—" if f.average_cycle_days is None else f"{f.average_cycle_days:.1f}",
+            days="—" if f.average_cycle_days is None else _one(f.average_cycle_days),
         ),
         _("velocity: {velocity} a day    qualified: {qualified}").format(
             velocity=money(f.velocity_per_day), qualified=f.qualified
         ),
     ]
     if f.lost_reasons:
-        reasons = ", ".join(f"{reason} {count}" for reason, count in f.lost_reasons.items())
+        reasons = ", ".join(
+            f"{_reason(reason)} {count}" for reason, count in f.lost_reasons.items()
+        )
         lines.append(_("lost reasons: {reasons}").format(reasons=reasons))
-    steps = ", ".join(f"{c.from_stage}→{c.to_stage} {_rate(c.rate)}" for c in f.conversion)
+    steps = ", ".join(
+        f"{_stage(c.from_stage)}→{_stage(c.to_stage)} {_rate(c.rate)}" for c in f.conversion
+    )
     lines.append(_("conversion: {steps}").format(steps=steps))
     return "\n".join(lines)
 

@@ -320,7 +320,7 @@ def account_card_text(
             _("Sales by family ({window})").format(window=window_label(card.window_label)),
         ]
         lines += [f"  {fam:<20} {_money(v, settings)}" for fam, v in card.sales_by_family]
-    return "\n".join(lines + _card_timeline(card, timeline_limit))
+    return "\n".join(lines + _card_timeline(card, timeline_limit, settings))
 
 
 def _card_facts(card: AccountCard, settings: Settings) -> list[tuple[str, str | None]]:
@@ -355,10 +355,13 @@ def _card_facts(card: AccountCard, settings: Settings) -> list[tuple[str, str | 
     return facts
 
 
-def _card_timeline(card: AccountCard, limit: int) -> list[str]:
+def _card_timeline(card: AccountCard, limit: int, settings: Settings) -> list[str]:
+    from portfolio_tui.service.account_card import shown_sale_detail
+
     lines = ["", _("Timeline ({count})").format(count=count_text(len(card.timeline)))]
     for e in card.timeline[:limit]:
-        detail = f" — {e.detail}" if e.detail else ""
+        shown = shown_sale_detail(e.detail, settings) if e.kind == "sale" else e.detail
+        detail = f" — {shown}" if shown else ""
         text = timeline_text(e.kind, e.text)
         lines.append(f"  {fmt.date_numeric(e.at)}  {kind_text(e.kind):<7} {text}{detail}")
     if len(card.timeline) > limit:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from portfolio_tui.domain.money import format_money
+from portfolio_tui.domain.money import format_money, parse_money
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.window import Window
 from portfolio_tui.i18n import current_language
@@ -18,16 +18,25 @@ NO_FAMILY = "—"
 
 
 def sale_detail(sale: Sale, product: Any, settings: Settings) -> str:
-    if current_language() == "en":
-        amount = format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)
-    else:  # as the French faces write an amount: "3 382,18 €"
-        amount = fmt.money(sale.amount, settings.currency)
-    parts = [amount]
+    parts = [format_money(sale.amount, settings.currency, decimal_comma=settings.decimal_comma)]
     if product is not None and product.family:
         parts.append(product.family)
     if sale.order_ref:
         parts.append(sale.order_ref)
     return " · ".join(parts)
+
+
+def shown_sale_detail(detail: str, settings: Settings) -> str:
+    """A sale's timeline detail as a face shows it: the service writes the amount as the
+    settings do (the same JSON in every language); French reads it "3 382,18 €"."""
+    if current_language() == "en":
+        return detail
+    amount, sep, rest = detail.partition(" · ")
+    try:
+        cents = parse_money(amount, settings.currency)
+    except ValueError:
+        return detail
+    return fmt.money(cents, settings.currency) + sep + rest
 
 
 def contact_view(c: Contact) -> ContactView:

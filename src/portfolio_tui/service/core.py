@@ -149,7 +149,7 @@ class Core:
     def working_day_phrase(self, days: int) -> str:
         """ "+Nd": at least `days` days from today, moved on to the next working day."""
         target = self.calendar.next_working_day(date.fromordinal(self.today().toordinal() + days))
-        return _("+{days}d").format(days=(target - self.today()).days)  # French: "+3j"
+        return f"+{(target - self.today()).days}d"
 
     # --- writes and undo --------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ from textual.widgets import DataTable
 from portfolio_tui.i18n import _, ngettext, pgettext
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import timeline_text
+from portfolio_tui.service.account_card import shown_sale_detail
 from portfolio_tui.service.views import TimelineEntry
+from portfolio_tui.tui.context import portfolio_app
 
 PAGE = 200
 MORE_KEY = "more"
@@ -57,6 +59,11 @@ class TimelineTable(DataTable):
         self.add_column(_("What"), key="what", width=22)
         self.add_column(_("Detail"), key="detail", width=18)
 
+    def _detail(self, entry: TimelineEntry) -> str:
+        if entry.kind != "sale":
+            return entry.detail
+        return shown_sale_detail(entry.detail, portfolio_app(self.app).settings)
+
     @property
     def shown(self) -> int:
         return self._shown
@@ -85,7 +92,7 @@ class TimelineTable(DataTable):
                     overflow="ellipsis",
                     no_wrap=True,
                 ),
-                Text(entry.detail, style=style, overflow="ellipsis", no_wrap=True),
+                Text(self._detail(entry), style=style, overflow="ellipsis", no_wrap=True),
                 key=str(n),
             )
         self._shown += len(page)
