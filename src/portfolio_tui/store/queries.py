@@ -99,10 +99,12 @@ def account_figures(
 
 def revenue_by_account(conn: sqlite3.Connection, start: date, end: date) -> dict[str, int]:
     """Revenue per account for start <= sold_on <= end (inclusive both ends)."""
+    # Driven by the accounts, like FIGURES_SQL: one index range per account.
     return dict(
         conn.execute(
-            "SELECT account_id, sum(amount) FROM sale WHERE deleted_at IS NULL "
-            "AND sold_on >= ? AND sold_on <= ? GROUP BY account_id",
+            "SELECT a.id, sum(s.amount) FROM account AS a CROSS JOIN sale AS s "
+            "ON s.account_id = a.id WHERE s.deleted_at IS NULL "
+            "AND s.sold_on >= ? AND s.sold_on <= ? GROUP BY a.id",
             (start.isoformat(), end.isoformat()),
         )
     )
@@ -112,22 +114,24 @@ def revenue_by_account_family(
     conn: sqlite3.Connection, start: date, end: date, no_family: str
 ) -> dict[tuple[str, str], int]:
     rows = conn.execute(
-        "SELECT s.account_id, coalesce(p.family, ?), sum(s.amount) FROM sale AS s "
+        "SELECT a.id, coalesce(p.family, ?), sum(s.amount) FROM account AS a "
+        "CROSS JOIN sale AS s ON s.account_id = a.id "
         "LEFT JOIN product AS p ON p.id = s.product_id "
         "WHERE s.deleted_at IS NULL AND s.sold_on >= ? AND s.sold_on <= ? "
-        "GROUP BY s.account_id, coalesce(p.family, ?)",
+        "GROUP BY a.id, coalesce(p.family, ?)",
         (no_family, start.isoformat(), end.isoformat(), no_family),
     )
     return {(account_id, family): amount for account_id, family, amount in rows}
 
 
 def first_sales(conn: sqlite3.Connection, end: date) -> dict[str, date]:
+    # Per account, one seek into the index (account_id, sold_on) of the live sales.
     rows = conn.execute(
-        "SELECT account_id, min(sold_on) FROM sale WHERE deleted_at IS NULL AND sold_on <= ? "
-        "GROUP BY account_id",
+        "SELECT a.id, (SELECT min(s.sold_on) FROM sale AS s WHERE s.account_id = a.id "
+        "AND s.deleted_at IS NULL AND s.sold_on <= ?) FROM account AS a",
         (end.isoformat(),),
     )
-    return {account_id: date.fromisoformat(first) for account_id, first in rows}
+    return {account_id: date.fromisoformat(first) for account_id, first in rows if first}
 
 
 ACCOUNT_INFO_FIELDS = ("sector", "size_band", "city", "region", "source", "risk_level")
