@@ -263,3 +263,22 @@ async def test_the_when_column_has_one_date_style(demo_db_path):
         table = app.screen.query_one("#follow-ups")
         dues = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
         assert dues and [d for d in dues if not WHEN.match(d)] == []
+
+
+async def test_a_call_logged_on_a_client_at_risk_clears_its_row_before_the_reload(demo_db_path):
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = today_screen(app)
+        (risk,) = [k for k in (row_key(r) for r in screen.table.items) if k.startswith("risk:")]
+        assert screen.table.move_cursor_to(risk)
+        await pilot.pause()
+        await press(pilot, "l")
+        await type_text(pilot, "Point sur les commandes")
+        gate = _hold_reloads(screen)
+        await pilot.press("ctrl+s")
+        await _until_closed(pilot, screen)
+        assert screen.load_pending and risk not in _keys(screen)
+        gate.set()
+        await settle(pilot)
+        assert risk not in _keys(screen)  # the reload agrees: the alert is cleared

@@ -4,7 +4,8 @@ After done, snooze or a log that closed a follow-up, the row the rep acted on mu
 state in the same frame as the form closes, not after a reload of the whole agenda (a second or
 two on a big portfolio). `patched` applies what the write returned to the agenda shown: rows
 gone (done, closed), rows re-dated (snoozed, a series moved on to its next occurrence, the next
-follow-up planned), and the account contacted today. The reload then shows the truth.
+follow-up planned), and the account contacted today (no longer due for contact, nor at
+risk). The reload then shows the truth.
 
 The cursor rule of the routine lives here too (`row_after`): after done and snooze the cursor
 stays at its place in the list, on the row that came after the one acted on.
@@ -92,6 +93,8 @@ def patched(agenda: Agenda, change: Change) -> Agenda:
         due_today=due_today,
         upcoming=upcoming,
         due_for_contact=_kept(agenda.due_for_contact, change),
+        # A contact clears the alert of a client at risk (`ChurnCases.clients_in_danger`).
+        at_risk=[r for r in agenda.at_risk if r.account_id != change.contacted],
     )
 
 
