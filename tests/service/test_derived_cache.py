@@ -16,9 +16,10 @@ from pathlib import Path
 
 from helpers.files import SALES_FR
 from helpers.laptops import SharedTime, open_laptop
+from portfolio_tui.domain.clv import client_histories
 from portfolio_tui.service import Portfolio
 from portfolio_tui.service.derived import FORMAT, clv_from_json, clv_to_json
-from portfolio_tui.store import bulk, derived
+from portfolio_tui.store import bulk, churn_queries, derived
 from portfolio_tui.store.database import SCHEMA_VERSION, Database
 
 from conftest import FIXED_NOW, open_portfolio
@@ -204,3 +205,21 @@ def test_a_copy_of_the_file_does_not_read_the_originals_cache(demo_db_path: Path
         original = pf.core.cache_file.path
     with open_portfolio(copy) as pf:
         assert pf.core.cache_file.path != original
+
+
+def test_order_histories_are_the_histories_of_the_order_days(demo_db_path: Path) -> None:
+    with open_portfolio(demo_db_path) as pf:
+        account = pf.routine.add_account("Refs sur deux jours")
+        for day, ref in ((date(2026, 3, 2), "R1"), (date(2026, 3, 9), "R1"),
+                         (date(2026, 3, 9), None), (date(2026, 3, 9), None),
+                         (date(2026, 4, 1), "R2"), (date(2026, 12, 1), "LATER")):  # fmt: skip
+            pf.routine.record_sale(account, day, 1_000, order_ref=ref)
+        with pf.db.raw() as conn:
+            for as_of in (TODAY, date(2026, 3, 9), date(2025, 1, 1)):
+                histories = churn_queries.order_histories(conn, as_of)
+                days = churn_queries.order_days(conn, as_of)
+                assert histories == client_histories(days, as_of)
+            (mine,) = [
+                h for h in churn_queries.order_histories(conn, TODAY) if h.account_id == account
+            ]
+    assert (mine.orders, mine.first, mine.last) == (3, date(2026, 3, 2), date(2026, 4, 1))

@@ -28,7 +28,6 @@ from portfolio_tui.domain.clv import (
     ClientClv,
     ClvFit,
     ClvResult,
-    client_histories,
     p_alive,
     score_clients,
     weighted_churn_risk,
@@ -161,8 +160,8 @@ class ChurnCases:
 
     def _fit(self, as_of: date, penalizer: float) -> ClvResult:
         with self.core.db.raw() as conn:
-            orders = churn_queries.order_days(conn, as_of)
-        return score_clients(client_histories(orders, as_of), as_of, penalizer)
+            histories = churn_queries.order_histories(conn, as_of)
+        return score_clients(histories, as_of, penalizer)
 
     def clv_report(self, as_of: date | None = None, penalizer: float | None = None) -> ClvReport:
         """`report clv`: every client with an order up to as_of."""

@@ -8,6 +8,8 @@ import sqlite3
 from collections.abc import Collection
 from datetime import date, datetime
 
+from portfolio_tui.domain.clv import ClientHistory
+
 # One pass in the index's order (accounts by id, then (account_id, sold_on)), so no temporary
 # B-tree: per account and day, whether a line without order_ref is there (one order for the day,
 # as RFM counts them) and the refs seen, NUL-separated (refs never contain NUL). A ref's order
@@ -63,6 +65,35 @@ def order_days(conn: sqlite3.Connection, as_of: date) -> dict[str, list[date]]:
         days[account_id].extend([order_day] * (bool(without_ref) + len(new_refs)))
         seen.update(new_refs)
     return days
+
+
+def order_histories(conn: sqlite3.Connection, as_of: date) -> list[ClientHistory]:
+    """What `client_histories(order_days(conn, as_of), as_of)` gives, one account at a time:
+    its orders up to as_of, and the days of its first and last. Only the refs of the account
+    being read are held, not every order's day and ref of the book (~100 MB on 1M lines)."""
+    histories: list[ClientHistory] = []
+    account: str | None = None
+    seen: set[str] = set()
+    orders, first, last = 0, "", ""
+    for account_id, day, without_ref, refs in conn.execute(ORDER_DAYS_SQL, (as_of.isoformat(),)):
+        if account_id != account:
+            if orders:
+                histories.append(ClientHistory(account, orders, _day(first), _day(last)))
+            account, orders, first = account_id, 0, ""
+            seen = set()
+        new_refs = {ref for ref in refs.split("\0") if ref not in seen} if refs else ()
+        placed = bool(without_ref) + len(new_refs)
+        if placed:
+            orders += placed
+            first, last = first or day, day
+            seen.update(new_refs)
+    if orders:
+        histories.append(ClientHistory(account, orders, _day(first), _day(last)))
+    return histories
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def yearly_revenue(conn: sqlite3.Connection, as_of: date) -> dict[str, dict[int, int]]:
