@@ -282,3 +282,29 @@ async def test_a_call_logged_on_a_client_at_risk_clears_its_row_before_the_reloa
         gate.set()
         await settle(pilot)
         assert risk not in _keys(screen)  # the reload agrees: the alert is cleared
+
+
+async def test_a_follow_up_planned_for_an_account_due_for_contact_clears_its_row_at_once(
+    demo_db_path,
+):
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = today_screen(app)
+        due = next(k for k in _keys(screen) if k.startswith("acct:"))
+        assert screen.table.move_cursor_to(due)
+        await pilot.pause()
+        await press(pilot, "n")
+        gate = _hold_reloads(screen)
+        await pilot.press("ctrl+s")  # the title and the date proposed from the cadence
+        await _until_closed(pilot, screen)
+        assert screen.load_pending and due not in _keys(screen)
+        gate.set()
+        await settle(pilot)
+        assert due not in _keys(screen)
+        (planned,) = rows_of(
+            demo_db_path,
+            "SELECT count(*) FROM followup WHERE account_id = ? AND done_at IS NULL",
+            due[5:],
+        )
+        assert planned[0] == 1

@@ -273,5 +273,10 @@ class TodayScreen(LoadingScreen[Agenda]):
 
     def action_new_follow_up(self) -> None:
         item = self._need_item()
-        if item is not None:
-            self.portfolio_app.open_form(FollowUpForm(item.account_id, item.account_name))
+        if item is None:
+            return
+        account_id = item.account_id
+        form = FollowUpForm(account_id, item.account_name)
+        # The new follow-up shows with the reload; the account's "due for contact" or "at
+        # risk" row goes at once (a follow-up planned clears both).
+        self._open(form, lambda: (Change(planned=account_id), None))

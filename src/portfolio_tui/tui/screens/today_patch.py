@@ -4,8 +4,8 @@ After done, snooze or a log that closed a follow-up, the row the rep acted on mu
 state in the same frame as the form closes, not after a reload of the whole agenda (a second or
 two on a big portfolio). `patched` applies what the write returned to the agenda shown: rows
 gone (done, closed), rows re-dated (snoozed, a series moved on to its next occurrence, the next
-follow-up planned), and the account contacted today (no longer due for contact, nor at
-risk). The reload then shows the truth.
+follow-up planned), and the account contacted or given a follow-up today (no longer due
+for contact, nor at risk). The reload then shows the truth.
 
 The cursor rule of the routine lives here too (`row_after`): after done and snooze the cursor
 stays at its place in the list, on the row that came after the one acted on.
@@ -31,6 +31,12 @@ class Change:
     gone: frozenset[str] = frozenset()  # row keys no longer open
     dated: tuple[AgendaItem, ...] = ()  # rows (new or moved) with their new date
     contacted: str | None = None  # the account an interaction was logged for, now
+    planned: str | None = None  # the account a follow-up was planned for, now
+
+    def touches(self, account_id: str) -> bool:
+        """True when `account_id` was contacted or given a follow-up: it is no longer due
+        for contact, and the alert of a client at risk is cleared."""
+        return account_id in (self.contacted, self.planned)
 
 
 def row_after(rows: Sequence[AgendaRow], index: int) -> str | None:
@@ -62,8 +68,8 @@ def _kept(items: Iterable[AgendaItem], change: Change) -> list[AgendaItem]:
         key = row_key(item)
         if key in change.gone or key in moved:
             continue
-        if item.follow_up_id is None and item.account_id == change.contacted:
-            continue  # contacted today: no longer due for contact
+        if item.follow_up_id is None and change.touches(item.account_id):
+            continue  # contacted or planned today: no longer due for contact
         if item.account_id == change.contacted:
             item = replace(item, days_since_contact=0)
         kept.append(item)
@@ -94,7 +100,7 @@ def patched(agenda: Agenda, change: Change) -> Agenda:
         upcoming=upcoming,
         due_for_contact=_kept(agenda.due_for_contact, change),
         # A contact clears the alert of a client at risk (`ChurnCases.clients_in_danger`).
-        at_risk=[r for r in agenda.at_risk if r.account_id != change.contacted],
+        at_risk=[r for r in agenda.at_risk if not change.touches(r.account_id)],
     )
 
 
