@@ -127,3 +127,17 @@ def test_sale_amounts_and_deal_figures_in_french(db: Path, capsys) -> None:
     assert shown == f"3{NNBSP}382,18{NBSP}€ · Formation"
     set_language("en")
     assert shown_sale_detail("€3,382.18 · Formation", Settings()) == "€3,382.18 · Formation"
+
+
+def test_import_refusals_and_sync_tables_in_french(db: Path, tmp_path: Path, capsys) -> None:
+    from portfolio_tui.i18n.terms import table_name
+
+    sheet = tmp_path / "comptes.csv"
+    sheet.write_text("name,stage\nBoulangerie Neuve,frozen\n", encoding="utf-8")
+    err = run(capsys, "--db", str(db), "import", "accounts", str(sheet))[2]
+    assert f"1 ligne refusée{NNBSP}; rien n’a été importé" in err
+    assert "n’est pas une valeur connue pour étape" in err and "is not" not in err
+    set_language("fr")
+    assert table_name("stagechange") == "changement d’étape"
+    set_language("en")
+    assert table_name("stagechange") == "stagechange"

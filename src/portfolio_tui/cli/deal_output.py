@@ -108,7 +108,7 @@ def account_deals_text(deals: Sequence[DealView], today: date, settings: Setting
     open_count = sum(d.stage in OPEN_STAGES for d in deals)
     # The Account screen's title of its Deals pane: "Deals · 2 open".
     count = ngettext("{n} open", "{n} open", open_count).format(n=count_text(open_count))
-    lines = ["", f"{_('Deals')} · {count}"]
+    lines = ["", _("Deals") + f" · {count}"]
     if not deals:
         return [*lines, "  " + _("nothing")]
     headers = (

@@ -15,6 +15,7 @@ from portfolio_tui.domain.dates import parse_calendar_date
 from portfolio_tui.domain.money import cents_to_plain, check_bounds, parse_money
 from portfolio_tui.domain.text import is_valid_email
 from portfolio_tui.formats.headers import KIND_WORDS, SOURCE_WORDS, STAGE_WORDS, normalise
+from portfolio_tui.i18n import N_, _
 
 # A text starting with one of these would be run as a formula by a spreadsheet (OWASP CSV
 # injection): our CSV exports put a `'` before it. So that taking one `'` off on import gives
@@ -95,10 +96,10 @@ _SPLIT_TIME = re.compile(r"^(?P<day>\S+)(?:[ t]+(?P<time>[0-9]{1,2}[:h][0-9]{2}(
 def clock_time(value: str) -> time:
     match = _TIME.match(value.strip().lower())
     if match is None:
-        raise CellError(f"can't read the time '{value}' (expected 14:30)")
+        raise CellError(_("can't read the time '{value}' (expected 14:30)").format(value=value))
     hour, minute, second = int(match["H"]), int(match["M"]), int(match["S"] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise CellError(f"there is no time '{value}'")
+        raise CellError(_("there is no time '{value}'").format(value=value))
     return time(hour, minute, second)
 
 
@@ -106,7 +107,9 @@ def day_and_time(value: str) -> tuple[date, time | None]:
     """ "2026-03-03 09:00", "03/03/2026 9h00", "2026-03-03T09:00:00", or a date alone."""
     match = _SPLIT_TIME.match(value.strip().lower())
     if match is None:
-        raise CellError(f"can't read the date '{value}' (expected 2026-12-01 14:30)")
+        raise CellError(
+            _("can't read the date '{value}' (expected 2026-12-01 14:30)").format(value=value)
+        )
     moment = clock_time(match["time"]) if match["time"] else None
     return day(match["day"]), moment
 
@@ -117,9 +120,13 @@ def whole_number(low: int, high: int):
         try:
             number = int(cleaned)
         except ValueError:
-            raise CellError(f"'{value}' is not a whole number") from None
+            raise CellError(_("'{value}' is not a whole number").format(value=value)) from None
         if not low <= number <= high:
-            raise CellError(f"{number} is not between {low} and {high}")
+            raise CellError(
+                _("{number} is not between {low} and {high}").format(
+                    number=number, low=low, high=high
+                )
+            )
         return number
 
     return convert
@@ -130,11 +137,15 @@ def quantity(value: str) -> float:
     try:
         number = float(cleaned)
     except ValueError:
-        raise CellError(f"'{value}' is not a number") from None
+        raise CellError(_("'{value}' is not a number").format(value=value)) from None
     if not math.isfinite(number):
-        raise CellError(f"'{value}' is not a number")
+        raise CellError(_("'{value}' is not a number").format(value=value))
     if abs(number) > MAX_QUANTITY:
-        raise CellError(f"{value} is beyond ±{MAX_QUANTITY:,.0f}, the largest quantity kept")
+        raise CellError(
+            _("{value} is beyond ±{max_quantity:,.0f}, the largest quantity kept").format(
+                value=value, max_quantity=MAX_QUANTITY
+            )
+        )
     return number
 
 
@@ -142,7 +153,7 @@ def record_id(value: str) -> str:
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise CellError(f"'{value}' is not an id (a UUID)") from None
+        raise CellError(_("'{value}' is not an id (a UUID)").format(value=value)) from None
 
 
 _SCIENTIFIC = re.compile(r"^[0-9]+(?:[.,][0-9]+)?e\+?[0-9]+$", re.IGNORECASE)
@@ -152,8 +163,10 @@ def legal_id(value: str) -> str:
     """A SIRET, SIREN or VAT number, refused when Excel has turned it into a float."""
     if _SCIENTIFIC.match(value.replace(" ", "")):
         raise CellError(
-            f"'{value}' is a number Excel rounded (scientific notation): format the column "
-            "as text in the spreadsheet and export it again"
+            _(
+                "'{value}' is a number Excel rounded (scientific notation): format the column "
+                "as text in the spreadsheet and export it again"
+            ).format(value=value)
         )
     return value
 
@@ -162,7 +175,7 @@ def email(value: str) -> str:
     if value.startswith("mailto:"):
         value = value[len("mailto:") :]
     if not is_valid_email(value):
-        raise CellError(f"'{value}' is not an email address")
+        raise CellError(_("'{value}' is not an email address").format(value=value))
     return value
 
 
@@ -173,20 +186,24 @@ def _choice(words: dict[str, str], choices: tuple[str, ...], what: str):
             return key
         if key in words:
             return words[key]
-        raise CellError(f"'{value}' is not a known {what} ({', '.join(choices)})")
+        raise CellError(
+            _("'{value}' is not a known {what} ({choices})").format(
+                value=value, what=_(what), choices=", ".join(choices)
+            )
+        )
 
     return convert
 
 
-source = _choice(SOURCE_WORDS, ("inbound", "outbound", "referral", "event", "other"), "source")
-stage = _choice(STAGE_WORDS, ("suspect", "cold", "warm", "hot", "client", "lost"), "stage")
-kind = _choice(KIND_WORDS, ("call", "meeting", "email", "visit", "note"), "kind")
+source = _choice(SOURCE_WORDS, ("inbound", "outbound", "referral", "event", "other"), N_("source"))
+stage = _choice(STAGE_WORDS, ("suspect", "cold", "warm", "hot", "client", "lost"), N_("stage"))
+kind = _choice(KIND_WORDS, ("call", "meeting", "email", "visit", "note"), N_("kind"))
 risk_level = _choice({"faible": "low", "moyen": "medium", "eleve": "high"},
-                     ("low", "medium", "high"), "risk level")  # fmt: skip
+                     ("low", "medium", "high"), N_("risk level"))  # fmt: skip
 channel = _choice(
     {"telephone": "phone", "mail": "email", "visite": "visit", "visio": "video"},
     ("phone", "email", "visit", "video", "sms"),
-    "channel",
+    N_("channel"),
 )
 
 

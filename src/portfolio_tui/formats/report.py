@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import _, ngettext
 
 # An import of a badly shaped million-line file would otherwise print a million lines.
 MAX_LISTED_ERRORS = 1000
@@ -102,8 +103,12 @@ class ImportRejected(UserError):
 
     def __init__(self, report: ImportReport) -> None:
         rows = report.rejected_rows
-        plural = "row was" if rows == 1 else "rows were"
-        super().__init__(f"{report.source}: {rows} {plural} rejected; nothing was imported")
+        message = ngettext(
+            "{source}: {count} row was rejected; nothing was imported",
+            "{source}: {count} rows were rejected; nothing was imported",
+            rows,
+        )
+        super().__init__(message.format(source=report.source, count=rows))
         self.report = report
         self.errors = report.rejected
 
@@ -112,5 +117,8 @@ class ImportRejected(UserError):
         lines = [str(e) for e in self.errors]
         more = self.report.more_errors
         if more:
-            lines.append(f"{self.report.source}: … and {more} more")
+            more_text = _("… and {count} more").format(count=more)
+            lines.append(
+                _("{field}: {message}").format(field=self.report.source, message=more_text)
+            )
         return lines

@@ -29,6 +29,7 @@ __all__ = [
     "segment_label",
     "stage_label",
     "stage_move_text",
+    "table_name",
     "table_rows",
     "timeline_text",
     "window_label",
@@ -184,3 +185,23 @@ def risk_label(risk: str) -> str:
         "high": pgettext("risk level", "high"),
     }
     return labels.get(risk, risk)
+
+
+def table_name(table: str) -> str:
+    """A database table as a sync report names it: its name in English ("stagechange"), what
+    it holds in French ("changement d’étape"). An unknown table keeps its name."""
+    if current_language() == "en":
+        return table
+    names = {
+        "account": pgettext("table", "account"),
+        "contact": pgettext("table", "contact"),
+        "product": pgettext("table", "product"),
+        "sale": pgettext("table", "sale"),
+        "interaction": pgettext("table", "interaction"),
+        "followup": pgettext("table", "follow-up"),
+        "stagechange": pgettext("table", "stage change"),
+        "segment": pgettext("table", "segment"),
+        "deal": pgettext("table", "deal"),
+        "dealstagechange": pgettext("table", "deal stage change"),
+    }
+    return names.get(table, table)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from portfolio_tui.domain.text import visible
 from portfolio_tui.i18n import N_, _, current_language
 from portfolio_tui.i18n import formats as fmt
-from portfolio_tui.i18n.terms import table_rows
+from portfolio_tui.i18n.terms import table_name, table_rows
 
 if TYPE_CHECKING:
     from portfolio_tui.service.sync import FileReport
@@ -93,7 +93,14 @@ def summarised(
 
 
 def _record(table: str, label: str | None, row_id: str) -> str:
+    table = table_name(table)
     return f"{table} {quote(label)} ({row_id[:8]})" if label else f"{table} {row_id[:8]}"
+
+
+def _heading(
+    width: int, table: object, inserted: object, updated: object, unchanged: object
+) -> str:
+    return f"  {table!s:<{width}} {inserted!s:>9} {updated!s:>9} {unchanged!s:>11}"
 
 
 def sync_file_text(file: FileReport, tz: tzinfo, *, all_conflicts: bool = False) -> str:
@@ -105,12 +112,13 @@ def sync_file_text(file: FileReport, tz: tzinfo, *, all_conflicts: bool = False)
     source = _("{path}: from device {device}, exported {time}").format(
         path=file.path, device=visible(file.device_id), time=exported
     )
+    width = max([12, *(len(table_name(table)) for table in file.tallies)])
     lines = [
         source + own,
-        f"  {_('table'):<12} {_('inserted'):>9} {_('updated'):>9} {_('left alone'):>11}",
+        _heading(width, _("table"), _("inserted"), _("updated"), _("left alone")),
     ]
-    for table, tally in file.tallies.items():
-        lines.append(f"  {table:<12} {tally.inserted:>9} {tally.updated:>9} {tally.unchanged:>11}")
+    for table, t in file.tallies.items():
+        lines.append(_heading(width, table_name(table), t.inserted, t.updated, t.unchanged))
     if file.future_clocks:
         lines.append(
             "  "
