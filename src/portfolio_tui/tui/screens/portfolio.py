@@ -188,6 +188,14 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
         self._show_rows(view.set_filters(self.filters))
         self._show_title()
         self.table.loading = False
+        self.table.remove_class("-stale")
+
+    def refresh_data(self) -> None:
+        """Asked for fresh rows (back from a screen that may have saved, an undo): the rows
+        shown are dimmed until they come, never passed off as current."""
+        super().refresh_data()
+        if self.view is not None:
+            self.table.add_class("-stale")
 
     def _show_rows(self, rows: Sequence[PortfolioRow]) -> None:
         self.table.set_items(rows)
