@@ -308,3 +308,23 @@ async def test_a_follow_up_planned_for_an_account_due_for_contact_clears_its_row
             due[5:],
         )
         assert planned[0] == 1
+
+
+async def test_a_row_acted_on_again_is_not_taken_for_one_an_undo_brought_back(demo_db_path):
+    app = build_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = today_screen(app)
+        snoozed = await _on_row(pilot, screen, 1)  # due Wed 11 Nov
+        await _snooze(pilot, "+2d")
+        assert screen.table.move_cursor_to(snoozed)
+        await pilot.pause()
+        after = _next_key(screen)
+        # Snoozed back to the day it had (in the past: saved once confirmed), not undone.
+        await press(pilot, "s")
+        await type_text(pilot, "-12d")
+        await press(pilot, "enter")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        assert str(screen.table.items[screen.table.index_of(snoozed)].due_on) == "2026-11-11"
+        assert screen.selected_key() == after  # the rule of snooze, not the rule of undo

@@ -144,7 +144,9 @@ class TodayScreen(LoadingScreen[Agenda]):
             key = row_key(acted)
             moved = next((i for i in change.dated if row_key(i) == key), None)
             if moved is None or _due(moved) != _due(acted):
-                self._acted = [*self._acted, Acted(key, _due(acted))][-UNDO_MEMORY:]
+                # One record a row: acting on it again supersedes what it was before.
+                kept = [a for a in self._acted if a.key != key]
+                self._acted = [*kept, Acted(key, _due(acted))][-UNDO_MEMORY:]
                 if key == cursor:
                     cursor = row_after(self.table.items, self.table.cursor_row)
         self._show_agenda(patched(self.agenda, change), cursor)
