@@ -188,3 +188,15 @@ def test_a_refused_date_names_it_in_french(empty_portfolio: Portfolio) -> None:
     with pytest.raises(PastDate) as caught:
         empty_portfolio.routine.schedule_follow_up(account_id, "Rappeler", "2026-01-05")
     assert str(caught.value).startswith(f"échéance{NNBSP}: lun. 5 janv. 2026")
+
+
+def test_undo_labels_in_french(empty_portfolio: Portfolio) -> None:
+    account_id = empty_portfolio.routine.add_account("Boulangerie Roux", stage="cold")
+    set_language("fr")
+    empty_portfolio.routine.move_stage(account_id, "warm")
+    assert empty_portfolio.undo() == "Boulangerie Roux: froid → tiède"
+    empty_portfolio.routine.schedule_follow_up(account_id, "Rappeler", "+2d")
+    assert empty_portfolio.undo() == "relance pour Boulangerie Roux"
+    set_language("en")
+    empty_portfolio.routine.move_stage(account_id, "hot")
+    assert empty_portfolio.undo() == "Boulangerie Roux: cold → hot"

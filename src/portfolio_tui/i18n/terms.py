@@ -24,11 +24,13 @@ __all__ = [
     "field_error",
     "field_label",
     "interaction_kind_label",
+    "kind_word",
     "lost_reason_label",
     "risk_label",
     "segment_label",
     "stage_label",
     "stage_move_text",
+    "stage_word",
     "table_name",
     "table_rows",
     "timeline_text",
@@ -205,3 +207,16 @@ def table_name(table: str) -> str:
         "dealstagechange": pgettext("table", "deal stage change"),
     }
     return names.get(table, table)
+
+
+def stage_word(stage: str) -> str:
+    """An account stage inside a sentence, lower case: "warm" / "tiède"; unknown: as it is."""
+    return stage_label(stage).lower() if stage in _ACCOUNT_STAGES else stage
+
+
+def kind_word(kind: str) -> str:
+    """An interaction kind inside a sentence, lower case: "call" / "appel"; unknown: as it is."""
+    try:
+        return interaction_kind_label(kind).lower()
+    except KeyError:
+        return kind

@@ -19,7 +19,8 @@ from portfolio_tui.domain.deals import (
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.whitespace import ClientRevenue, white_space
 from portfolio_tui.errors import Ambiguous, NotFound, UserError
-from portfolio_tui.i18n import _
+from portfolio_tui.i18n import _, current_language
+from portfolio_tui.i18n.terms import deal_stage_label
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.deal_cards import (
     STAGES,
@@ -118,7 +119,9 @@ class DealCases:
         expected = self._close_day(close)
         with self.core.write("add deal") as w:
             account = self.core.account(w.session, account_ref)
-            w.changeset.label = f"add deal {values['title']} ({account.name})"
+            w.changeset.label = _("add deal {title} ({name})").format(
+                title=values["title"], name=account.name
+            )
             deal = w.insert(
                 Deal(
                     account_id=account.id,
@@ -159,7 +162,7 @@ class DealCases:
             values["notes"] = notes.strip()
         with self.core.write("edit deal") as w:
             deal = self._deal(w.session, ref)
-            w.changeset.label = f"edit deal {deal.title}"
+            w.changeset.label = _("edit deal {title}").format(title=deal.title)
             return w.update(deal, **values)
 
     def move_deal(
@@ -179,7 +182,7 @@ class DealCases:
                     title=deal.title, stage=target.value))  # fmt: skip
             account = self.core.account(w.session, deal.account_id)
             before = deal.stage
-            w.changeset.label = f"{deal.title}: {before} → {target.value}"
+            w.changeset.label = f"{deal.title}: {_stage(before)} → {_stage(target.value)}"
             closed = target not in OPEN_STAGES
             w.update(
                 deal,
@@ -215,7 +218,7 @@ class DealCases:
     def delete_deal(self, ref: str) -> str:
         with self.core.write("delete deal") as w:
             deal = self._deal(w.session, ref)
-            w.changeset.label = f"delete deal {deal.title}"
+            w.changeset.label = _("delete deal {title}").format(title=deal.title)
             w.delete(deal)
             return deal.title
 
@@ -224,7 +227,7 @@ class DealCases:
         when = self.core.parse_when(due)
         with self.core.write("deal next action") as w:
             deal = self._deal(w.session, ref)
-            w.changeset.label = f"next action: {deal.title}"
+            w.changeset.label = _("next action: {title}").format(title=deal.title)
             due_at = when.at(self.core.tz)
             row = FollowUp(
                 account_id=deal.account_id,
@@ -460,3 +463,8 @@ def _clean_values(**values: Any) -> dict[str, Any]:
             raise UserError(_("probability: must be between 0 and 100"))
         clean["probability"] = probability
     return clean
+
+
+def _stage(stage: str) -> str:
+    """A deal stage in an undo label: its key in English, its label in French."""
+    return stage if current_language() == "en" else deal_stage_label(stage).lower()

@@ -17,7 +17,9 @@ from portfolio_tui.domain.recurrence import parse_repeat
 from portfolio_tui.domain.stages import Stage, next_stage, parse_stage, previous_stage
 from portfolio_tui.domain.text import fold
 from portfolio_tui.errors import FieldError, NotFound, UserError
-from portfolio_tui.i18n import _, pgettext
+from portfolio_tui.i18n import _
+from portfolio_tui.i18n.terms import kind_word as _kind
+from portfolio_tui.i18n.terms import stage_word as _stage
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.follow_up_dates import first_occurrence, next_of_series, series_first
 from portfolio_tui.service.text_checks import checked, contact_values, interaction_texts
@@ -87,7 +89,7 @@ class RoutineCases:
         values = clean_account_fields(fields)
         with self.core.write("edit account") as w:
             account = self.core.account(w.session, ref)
-            w.changeset.label = f"edit {account.name}"
+            w.changeset.label = _("edit {name}").format(name=account.name)
             if referred_by is not None:
                 values["referred_by_id"] = (
                     self.core.account(w.session, referred_by).id if referred_by.strip() else None
@@ -111,7 +113,7 @@ class RoutineCases:
     def delete_account(self, ref: str) -> str:
         with self.core.write("delete account") as w:
             account = self.core.account(w.session, ref)
-            w.changeset.label = f"delete {account.name}"
+            w.changeset.label = _("delete {name}").format(name=account.name)
             w.delete(account)
             return account.name
 
@@ -130,14 +132,14 @@ class RoutineCases:
         values = contact_values(fields)
         with self.core.write("edit contact") as w:
             contact = _live_contact(w, ref)
-            w.changeset.label = f"edit contact {contact.name}"
+            w.changeset.label = _("edit contact {name}").format(name=contact.name)
             return w.update(contact, **values)
 
     def delete_contact(self, ref: str) -> str:
         """Delete the contact with id `ref` (a tombstone: undo brings it back); its name."""
         with self.core.write("delete contact") as w:
             contact = _live_contact(w, ref)
-            w.changeset.label = f"delete contact {contact.name}"
+            w.changeset.label = _("delete contact {name}").format(name=contact.name)
             w.delete(contact)
             return contact.name
 
@@ -202,7 +204,7 @@ class RoutineCases:
             when = first_occurrence(rule, when, self.core)
         with self.core.write("schedule follow-up") as w:
             account = self.core.account(w.session, account_ref)
-            w.changeset.label = f"follow-up for {account.name}"
+            w.changeset.label = _("follow-up for {name}").format(name=account.name)
             contact_id = self.core.contact_id(w.session, account, contact)
             return self._follow_up_row(w, account, title, when, contact_id, rule).id
 
@@ -260,7 +262,7 @@ class RoutineCases:
         with self.core.write("complete follow-up") as w:
             row = self._open_follow_up(w, follow_up_ref)
             account = self.core.account(w.session, row.account_id)
-            w.changeset.label = f"done: {row.title}"
+            w.changeset.label = _("done: {title}").format(title=row.title)
             title = checked("title", next_title) if next_title else None
             interaction = w.insert(
                 Interaction(
@@ -309,7 +311,7 @@ class RoutineCases:
         when = self._when("snooze", phrase or self.core.working_day_phrase(1), allow_past)
         with self.core.write("snooze") as w:
             row = self._open_follow_up(w, follow_up_ref)
-            w.changeset.label = f"snooze: {row.title}"
+            w.changeset.label = _("snooze: {title}").format(title=row.title)
             if when.time is None and row.due_at is not None:
                 when = replace(when, time=self.core.local(row.due_at).time())
                 self.core.refuse_past("snooze", when, allow_past)
@@ -350,7 +352,9 @@ class RoutineCases:
         next_when = self._when("next", next_due, allow_past) if next_due else None
         with self.core.write(f"log {kind}") as w:
             account = self.core.account(w.session, account_ref)
-            w.changeset.label = f"log {kind} with {account.name}"
+            w.changeset.label = _("log {kind} with {name}").format(
+                kind=_kind(kind), name=account.name
+            )
             contact_id = self.core.contact_id(w.session, account, contact)
             interaction = w.insert(
                 Interaction(
@@ -391,7 +395,7 @@ class RoutineCases:
     def delete_follow_up(self, follow_up_ref: str) -> None:
         with self.core.write("delete follow-up") as w:
             row = self.core.follow_up(w.session, follow_up_ref)
-            w.changeset.label = f"delete follow-up {row.title}"
+            w.changeset.label = _("delete follow-up {title}").format(title=row.title)
             w.delete(row)
 
     def move_stage(
@@ -415,7 +419,7 @@ class RoutineCases:
             if account.stage == target.value:
                 message = _("{name} is already {stage}")
                 raise UserError(message.format(name=account.name, stage=_stage(target.value)))
-            w.changeset.label = f"{account.name}: {account.stage} → {target.value}"
+            w.changeset.label = f"{account.name}: {_stage(account.stage)} → {_stage(target.value)}"
             before = account.stage
             w.update(account, stage=target.value, lost_reason=lost_reason)
             w.insert(
@@ -492,9 +496,5 @@ class RoutineCases:
 def _live_contact(w: Writer, ref: str) -> Contact:
     contact = w.session.get(Contact, ref)
     if contact is None or contact.deleted_at is not None:
-        raise NotFound(f"no contact with id {ref!r}")
+        raise NotFound(_("no contact with id {ref!r}").format(ref=ref))
     return contact
-
-
-def _stage(stage: str) -> str:
-    return pgettext("account stage", stage.title()).lower()  # the label: "warm" → "tiède"
