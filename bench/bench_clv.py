@@ -18,7 +18,7 @@ from common import OUT, median_time, reference_db
 from portfolio_tui.domain.clv import ClvResult, client_histories, score_clients
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.service import open_portfolio
-from portfolio_tui.store.churn_queries import order_days
+from portfolio_tui.store.churn_queries import order_days, order_histories
 
 AS_OF = date(2026, 11, 22)
 FIT_TARGET_S = 2.0
@@ -51,8 +51,20 @@ def fit_and_scores(orders: dict[str, list[date]]) -> ClvResult:
     return score_clients(client_histories(orders, AS_OF), AS_OF)
 
 
-def report_in_process(path: Path) -> int:
+def our_histories(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return len(order_histories(conn, AS_OF))
+    finally:
+        conn.close()
+
+
+def report_in_process(path: Path, kept: bool = False) -> int:
+    """`report clv` in a new process's shoes: with the fit kept from an earlier run (`kept`),
+    or computed (the cache file removed first)."""
     with open_portfolio(path, settings=Settings()) as pf:
+        if not kept:
+            pf.core.cache_file.path.unlink(missing_ok=True)
         return len(pf.churn.clv_report(as_of=AS_OF).clients)
 
 
@@ -84,7 +96,9 @@ def run(work: Path, accounts: int, repeat: int) -> None:
     query, orders = median_time(lambda: our_orders(work), repeat)
     order_rows = sum(map(len, orders.values()))
     fit, result = median_time(lambda: fit_and_scores(orders), repeat)
+    histories, _clients = median_time(lambda: our_histories(work), repeat)
     whole, _rows = median_time(lambda: report_in_process(work), repeat)
+    kept, _rows = median_time(lambda: report_in_process(work, kept=True), repeat)
     fitted = "fitted" if result.fit.params else f"not fitted ({result.fit.reason})"
     met = "met" if fit < FIT_TARGET_S else "**not met**"
     print(f"portfolio: {accounts:,} accounts, {sales:,} sales lines, {order_rows:,} orders, "
@@ -98,7 +112,10 @@ def run(work: Path, accounts: int, repeat: int) -> None:
     )
     print(f"| orders query, one date per order (`order_days`) | {query:.3f} s | "
           f"{bare:.3f} s bare sqlite3 GROUP BY | {query / bare:.2f}x | — |")  # fmt: skip
+    print(f"| orders query, one history per client (`order_histories`, what the fit reads) | "
+          f"{histories:.3f} s | {bare:.3f} s bare sqlite3 GROUP BY | {histories / bare:.2f}x | — |")  # fmt: skip
     print(f"| `report clv` in process (open, query, fit, scores, names) | {whole:.3f} s | | | — |")
+    print(f"| `report clv` in process, the fit kept from an earlier run | {kept:.3f} s | | | — |")
 
 
 if __name__ == "__main__":
