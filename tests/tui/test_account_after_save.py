@@ -44,8 +44,11 @@ async def _account(pilot, db_path, stage: str) -> AccountScreen:
 
 
 async def _until(pilot, done, what: str) -> None:
-    """Frames until `done()`, without waiting for the held reload."""
+    """Frames until `done()`, waiting for every worker but the held reload."""
     for _ in range(200):
+        busy = [w for w in pilot.app.workers if w.group != "refresh" and not w.is_finished]
+        if busy:
+            await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
         if done():
             return

@@ -47,6 +47,9 @@ async def test_back_on_the_portfolio_the_rows_read_before_a_save_are_dimmed(demo
         gate = _hold_reloads(portfolio)
         await pilot.press("2")
         for _ in range(100):
+            busy = [w for w in app.workers if w.group != "refresh" and not w.is_finished]
+            if busy:  # every worker but the held reload
+                await app.workers.wait_for_complete(busy)
             await pilot.pause()
             if app.screen is portfolio and portfolio.load_pending:
                 break
