@@ -340,7 +340,10 @@ def _card_facts(card: AccountCard, settings: Settings) -> list[tuple[str, str | 
         (pgettext("card", "risk"), a.risk_level),
         ("NPS", f"{a.nps_score} ({_(nps)})" if a.nps_score is not None else None),
         (pgettext("card", "tags"), a.tags),
-        (pgettext("card", "revenue {window}").format(window=card.window_label), revenue),
+        (
+            pgettext("card", "revenue {window}").format(window=window_label(card.window_label)),
+            revenue,
+        ),
         (pgettext("card", "referred by"), card.referred_by[1] if card.referred_by else None),
         (pgettext("card", "referrals"), ", ".join(name for _id, name in card.referrals)),
     ]
