@@ -33,6 +33,7 @@ from portfolio_tui.tui.widgets.deal_board import (
     ROTTING_MARK,
     DealBoardView,
     days_text,
+    percent_width,
     probability_text,
 )
 from portfolio_tui.tui.widgets.timeline import TimelineTable
@@ -220,7 +221,7 @@ class AccountDealsPane(Vertical):
     def on_mount(self) -> None:
         deals = self.query_one("#account-deals", DataTable)
         for label, width in ((_("Stage"), 13), (_("Title"), 25), (_("Amount"), 8),
-                             ("%", 5), (_("Closes"), 8), (_("Days"), 5)):  # fmt: skip
+                             ("%", percent_width()), (_("Closes"), 8), (_("Days"), 5)):  # fmt: skip
             deals.add_column(label, width=width)
         suggestions = self.query_one("#suggestions", DataTable)
         for label, width in ((_("Family"), 26), (_("Estimate"), 12), (_("Peers"), 20)):
@@ -333,7 +334,8 @@ class TodayDeals(DataTable[Any]):
         # s'enlisent"), and the Deal column gives up what it takes.
         when = max(16, *(cell_len(_(h)) for h in (DEALS_CLOSING, DEALS_ROTTING)))
         columns = ((_("When"), when), (_("Account"), 26), (_("Deal"), max(16, 44 - when)),
-                   (_("Stage"), 15), (_("Amount"), 8), ("%", 5), (_("Days"), 6))  # fmt: skip
+                   (_("Stage"), 15), (_("Amount"), 8), ("%", percent_width()),
+                   (_("Days"), 6))  # fmt: skip
         for label, width in columns:
             self.add_column(label, width=width)
 

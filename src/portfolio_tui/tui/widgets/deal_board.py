@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 
 from portfolio_tui.domain.deals import DealStage
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.i18n import _, ngettext
+from portfolio_tui.i18n import _, current_language, ngettext
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import deal_stage_label, lost_reason_label
 from portfolio_tui.service.deal_views import DealBoard, DealView
@@ -45,6 +45,11 @@ STAGE_COLOURS = {
 def days_text(days: int) -> str:
     """Days in the current stage, narrow: "59d" / "59 j" (U+00A0 before the unit)."""
     return _("{days}d").format(days=max(0, days))
+
+
+def PERCENT_WIDTH() -> int:
+    """The probability column: "100%" in English, "100 %" in French."""
+    return 4 if current_language() == "en" else 5
 
 
 def probability_text(probability: int) -> str:
