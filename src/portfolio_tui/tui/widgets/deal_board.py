@@ -47,7 +47,7 @@ def days_text(days: int) -> str:
     return _("{days}d").format(days=max(0, days))
 
 
-def PERCENT_WIDTH() -> int:
+def percent_width() -> int:
     """The probability column: "100%" in English, "100 %" in French."""
     return 4 if current_language() == "en" else 5
 
