@@ -48,12 +48,15 @@ def interactions_between(
 
 def last_interactions_before(conn: sqlite3.Connection, end: datetime) -> dict[str, datetime]:
     """Per account, its latest live interaction before `end` (naive UTC)."""
+    # Per account, the index (account_id, occurred_at) read backwards from `end` to the first
+    # live row: a GROUP BY looked up every interaction's row for its tombstone.
     rows = conn.execute(
-        "SELECT account_id, max(occurred_at) FROM interaction "
-        "WHERE deleted_at IS NULL AND occurred_at < ? GROUP BY account_id",
+        "SELECT a.id, (SELECT i.occurred_at FROM interaction AS i WHERE i.account_id = a.id "
+        "AND i.deleted_at IS NULL AND i.occurred_at < ? ORDER BY i.occurred_at DESC LIMIT 1) "
+        "FROM account AS a",
         (sql_instant(end),),
     ).fetchall()
-    return {account_id: datetime.fromisoformat(at) for account_id, at in rows}
+    return {account_id: datetime.fromisoformat(at) for account_id, at in rows if at is not None}
 
 
 def stage_moves_between(
