@@ -200,3 +200,18 @@ def test_undo_labels_in_french(empty_portfolio: Portfolio) -> None:
     set_language("en")
     empty_portfolio.routine.move_stage(account_id, "hot")
     assert empty_portfolio.undo() == "Boulangerie Roux: cold → hot"
+
+
+def test_a_source_and_a_risk_level_typed_in_french() -> None:
+    from portfolio_tui.domain.account_fields import clean_account_fields
+
+    typed = {"risk_level": "Élevé", "source": "recommandation"}
+    assert clean_account_fields(typed) == {"risk_level": "high", "source": "referral"}
+    assert clean_account_fields({"risk_level": "low"}) == {"risk_level": "low"}
+    set_language("fr")
+    with pytest.raises(ValueError) as caught:
+        clean_account_fields({"risk_level": "énorme"})
+    shown = f"«{NNBSP}énorme{NNBSP}»"
+    assert (
+        str(caught.value) == f"niveau de risque{NNBSP}: {shown} n’est pas l’un de low, medium, high"
+    )

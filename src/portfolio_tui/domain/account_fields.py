@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from portfolio_tui.domain.money import parse_money
-from portfolio_tui.domain.text import TextError, check_text
+from portfolio_tui.domain.text import TextError, check_text, fold
 from portfolio_tui.i18n import _, field_error
 
 SOURCES = ("inbound", "outbound", "referral", "event", "other")
@@ -33,8 +33,25 @@ class AccountFieldError(ValueError):
         self.reason = reason
 
 
+# The French a rep types for a source or a risk level (accents and case ignored), as the
+# French screens show them; the English keys are read too.
+_FRENCH_CHOICES = {
+    "entrant": "inbound",
+    "sortant": "outbound",
+    "prospection": "outbound",
+    "recommandation": "referral",
+    "evenement": "event",
+    "salon": "event",
+    "autre": "other",
+    "faible": "low",
+    "moyen": "medium",
+    "eleve": "high",
+}
+
+
 def _choice(field: str, text: str, choices: tuple[str, ...]) -> str:
     value = text.strip().lower()
+    value = value if value in choices else _FRENCH_CHOICES.get(fold(value), value)
     if value not in choices:
         reason = _("{text!r} is not one of {choices}")
         raise AccountFieldError(field, reason.format(text=text, choices=", ".join(choices)))
