@@ -148,7 +148,7 @@ class ChurnCases:
         as_of = as_of or self.core.today()
         penalizer = self._penalizer(penalizer)
         version = self.core.fresh_caches()
-        key = (as_of, penalizer)
+        key = (version, as_of, penalizer)
         cached = self.core.churn_cache.get(key)
         if cached is None:
             cached = kept(

@@ -31,7 +31,6 @@ from portfolio_tui.store.writes import ChangeSet, Writer
 
 Clock = Callable[[], datetime]
 UNDO_DEPTH = 100
-WindowKey = tuple[date | None, date]
 
 
 def system_clock() -> datetime:
@@ -76,10 +75,12 @@ class Core:
     device_id: str
     lock: threading.RLock
     undo_stack: list[ChangeSet]
-    badges_cache: dict[WindowKey, tuple[AbcResult, dict[str, RfmScore]]]
-    churn_cache: dict[tuple[date, float], ClvResult]  # (as_of, penalizer) → the BG/NBD fit
-    kept_cache: dict[str, Any]  # name → a value `service.derived.kept` read or computed
-    cache_version: str | None  # the sales version the three caches above were filled at
+    # Keyed by the sales version they were computed at first: a value a load still running
+    # computes from an older version is never taken for the current one.
+    badges_cache: dict[tuple[str, date | None, date], tuple[AbcResult, dict[str, RfmScore]]]
+    churn_cache: dict[tuple[str, date, float], ClvResult]  # (…, as_of, penalizer) → the fit
+    kept_cache: dict[tuple[str, str], Any]  # (…, name) → what `service.derived.kept` gave
+    cache_version: str | None  # the sales version the caches above are forgotten at moving
     cache_file: derived.CacheFile  # where they are kept for the next process
 
     def __init__(self, db: Database, *, clock: Clock, tz: tzinfo, settings: Settings) -> None:

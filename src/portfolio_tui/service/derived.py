@@ -42,8 +42,8 @@ def kept(
     for this process, read back from the cache file, or computed and kept in both
     (`encode` / `decode`: to and from plain JSON values)."""
     name = f"{kind}|{key}"
-    if name in core.kept_cache:
-        return core.kept_cache[name]  # type: ignore[no-any-return]
+    if (version, name) in core.kept_cache:
+        return core.kept_cache[version, name]  # type: ignore[no-any-return]
     stamp = f"{version}|{derived.file_stamp(core.db.path)}|{FORMAT}|{__version__}"
     value: T | None = None
     blob = core.cache_file.read(name, stamp)
@@ -56,7 +56,7 @@ def kept(
         value = compute()
         blob = zlib.compress(json.dumps(encode(value), separators=(",", ":")).encode(), 1)
         core.cache_file.write(kind, name, stamp, blob)
-    core.kept_cache[name] = value
+    core.kept_cache[version, name] = value
     return value
 
 

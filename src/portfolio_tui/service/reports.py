@@ -86,8 +86,7 @@ class ReportCases:
     def badges(self, window: Window | None = None) -> tuple[AbcResult, dict[str, RfmScore]]:
         """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
         window = window or self.window()
-        self.core.fresh_caches()
-        key = (window.start, window.as_of)
+        key = (self.core.fresh_caches(), window.start, window.as_of)
         cached = self.core.badges_cache.get(key)
         if cached is None:
             cached = self.abc(window), score_rfm(self.figures(window), window.as_of)
