@@ -11,7 +11,6 @@ from textual.widgets import DataTable
 from portfolio_tui.i18n import _, ngettext, pgettext
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import timeline_text
-from portfolio_tui.service.account_card import shown_sale_detail
 from portfolio_tui.service.views import TimelineEntry
 from portfolio_tui.tui.context import portfolio_app
 
@@ -62,6 +61,10 @@ class TimelineTable(DataTable):
     def _detail(self, entry: TimelineEntry) -> str:
         if entry.kind != "sale":
             return entry.detail
+        # Imported here: service.account_card reaches the store, which the first frame (Today)
+        # must not wait for (tests/tui/test_first_screen.py).
+        from portfolio_tui.service.account_card import shown_sale_detail
+
         return shown_sale_detail(entry.detail, portfolio_app(self.app).settings)
 
     @property
