@@ -215,3 +215,18 @@ def test_a_source_and_a_risk_level_typed_in_french() -> None:
     assert (
         str(caught.value) == f"niveau de risque{NNBSP}: {shown} n’est pas l’un de low, medium, high"
     )
+
+
+def test_settings_and_deal_errors_in_french() -> None:
+    from portfolio_tui.domain.deals import parse_deal_stage
+    from portfolio_tui.domain.settings import settings_from_dict
+
+    set_language("fr")
+    with pytest.raises(ValueError) as caught:
+        settings_from_dict({"decimal_comma": "oui"})
+    assert str(caught.value).endswith("decimal_comma: doit être true ou false")
+    assert "(attendu" in _error(parse_deal_stage, "gelée")
+    set_language("en")
+    with pytest.raises(ValueError) as caught:
+        settings_from_dict({"decimal_comma": "oui"})
+    assert str(caught.value).endswith("decimal_comma: must be true or false")

@@ -21,6 +21,7 @@ from typing import Any
 
 from portfolio_tui.domain.kpis import UNSET, FunnelStep
 from portfolio_tui.domain.periods import Period, period_of
+from portfolio_tui.i18n import _
 
 # Deals convert from stage to stage as accounts do: the same step, counted over deals.
 StageConversion = FunnelStep
@@ -104,7 +105,10 @@ def parse_deal_stage(text: str) -> DealStage:
     stage = _STAGE_NAMES.get(key)
     if stage is None:
         choices = ", ".join(s.value for s in DealStage)
-        raise DealError("unknown_deal_stage", f"{text!r} (expected one of: {choices})")
+        raise DealError(
+            "unknown_deal_stage",
+            _("{text!r} (expected one of: {choices})").format(text=text, choices=choices),
+        )
     return stage
 
 
@@ -132,7 +136,9 @@ def effective_probability(
 
 def _check_probability(value: int) -> None:
     if not 0 <= value <= 100:
-        raise DealError("bad_probability", f"{value} is not between 0 and 100")
+        raise DealError(
+            "bad_probability", _("{value} is not between 0 and 100").format(value=value)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +159,7 @@ class DealFacts:
 
     def __post_init__(self) -> None:
         if self.amount < 0:
-            raise DealError("bad_amount", f"{self.amount} is negative")
+            raise DealError("bad_amount", _("{amount} is negative").format(amount=self.amount))
         if self.probability is not None:
             _check_probability(self.probability)
 

@@ -46,6 +46,7 @@ from portfolio_tui.domain.deals import (
 )
 from portfolio_tui.domain.stages import LOST_REASONS
 from portfolio_tui.domain.window import WindowError, parse_window
+from portfolio_tui.i18n import N_, _
 
 DEFAULT_CADENCE_BY_CLASS: Mapping[str, int] = MappingProxyType({"A": 14, "B": 30, "C": 90})
 DEFAULT_CADENCE_BY_STAGE: Mapping[str, int] = MappingProxyType({"hot": 7, "warm": 14, "cold": 30})
@@ -64,10 +65,10 @@ class SettingsError(ValueError):
     """A setting that can't be used: "config.toml: abc.a: must be a number between 0 and 1"."""
 
     def __init__(self, message: str, *, key: str | None = None, source: str | None = None):
-        self.message = message
+        self.message = _(message) if message else message  # marked N_() where raised
         self.key = key
         self.source = source
-        super().__init__("".join(f"{part}: " for part in (source, key) if part) + message)
+        super().__init__("".join(f"{part}: " for part in (source, key) if part) + self.message)
 
     def with_source(self, source: str) -> SettingsError:
         return SettingsError(self.message, key=self.key, source=source)
@@ -125,7 +126,7 @@ class Settings:
         set_(self, "window", _window(self.window))
         set_(self, "currency", _currency(self.currency))
         if not isinstance(self.decimal_comma, bool):
-            raise SettingsError("must be true or false", key="decimal_comma")
+            raise SettingsError(N_("must be true or false"), key="decimal_comma")
         set_(
             self,
             "concentration_alert",
@@ -138,13 +139,13 @@ class Settings:
             _hours(self.sync_future_tolerance_hours, "sync.future_tolerance_hours"),
         )
         if not isinstance(self.theme, str) or not self.theme.strip():
-            raise SettingsError("must be the name of a theme", key="theme")
+            raise SettingsError(N_("must be the name of a theme"), key="theme")
         set_(self, "keymap", _keymap(self.keymap))
         if self.language not in LANGUAGE_CHOICES:
-            raise SettingsError('must be "fr", "en" or "" (the system\'s)', key="language")
+            raise SettingsError(N_('must be "fr", "en" or "" (the system\'s)'), key="language")
         _check_deals(self)
         if not isinstance(self.activity, ActivityTargets):
-            raise SettingsError("must be a table", key="activity")
+            raise SettingsError(N_("must be a table"), key="activity")
         _check_routine(self)
         _check_churn(self)
 
@@ -325,7 +326,7 @@ def _deal_kwargs(data: Mapping[str, Any]) -> dict[str, Any]:
         reasons = deals["lost_reasons"]
         if not isinstance(reasons, list):
             raise SettingsError(
-                'must be a list: ["delivery", "incumbent"]', key="deals.lost_reasons"
+                N_('must be a list: ["delivery", "incumbent"]'), key="deals.lost_reasons"
             )
         kwargs["extra_deal_lost_reasons"] = tuple(reasons)
     kwargs["deal_probability"] = _table(deals, "probability", "deals.")
@@ -343,7 +344,7 @@ def _check_churn(settings: Settings) -> None:
         set_(settings, _CHURN_KEYS[key], value)
     penalizer = settings.churn_penalizer
     if not _is_number(penalizer) or not 0 <= penalizer < float("inf"):  # type: ignore[operator]
-        raise SettingsError("must be a number of at least 0", key="churn.penalizer")
+        raise SettingsError(N_("must be a number of at least 0"), key="churn.penalizer")
     set_(settings, "churn_penalizer", float(penalizer))
 
 
@@ -355,17 +356,17 @@ def _check_routine(settings: Settings) -> None:
     days = settings.working_days  # weekday numbers, or the TOML's names ("mon")
     days = [WEEKDAY_KEYS.index(d.lower()) if str(d).lower() in WEEKDAY_KEYS else d for d in days]
     if not days or not all(d in range(7) and not isinstance(d, bool) for d in days):
-        raise SettingsError('must be a list of days such as ["mon", "tue"]', key="working_days")
+        raise SettingsError(N_('must be a list of days such as ["mon", "tue"]'), key="working_days")
     set_(settings, "working_days", tuple(sorted(set(days))))
     reasons = settings.extra_account_lost_reasons
     if not isinstance(reasons, list | tuple) or not all(
         isinstance(r, str) and r.strip() for r in reasons
     ):
-        raise SettingsError('must be a list of texts such as ["incumbent"]', key="lost_reasons")
+        raise SettingsError(N_('must be a list of texts such as ["incumbent"]'), key="lost_reasons")
     set_(settings, "extra_account_lost_reasons", tuple(dict.fromkeys(r.strip() for r in reasons)))
     zone = settings.timezone
     if not isinstance(zone, str) or not re.fullmatch(r"[A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*", zone):
-        raise SettingsError('must be a zone name such as "Europe/Paris", or ""', key="timezone")
+        raise SettingsError(N_('must be a zone name such as "Europe/Paris", or ""'), key="timezone")
 
 
 def _table(data: Mapping[str, Any], key: str, prefix: str = "") -> Mapping[str, Any]:
@@ -417,13 +418,13 @@ def _hours(value: object, key: str) -> int:
 
 def _count(value: object, key: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise SettingsError("must be a whole number of interactions, at least 1", key=key)
+        raise SettingsError(N_("must be a whole number of interactions, at least 1"), key=key)
     return value
 
 
 def _cadence(value: object, defaults: Mapping[str, int], where: str) -> Mapping[str, int]:
     if not isinstance(value, Mapping):
-        raise SettingsError("must be a table", key=where)
+        raise SettingsError(N_("must be a table"), key=where)
     _known(value, tuple(defaults), where)
     merged = dict(defaults)
     merged.update({key: _days(days, f"{where}.{key}") for key, days in value.items()})
@@ -444,25 +445,27 @@ def _check_deals(settings: Settings) -> None:
     )
     reasons = settings.extra_deal_lost_reasons
     if not all(isinstance(r, str) and r.strip() for r in reasons):
-        raise SettingsError("every reason must be a non-empty text", key="deals.lost_reasons")
+        raise SettingsError(N_("every reason must be a non-empty text"), key="deals.lost_reasons")
     set_(settings, "extra_deal_lost_reasons", tuple(dict.fromkeys(r.strip() for r in reasons)))
     share = _fraction(settings.whitespace_min_share, "deals.whitespace_min_share", include_one=True)
     set_(settings, "whitespace_min_share", share)
     peers = settings.whitespace_min_peers
     if not isinstance(peers, int) or isinstance(peers, bool) or not 1 <= peers <= 1000:
         raise SettingsError(
-            "must be a whole number between 1 and 1000", key="deals.whitespace_min_peers"
+            N_("must be a whole number between 1 and 1000"), key="deals.whitespace_min_peers"
         )
 
 
 def _percentages(value: object, defaults: Mapping[str, int], where: str) -> Mapping[str, int]:
     if not isinstance(value, Mapping):
-        raise SettingsError("must be a table", key=where)
+        raise SettingsError(N_("must be a table"), key=where)
     _known(value, tuple(defaults), where)
     merged = dict(defaults)
     for key, percent in value.items():
         if not isinstance(percent, int) or isinstance(percent, bool) or not 0 <= percent <= 100:
-            raise SettingsError("must be a whole number between 0 and 100", key=f"{where}.{key}")
+            raise SettingsError(
+                N_("must be a whole number between 0 and 100"), key=f"{where}.{key}"
+            )
         merged[key] = percent
     return MappingProxyType(merged)
 
@@ -473,18 +476,18 @@ def _window(value: object) -> str:
             raise WindowError
         return parse_window(value, date(2000, 1, 1)).label
     except WindowError:
-        raise SettingsError("must be 12m, 24m, <N>m or all", key="window") from None
+        raise SettingsError(N_("must be 12m, 24m, <N>m or all"), key="window") from None
 
 
 def _currency(value: object) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value):
-        raise SettingsError("must be a 3-letter currency code such as EUR", key="currency")
+        raise SettingsError(N_("must be a 3-letter currency code such as EUR"), key="currency")
     return value.upper()
 
 
 def _keymap(value: object) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
-        raise SettingsError("must be a table", key="keymap")
+        raise SettingsError(N_("must be a table"), key="keymap")
     for binding, keys in value.items():
         if isinstance(keys, Mapping):
             raise SettingsError(
@@ -492,5 +495,5 @@ def _keymap(value: object) -> Mapping[str, str]:
                 key=f"keymap.{binding}",
             )
         if not isinstance(keys, str) or not keys.strip():
-            raise SettingsError('must be keys such as "ctrl+d" or "D"', key=f"keymap.{binding}")
+            raise SettingsError(N_('must be keys such as "ctrl+d" or "D"'), key=f"keymap.{binding}")
     return MappingProxyType(dict(value))

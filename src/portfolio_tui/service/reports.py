@@ -19,6 +19,7 @@ from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.text import sort_key
 from portfolio_tui.domain.window import Window, parse_window
 from portfolio_tui.errors import UserError
+from portfolio_tui.i18n import _
 from portfolio_tui.service.account_card import (
     NO_FAMILY,
     AccountRows,
@@ -76,7 +77,7 @@ class ReportCases:
 
     def abc(self, window: Window, by: str = "revenue") -> AbcResult:
         if by not in ("revenue", "margin"):
-            raise UserError(f"--by: {by!r} is not revenue or margin")
+            raise UserError(_("--by: {by!r} is not revenue or margin").format(by=by))
         figures = self.figures(window)
         values = (
             (f.account_id, f.name, f.revenue if by == "revenue" else f.margin) for f in figures
@@ -164,9 +165,15 @@ class ReportCases:
         Dec against 1-2 Nov), "full" with all of it; the result's `comparison` says which."""
         if rows != "abc" and rows not in queries.ACCOUNT_INFO_FIELDS:
             choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
-            raise UserError(f"rows: {rows!r} is not one of {choices}")
+            raise UserError(
+                _("rows: {rows!r} is not one of {choices}").format(rows=rows, choices=choices)
+            )
         if previous not in COMPARISONS:
-            raise UserError(f"previous: {previous!r} is not one of {', '.join(COMPARISONS)}")
+            raise UserError(
+                _("previous: {previous!r} is not one of {choices}").format(
+                    previous=previous, choices=", ".join(COMPARISONS)
+                )
+            )
         as_of = as_of or self.core.today()
         current = period_of(as_of, period)
         before_start, before_end = compared_span(current, as_of, previous)
