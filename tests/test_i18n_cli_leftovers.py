@@ -141,3 +141,11 @@ def test_import_refusals_and_sync_tables_in_french(db: Path, tmp_path: Path, cap
     assert table_name("stagechange") == "changement d’étape"
     set_language("en")
     assert table_name("stagechange") == "stagechange"
+
+
+def test_the_review_says_kinds_and_stages_in_french(db: Path, capsys) -> None:
+    base = ("--db", str(db))
+    assert run(capsys, *base, "log", "call", "Boulangerie Roux", "Bonjour")[0] == 0
+    assert run(capsys, *base, "stage", "Boulangerie Roux", "cold")[0] == 0
+    out = run(capsys, *base, "review", "week")[1]
+    assert "| appel | 1 |" in out and "| froid |" in out and "call" not in out

@@ -16,6 +16,7 @@ from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.formats.review_document import Bar, BarChart, Figure, Section, Table
 from portfolio_tui.i18n import _
 from portfolio_tui.i18n import formats as fmt
+from portfolio_tui.i18n.terms import kind_word, stage_word
 from portfolio_tui.service.activity import lever_words
 from portfolio_tui.service.churn import ChurnRiskReport
 from portfolio_tui.store.activity_queries import DealFact
@@ -98,7 +99,7 @@ def interactions_section(
     chart = BarChart(
         "done.by_kind",
         _("Interactions by kind"),
-        tuple(Bar(kind, by_kind[kind], fmt.number(by_kind[kind])) for kind in kinds),
+        tuple(Bar(kind_word(kind), by_kind[kind], fmt.number(by_kind[kind])) for kind in kinds),
     )
     table = Table(
         "done.by_class",
@@ -114,7 +115,8 @@ def interactions_section(
 def stage_moves_section(moves: Sequence[tuple[date, str, str | None, str]]) -> Section:
     """`moves`: (day, account name, from stage, to stage), oldest first."""
     rows = tuple(
-        (fmt.date_numeric(day), name, before or NONE, after) for day, name, before, after in moves
+        (fmt.date_numeric(day), name, stage_word(before) if before else NONE, stage_word(after))
+        for day, name, before, after in moves
     )
     table = Table(
         "stage_moves",
@@ -370,15 +372,15 @@ def funnel_section(kpis: Kpis) -> Section:
     chart = BarChart(
         "funnel.stages",
         _("Accounts by stage"),
-        tuple(Bar(stage, n, fmt.number(n)) for stage, n in counts.items()),
+        tuple(Bar(stage_word(stage), n, fmt.number(n)) for stage, n in counts.items()),
     )
     table = Table(
         "funnel.steps",
         _("Conversion in the period"),
         (_("Step"), _("Entered"), _("Converted"), _("Rate")),
         tuple(
-            (f"{s.from_stage} → {s.to_stage}", fmt.number(s.entered), fmt.number(s.converted),
-             percent(s.rate))
+            (f"{stage_word(s.from_stage)} → {stage_word(s.to_stage)}", fmt.number(s.entered),
+             fmt.number(s.converted), percent(s.rate))
             for s in kpis.funnel.steps
         ),
     )  # fmt: skip
