@@ -230,3 +230,19 @@ def test_settings_and_deal_errors_in_french() -> None:
     with pytest.raises(ValueError) as caught:
         settings_from_dict({"decimal_comma": "oui"})
     assert str(caught.value).endswith("decimal_comma: must be true or false")
+
+
+def test_vcard_notes_and_calendar_descriptions_in_french(empty_portfolio: Portfolio) -> None:
+    pf = empty_portfolio
+    account_id = pf.routine.add_account("Boulangerie Roux", stage="warm")
+    pf.routine.add_contact(account_id, "Léa Blanc", email="lea@roux.fr")
+    pf.routine.schedule_follow_up(account_id, "Rappeler", "+2d")
+    set_language("fr")
+    [card] = pf.exports.contact_cards()
+    assert card.note == f"Étape{NNBSP}: tiède"
+    [event] = pf.exports.follow_up_events()
+    assert event.description.startswith(f"Compte{NNBSP}: Boulangerie Roux (tiède)")
+    assert f"Dernier échange{NNBSP}: aucun" in event.description
+    set_language("en")
+    [event] = pf.exports.follow_up_events()
+    assert event.description.startswith("Account: Boulangerie Roux (warm)")

@@ -22,7 +22,8 @@ from portfolio_tui.formats.csv_import import KINDS as IMPORT_KINDS
 from portfolio_tui.formats.csv_import import parse_mapping
 from portfolio_tui.formats.report import ImportRejected, ImportReport, RowError
 from portfolio_tui.formats.xlsx import write_xlsx
-from portfolio_tui.i18n import _
+from portfolio_tui.i18n import _, current_language, pgettext
+from portfolio_tui.i18n.terms import deal_stage_label, kind_word, segment_label, stage_word
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.reports import ReportCases
 from portfolio_tui.store import deal_queries, queries
@@ -326,13 +327,14 @@ class ExportCases:
             custom = json.loads(custom_text or "{}")
             abc_class = abc.class_of(account_id)
             score = rfm.get(account_id)
-            note = [f"Stage: {stage}"]
+            note = [_("Stage: {stage}").format(stage=stage_word(stage))]
             categories = [stage]
             if abc_class:
                 note.append(f"ABC: {abc_class}")
                 categories.append(f"ABC {abc_class}")
             if score:
-                note.append(f"RFM: R{score.r} F{score.f} M{score.m} ({score.segment})")
+                segment = segment_label(score.segment)
+                note.append(f"RFM: R{score.r} F{score.f} M{score.m} ({segment})")
                 categories.append(score.segment)
             categories += [t for t in (tags or "").split(",") if t]
             cards.append(
@@ -415,22 +417,28 @@ class ExportCases:
         for (fid, account_id, account, contact, title, due_on, due_at, rule, _done, _outcome,
              updated, phone, email) in rows:  # fmt: skip
             stage = accounts[account_id][1]
-            badges = [stage]
+            badges = [stage_word(stage)]
             if abc.class_of(account_id):
                 badges.append(f"ABC {abc.class_of(account_id)}")
             score = rfm.get(account_id)
             if score:
-                badges.append(f"RFM {score.r}{score.f}{score.m} {score.segment}")
-            lines = [f"Account: {account} ({', '.join(badges)})"]
+                badges.append(f"RFM {score.r}{score.f}{score.m} {segment_label(score.segment)}")
+            lines = [
+                _("Account: {account} ({badges})").format(account=account, badges=", ".join(badges))
+            ]
             if contact:
-                lines.append("Contact: " + " · ".join(x for x in (contact, phone, email) if x))
+                reach = " · ".join(x for x in (contact, phone, email) if x)
+                lines.append(pgettext("calendar", "Contact: {contact}").format(contact=reach))
             if account_id in last:
                 kind, at, summary, outcome = last[account_id]
                 when = self.core.local(datetime.fromisoformat(at)).strftime("%Y-%m-%d")
                 detail = f"{summary} → {outcome}" if outcome else summary
-                lines.append(f"Last interaction: {when} {kind}: {detail}".rstrip(": "))
+                said = _("Last interaction: {when} {kind}: {detail}")
+                lines.append(
+                    said.format(when=when, kind=kind_word(kind), detail=detail).rstrip(": \u202f")
+                )
             else:
-                lines.append("Last interaction: none")
+                lines.append(_("Last interaction: none"))
             if fid in deals:
                 lines.append(self._deal_line(*deals[fid]))
             day, start = self._event_start(due_on, due_at, series_starts.get(fid) if rule else None)
@@ -462,7 +470,9 @@ class ExportCases:
     def _deal_line(self, title: str, amount: int, stage: str) -> str:
         settings = self.core.settings
         money = format_money(amount, settings.currency, decimal_comma=settings.decimal_comma)
-        return _("Deal: {title} ({amount}, {stage})").format(title=title, amount=money, stage=stage)
+        return _("Deal: {title} ({amount}, {stage})").format(
+            title=title, amount=money, stage=stage if current_language() == "en" else
+            deal_stage_label(stage).lower())  # fmt: skip
 
     def export_ics(self, target: Target) -> int:
         """Every open follow-up as a VEVENT; returns the count."""
