@@ -55,7 +55,7 @@ class RoutineCases:
         stage_value = parse_stage(stage).value
         if reason is not None and stage_value != Stage.LOST.value:
             raise FieldError("lost_reason", _("only a lost account has a lost reason"))
-        with self.core.write(f"add account {values['name']}") as w:
+        with self.core.write(_("add account {name}").format(name=values["name"])) as w:
             account = Account(
                 name=str(values.pop("name")),
                 stage=stage_value,
@@ -101,7 +101,7 @@ class RoutineCases:
     def set_custom_field(self, ref: str, key: str, value: str | None) -> None:
         key = checked("field", key)
         value = None if value is None else checked(key, value, multiline=True)
-        with self.core.write("edit custom field") as w:
+        with self.core.write(_("edit custom field")) as w:
             account = self.core.account(w.session, ref)
             custom = json.loads(account.custom_fields or "{}")
             if value is None:
@@ -120,7 +120,7 @@ class RoutineCases:
     def add_contact(self, account_ref: str, name: str, **fields: str | None) -> str:
         """A contact of the account: `fields` among email, phone, role, preferred_channel."""
         values = contact_values({"name": name, **fields})
-        with self.core.write(f"add contact {values['name']}") as w:
+        with self.core.write(_("add contact {name}").format(name=values["name"])) as w:
             account = self.core.account(w.session, account_ref)
             contact = Contact(account_id=account.id, created_at=w.now, updated_at=w.now, **values)
             w.insert(contact)
@@ -478,7 +478,7 @@ class RoutineCases:
         margin: int | None = None,
         order_ref: str | None = None,
     ) -> str:
-        with self.core.write("record sale") as w:
+        with self.core.write(_("record sale")) as w:
             account = self.core.account(w.session, account_ref)
             return w.insert(
                 Sale(

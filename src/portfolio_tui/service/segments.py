@@ -72,7 +72,7 @@ class SegmentCases:
         text = terms if isinstance(terms, str) else " ".join(terms)
         canonical = str(_checked(parse_segment, text))
         row_id = segment_id(tidy)
-        with self.core.write(f"save segment {tidy}") as w:
+        with self.core.write(_("save segment {name}").format(name=tidy)) as w:
             row = sq.segment_by_id(w.session, row_id)
             replaced = row is not None and row.deleted_at is None
             if row is None:
@@ -106,7 +106,7 @@ class SegmentCases:
     def delete(self, name: str) -> str:
         """Tombstone the segment `name` (undoable); returns its name."""
         segment = self.get(name)
-        with self.core.write(f"delete segment {segment.name}") as w:
+        with self.core.write(_("delete segment {name}").format(name=segment.name)) as w:
             row = sq.segment_by_id(w.session, segment.segment_id)
             assert row is not None
             w.delete(row)
