@@ -14,10 +14,11 @@ from portfolio_tui.tui.modals.deal import DealForm
 from portfolio_tui.tui.modals.help import screen_keys
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
-from portfolio_tui.tui.screens.deals_board import AccountDealsPane, TodayDeals
+from portfolio_tui.tui.screens.deals_board import AccountDealsPane
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.deal_board import ROTTING_MARK
 from portfolio_tui.tui.widgets.timeline import TimelineTable
+from portfolio_tui.tui.widgets.today_deals import TodayDeals
 
 from conftest import open_portfolio
 

@@ -9,7 +9,7 @@ from french_helpers import SIZE, french_app, french_demo_copy, screen_lines
 from french_helpers import speaking_french_then_english as french
 from routine_helpers import settle, today_screen
 
-from portfolio_tui.tui.screens.deals_board import TodayDeals
+from portfolio_tui.tui.widgets.today_deals import TodayDeals
 
 
 async def _loaded(pilot) -> None:

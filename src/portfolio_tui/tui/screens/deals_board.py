@@ -1,6 +1,6 @@
 """The deal parts the screens share: `DealActions` (the deal keys of Pipeline and Account: add,
 move, win, lose with its reason, edit, a deal from a suggestion, and after a win the offer to
-record the sale), the Account screen's Deals and "To develop" panes, and Today's deals section.
+record the sale), and the Account screen's Deals and "To develop" panes.
 
 Every write goes through the service in a thread worker of the screen; once it is done the
 rep is told, and the screen's `on_changed(deal_id)` shows the data fresh.
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,15 +19,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from portfolio_tui.domain.deals import DealStage
-from portfolio_tui.i18n import N_, _, ngettext
+from portfolio_tui.i18n import _, ngettext
 from portfolio_tui.i18n.terms import deal_stage_label
 from portfolio_tui.service.deal_views import DealMoved, DealView, WhiteSpaceRow
-from portfolio_tui.service.views import DealAgendaItem
 from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.modals.deal import DealForm, LoseDealForm, record_sale_question
-from portfolio_tui.tui.text import day_text, money, short_money
-from portfolio_tui.tui.theme import theme_colour
+from portfolio_tui.tui.text import money, short_money
 from portfolio_tui.tui.widgets.deal_board import (
     ROTTING_MARK,
     DealBoardView,
@@ -43,8 +40,6 @@ if TYPE_CHECKING:
     from portfolio_tui.tui.screens.base import ModeScreen
 
 WRITE_GROUP = "deal-write"
-# Today's deals section: its two headings.
-DEALS_CLOSING, DEALS_ROTTING = N_("Deals closing"), N_("Deals rotting")
 
 
 class DealActions:
@@ -310,75 +305,6 @@ class AccountDealsPane(Vertical):
             return None
         row = self.suggestions_table.cursor_row
         return self.suggestions[min(max(row, 0), len(self.suggestions) - 1)]
-
-
-class TodayDeals(DataTable[Any]):
-    """Today's deals section: open deals closing this week or before, then the rotting ones.
-    Hidden when there is none."""
-
-    DEFAULT_CSS = """
-    TodayDeals {
-        height: auto;
-        max-height: 9;
-        overflow-x: hidden;
-        border-top: solid $primary-muted;
-    }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", show_header=False, zebra_stripes=True)
-        self.items: dict[str, DealAgendaItem] = {}
-
-    def on_mount(self) -> None:
-        # The headings sit in the When column: it is as wide as the longer ("Affaires qui
-        # s'enlisent"), and the Deal column gives up what it takes.
-        when = max(16, *(cell_len(_(h)) for h in (DEALS_CLOSING, DEALS_ROTTING)))
-        columns = ((_("When"), when), (_("Account"), 26), (_("Deal"), max(16, 44 - when)),
-                   (_("Stage"), 15), (_("Amount"), 8), ("%", percent_width()),
-                   (_("Days"), 6))  # fmt: skip
-        for label, width in columns:
-            self.add_column(label, width=width)
-
-    def show(self, closing: list[DealAgendaItem], rotting: list[DealAgendaItem], today: date,
-             settings: Any) -> None:  # fmt: skip
-        self.clear()
-        self.items = {}
-        self.display = bool(closing or rotting)
-        # Headings as the agenda's: the name, then the count, in the group's colour.
-        sections = ((_(DEALS_CLOSING), "closing", "accent", closing),
-                    (_(DEALS_ROTTING), "rotting", "warning", rotting))  # fmt: skip
-        for heading, prefix, colour_name, items in sections:
-            if not items:
-                continue
-            colour = theme_colour(self.app.theme_variables, colour_name)
-            self.add_row(Text(heading, style=f"bold {colour}"), Text(str(len(items)), style=colour))
-            for item in items:
-                key = f"{prefix}:{item.deal_id}"
-                self.items[key] = item
-                self.add_row(*self._cells(item, today, settings), key=key)
-
-    def _cells(self, item: DealAgendaItem, today: date, settings: Any) -> tuple[Text, ...]:
-        if item.expected_close is None:
-            when = Text("—")
-        else:
-            late = item.expected_close < today
-            when = Text(day_text(item.expected_close), style="bold" if late else "")
-        mark = f"{ROTTING_MARK} " if item.rotting else ""
-        return (
-            when,
-            Text(item.account_name),
-            Text(item.title),
-            Text(mark + deal_stage_label(item.stage)),
-            Text(short_money(item.amount, settings), justify="right"),
-            Text(probability_text(item.probability), justify="right"),
-            Text(days_text(item.days_in_stage)),
-        )
-
-    def selected_item(self) -> DealAgendaItem | None:
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return self.items.get(key or "")
 
 
 class BoardDealKeys:

@@ -46,14 +46,14 @@ from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 COLUMNS = (
-    TableColumn("name", N_("Account"), None, min_width=20),
+    TableColumn("name", N_("Account"), None, min_width=20, narrow=16),
     TableColumn("stage", N_("Stage"), 7),
     TableColumn("abc", "ABC", 4, "center"),
-    TableColumn("rfm", "RFM", 24),
-    TableColumn("revenue", N_("Revenue"), 14, "right"),
+    TableColumn("rfm", "RFM", 24, narrow=4),  # at 80 columns the code only ("554…")
+    TableColumn("revenue", N_("Revenue"), 14, "right", narrow=12),
     TableColumn("last", N_("Last contact"), 12),
     TableColumn("next", N_("Next follow-up"), 14),
-    TableColumn("p_alive", "P(alive)", 9, "right"),
+    TableColumn("p_alive", "P(alive)", 9, "right", narrow=0),  # on the card at 80 columns
 )
 
 

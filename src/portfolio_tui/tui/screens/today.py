@@ -27,7 +27,6 @@ from portfolio_tui.service.views import Agenda, AgendaItem, AtRiskItem
 from portfolio_tui.tui.modals.form import FormModal
 from portfolio_tui.tui.modals.forms import DoneForm, FollowUpForm, LogForm, SnoozeForm
 from portfolio_tui.tui.screens.base import LoadingScreen
-from portfolio_tui.tui.screens.deals_board import TodayDeals
 from portfolio_tui.tui.screens.today_patch import Change, closed, patched, redated, row_after
 from portfolio_tui.tui.text import day_text
 from portfolio_tui.tui.widgets.agenda_table import (
@@ -36,6 +35,7 @@ from portfolio_tui.tui.widgets.agenda_table import (
     agenda_groups,
     row_key,
 )
+from portfolio_tui.tui.widgets.today_deals import TodayDeals
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
 from portfolio_tui.tui.widgets.welcome import Welcome
 

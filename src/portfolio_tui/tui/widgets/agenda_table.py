@@ -38,10 +38,10 @@ GROUP_COLOURS = {
 # Fixed widths but Account and To do, which share what is left (29 each at 120 columns).
 COLUMNS = (
     TableColumn("when", N_("When"), 16),
-    TableColumn("account", N_("Account"), None, min_width=20),
+    TableColumn("account", N_("Account"), None, min_width=20, narrow=16),
     TableColumn("class", N_("Class"), 7),
-    TableColumn("rfm", N_("RFM"), 23),
-    TableColumn("todo", N_("To do"), None, min_width=20),
+    TableColumn("rfm", N_("RFM"), 23, narrow=4),  # at 80 columns the code only ("554…")
+    TableColumn("todo", N_("To do"), None, min_width=20, narrow=16),
     TableColumn("last", N_("Last"), 9),
 )
 EMPTY = N_("Nothing to do: no follow-up due and nobody past their cadence.")

@@ -40,6 +40,9 @@ class TableColumn:
     width: int | None = None  # None: takes what the fixed columns leave (at least min_width)
     justify: Literal["left", "right", "center"] = "left"
     min_width: int = 12
+    # The width (for a flexible column, the minimum) when the table is too narrow for every
+    # column at its own width, as at 80 columns; 0 hides the column. None: no change.
+    narrow: int | None = None
 
 
 class VirtualTable(ScrollView, Generic[T], can_focus=True):
@@ -201,12 +204,33 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     # --- geometry -----------------------------------------------------------------------------
 
     def _column_widths(self, width: int) -> list[int]:
-        gaps = len(self.columns)  # one space before every column
-        fixed = sum(c.width for c in self.columns if c.width is not None)
-        flexible = [c for c in self.columns if c.width is None]
-        spare = max(0, width - fixed - gaps)
-        share = spare // len(flexible) if flexible else 0
-        return [c.width if c.width is not None else max(c.min_width, share) for c in self.columns]
+        widths = self._widths_within(width, narrow=False)
+        if sum(widths) + len(widths) > width:
+            return self._widths_within(width, narrow=True)
+        return widths
+
+    def _widths_within(self, width: int, *, narrow: bool) -> list[int]:
+        """Each column's width (0: hidden); the flexible ones share what the others leave."""
+
+        def own(column: TableColumn) -> int | None:
+            if narrow and column.narrow is not None and column.width is not None:
+                return column.narrow
+            return column.width
+
+        def least(column: TableColumn) -> int:
+            if narrow and column.narrow is not None and column.width is None:
+                return column.narrow
+            return column.min_width
+
+        fixed = [own(c) for c in self.columns]
+        gaps = sum(1 for w in fixed if w != 0)  # one space before every column shown
+        spare = max(0, width - sum(w for w in fixed if w is not None) - gaps)
+        flexible = fixed.count(None)
+        share = spare // flexible if flexible else 0
+        return [
+            w if w is not None else max(least(c), share)
+            for c, w in zip(self.columns, fixed, strict=True)
+        ]
 
     def _update_virtual_size(self) -> None:
         region = self.scrollable_content_region
@@ -216,7 +240,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             # it, they would be one too wide and bring a horizontal bar over the last row.
             width -= self.styles.scrollbar_size_vertical
         widths = self._column_widths(width)
-        self.virtual_size = Size(sum(widths) + len(widths), len(self._items) + 1)
+        shown = sum(1 for w in widths if w)
+        self.virtual_size = Size(sum(widths) + shown, len(self._items) + 1)
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
@@ -282,6 +307,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         for column, width in zip(
             self.columns, self._column_widths(self.scrollable_content_region.width), strict=True
         ):
+            if not width:
+                continue
             if left <= x < left + width + 1:
                 return column.key
             left += width + 1
@@ -396,6 +423,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         segments: list[Segment] = []
         total = 0
         for column, cell, cell_width in zip(self.columns, cells, widths, strict=False):
+            if not cell_width:
+                continue  # hidden on a narrow table
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             if (shown := visible(text.plain)) != text.plain:  # controls, bidi overrides
                 text = Text(shown, style=text.style)
