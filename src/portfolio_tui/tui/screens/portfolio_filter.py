@@ -101,7 +101,8 @@ class Filters:
     def describe(self) -> list[str]:
         parts = []
         if self.words:
-            parts.append(f"“{self.text.strip()}”")
+            # TRANSLATORS: the words typed in the filter, quoted: « … » in French
+            parts.append(_("“{text}”").format(text=self.text.strip()))
         if self.abc:
             parts.append(_("class {abc}").format(abc=self.abc))
         if self.stage:
