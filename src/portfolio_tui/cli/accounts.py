@@ -18,7 +18,7 @@ from portfolio_tui.domain.account_fields import (
 )
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.errors import UserError
-from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n import N_, _, current_language, field_label
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
@@ -135,7 +135,8 @@ def cmd_edit_account(pf: Portfolio, args: argparse.Namespace) -> int:
     if not fields:
         raise UserError(_("nothing to change: give at least one --field"))
     changed = pf.routine.edit_account(args.account, **fields)
-    listing = ", ".join(sorted(changed)) if changed else _("nothing")
+    names = sorted(changed) if current_language() == "en" else sorted(map(field_label, changed))
+    listing = ", ".join(names) if changed else _("nothing")
     print(_("changed: {fields}").format(fields=listing))
     return 0
 
