@@ -9,6 +9,7 @@ cycles the period of the won column (year, quarter, month); enter opens the acco
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
 from portfolio_tui.domain.stages import PROSPECT_STAGES, Stage
 from portfolio_tui.i18n import N_, _, ngettext, pgettext
-from portfolio_tui.i18n.terms import stage_label
+from portfolio_tui.i18n.terms import stage_label, stage_move_text
 from portfolio_tui.service.views import PipelineCard
 from portfolio_tui.tui.badges import STAGE_STYLES, stage_badge
 from portfolio_tui.tui.modals.confirm import ConfirmModal
@@ -67,6 +68,11 @@ def priority_label(label: str) -> str:
         "later": pgettext("priority", "later"),
     }
     return labels.get(label, label)
+
+
+def _board_order(card: PipelineCard) -> tuple[bool, int, str]:
+    """A column's order, as the service sends it: the largest potential first, then by name."""
+    return card.potential is None, -(card.potential or 0), card.name.casefold()
 
 
 def column_label(stage: str) -> str:
@@ -367,10 +373,27 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         self.app.call_from_thread(self._moved, card, before, after)
 
     def _moved(self, card: PipelineCard, before: str, after: str) -> None:
-        label = "won" if after == Stage.CLIENT.value else after
-        self.notify(f"{card.name}: {before} → {label}", markup=False)
+        self.notify(f"{card.name}: {stage_move_text(before, after)}", markup=False)
+        self._show_moved(card, after)
         self._follow = card.account_id
         self.refresh_data()
+
+    def _show_moved(self, card: PipelineCard, after: str) -> None:
+        """The card stands in its new column at once, where the reload will put it (by
+        potential, then name); the reload then shows the whole board fresh."""
+        for stage in (card.stage, after):
+            if stage in self.cards:
+                self.cards[stage] = [
+                    c for c in self.cards[stage] if c.account_id != card.account_id
+                ]
+        if after in self.cards:
+            self.cards[after].append(replace(card, stage=after, days_in_stage=0))
+            self.cards[after].sort(key=_board_order)
+            self._select_account(card.account_id)
+        for stage in dict.fromkeys((card.stage, after)):
+            if stage in self.cards:
+                self._fill_column(stage)
+        self._highlight_column()
 
     def _move_failed(self) -> None:
         self._moving = False

@@ -1,0 +1,75 @@
+"""The Pipeline after a move (issue 8, point 26): the card stands in its new column, with the
+cursor on it, in the frame the move is saved, before the board's reload (held here, to look at
+the frame in between whatever the machine's speed) comes back; the reload then agrees."""
+
+from __future__ import annotations
+
+import threading
+
+from analysis_helpers import SIZE, analysis_app, keys, wait_idle
+from french_helpers import french_app, french_demo_copy, speaking_french_then_english
+
+from portfolio_tui.tui.screens.pipeline import PipelineScreen
+
+from conftest import open_portfolio
+
+
+def _hold_reloads(screen: PipelineScreen) -> threading.Event:
+    gate = threading.Event()
+    load = screen._refresher.load
+
+    def held():
+        assert gate.wait(30), "the test never let the reload run"
+        return load()
+
+    screen._refresher.load = held
+    return gate
+
+
+async def _until_moved(pilot, db_path, account_id: str, stage: str) -> None:
+    """Let the move's worker write, the held reload aside."""
+    app = pilot.app
+    for _ in range(200):
+        busy = [w for w in app.workers if w.group != "refresh" and not w.is_finished]
+        if busy:
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause()
+        with open_portfolio(db_path) as pf:
+            if pf.reports.account_card(account_id).account.stage == stage and not busy:
+                return
+    raise AssertionError("the move was never saved")
+
+
+async def test_a_moved_card_is_in_its_new_column_before_the_reload(demo_db_path):
+    app = analysis_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "4")
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        card = screen.selected_card()
+        assert card is not None and card.stage == "cold"
+        gate = _hold_reloads(screen)
+        await pilot.press("greater_than_sign")
+        await _until_moved(pilot, demo_db_path, card.account_id, "warm")
+        assert screen.load_pending  # the reload is still held…
+        assert card.account_id not in [c.account_id for c in screen.cards["cold"]]
+        assert card.account_id in [c.account_id for c in screen.cards["warm"]]
+        assert screen.stage == "warm" and screen.selected_card().account_id == card.account_id
+        shown = screen.selected_card()
+        assert shown.days_in_stage == 0
+        gate.set()
+        await wait_idle(pilot)
+        assert screen.stage == "warm" and screen.selected_card().account_id == card.account_id
+        assert screen.selected_card() == shown  # the reload shows what the move showed
+
+
+async def test_the_move_is_said_with_the_stage_labels_in_french(tmp_path):
+    with speaking_french_then_english():
+        app = french_app(french_demo_copy(tmp_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await keys(pilot, "4")
+            card = app.screen.selected_card()
+            assert card is not None and card.stage == "cold"
+            await keys(pilot, "greater_than_sign")
+            messages = [n.message for n in app._notifications]
+            assert f"{card.name}: froid → tiède" in messages, messages
