@@ -73,3 +73,31 @@ async def test_the_move_is_said_with_the_stage_labels_in_french(tmp_path):
             await keys(pilot, "greater_than_sign")
             messages = [n.message for n in app._notifications]
             assert f"{card.name}: froid → tiède" in messages, messages
+
+
+async def test_the_deals_board_is_dimmed_after_a_move_until_it_is_read_again(demo_db_path):
+    app = analysis_app(demo_db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await keys(pilot, "4", "d")
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen) and screen.deals_shown
+        board = screen.deal_board
+        deal = board.selected_deal()
+        assert deal is not None and deal.is_open and not board.has_class("-stale")
+        gate = _hold_reloads(screen)
+        await pilot.press("greater_than_sign")
+        for _ in range(200):
+            busy = [w for w in app.workers if w.group != "refresh" and not w.is_finished]
+            if busy:
+                await app.workers.wait_for_complete(busy)
+            await pilot.pause()
+            if board.has_class("-stale"):
+                break
+        assert board.has_class("-stale")  # the cards shown were read before the move
+        assert board.selected_deal().stage == deal.stage
+        gate.set()
+        await wait_idle(pilot)
+        assert not board.has_class("-stale")
+        moved = next(d for _s, cards in board.board.columns for d in cards
+                     if d.deal_id == deal.deal_id)  # fmt: skip
+        assert moved.stage != deal.stage

@@ -466,6 +466,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
 
     def _deal_changed(self, deal_id: str | None) -> None:
         self.deal_board.follow = deal_id
+        self.deal_board.mark_stale()
         self.refresh_data()  # a won deal may have made a prospect a client
 
     def action_deal(self, name: str, arg: int = 0) -> None:

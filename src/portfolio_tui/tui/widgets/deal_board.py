@@ -107,6 +107,9 @@ class DealBoardView(Vertical):
         height: 1;
         background: $panel;
     }
+    DealBoardView.-stale #deal-columns {
+        text-opacity: 55%;
+    }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -145,7 +148,14 @@ class DealBoardView(Vertical):
         board = portfolio.deals.board(text)
         self.app.call_from_thread(self.show, board, portfolio.today(), portfolio.settings)
 
+    def mark_stale(self) -> None:
+        """A write changed the deals: the cards shown are dimmed until the fresh ones come,
+        never passed off as current."""
+        if self.board is not None:
+            self.add_class("-stale")
+
     def show(self, board: DealBoard, today: date, settings: Settings) -> None:
+        self.remove_class("-stale")
         selected = self.selected_deal()
         self.board, self.today = board, today
         follow = self.follow or (selected.deal_id if selected else None)
