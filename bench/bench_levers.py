@@ -121,8 +121,6 @@ def id_figures(rows: int) -> list[Figure]:
 
 def traced_calls(db: Path, repeat: int) -> list[Figure]:
     """Statements over `sale` and time of the service's read paths, on a copy of `db`."""
-    from sqlalchemy import event
-
     from portfolio_tui.domain.settings import Settings
     from portfolio_tui.service import open_portfolio
 
@@ -133,9 +131,7 @@ def traced_calls(db: Path, repeat: int) -> list[Figure]:
                               repeat)  # fmt: skip
     figures = []
     with open_portfolio(work, settings=Settings()) as pf:
-        pf.core.db.engine.dispose()
-        event.listen(pf.core.db.engine, "connect",
-                     lambda dbapi, _record: dbapi.set_trace_callback(statements.append))  # fmt: skip
+        pf.core.db.on_connect(lambda dbapi: dbapi.set_trace_callback(statements.append))
         calls = (
             ("`client_report` (report clients)", lambda: pf.reports.client_report(as_of=AS_OF)),
             ("`agenda` (Today; after every save on it)", pf.reports.agenda),

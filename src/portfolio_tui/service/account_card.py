@@ -4,7 +4,7 @@ family, and how a sale or a contact is shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portfolio_tui.domain.money import format_money, parse_money
 from portfolio_tui.domain.settings import Settings
@@ -12,7 +12,16 @@ from portfolio_tui.domain.window import Window
 from portfolio_tui.i18n import current_language
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import ContactView
-from portfolio_tui.store.models import Account, Contact, FollowUp, Interaction, Sale, StageChange
+
+if TYPE_CHECKING:  # read as `store.rows.Record`s with the same fields: no ORM on the card
+    from portfolio_tui.store.models import (
+        Account,
+        Contact,
+        FollowUp,
+        Interaction,
+        Sale,
+        StageChange,
+    )
 
 NO_FAMILY = "—"
 
@@ -45,7 +54,8 @@ def contact_view(c: Contact) -> ContactView:
 
 @dataclass
 class AccountRows:
-    """What the Account card is made of, read in one session."""
+    """What the Account card is made of, read in one connection (records with the models'
+    fields, `store/rows.py`)."""
 
     account: Account
     interactions: list[Interaction]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portfolio_tui import paths
@@ -24,10 +24,12 @@ from portfolio_tui.domain.workdays import WorkingCalendar
 from portfolio_tui.errors import Ambiguous, FutureDate, NotFound, PastDate
 from portfolio_tui.i18n import _, pgettext
 from portfolio_tui.service.views import AccountView
-from portfolio_tui.store import derived, queries
+from portfolio_tui.store import derived, queries, rows
 from portfolio_tui.store.database import Database
-from portfolio_tui.store.models import Account, FollowUp, Meta
 from portfolio_tui.store.writes import ChangeSet, Writer
+
+if TYPE_CHECKING:  # the models come with the ORM, loaded by the first write (store/database.py)
+    from portfolio_tui.store.models import Account, FollowUp
 
 Clock = Callable[[], datetime]
 UNDO_DEPTH = 100
@@ -155,12 +157,12 @@ class Core:
     # --- writes and undo --------------------------------------------------------------------
 
     def _ensure_device_id(self) -> str:
-        with self.db.transaction() as session:
-            meta = session.get(Meta, "device_id")
-            if meta is None:
-                meta = Meta(key="device_id", value=queries.new_device_id())
-                session.add(meta)
-            return meta.value
+        with self.db.raw() as conn:
+            found = queries.device_id(conn)
+            if found is None:
+                with conn:
+                    found = queries.ensure_device_id(conn, queries.new_device_id())
+            return found
 
     @contextmanager
     def write(self, label: str) -> Iterator[Writer]:
@@ -212,16 +214,16 @@ class Core:
     # --- look-ups ---------------------------------------------------------------------------
 
     def account(self, session: Any, ref: str) -> Account:
-        found = queries.find_accounts(session, ref)
-        if not found:
-            raise NotFound(_("no account matches {ref!r}").format(ref=ref))
-        if len(found) > 1:
-            raise Ambiguous(_("account"), ref, [f"{a.name} ({a.id[:8]})" for a in found])
-        return found[0]
+        """The account `ref` names, as a model for a write in `session`."""
+        return _one_account(queries.find_accounts(session, ref), ref)
+
+    def account_record(self, conn: Any, ref: str) -> Any:
+        """The account `ref` names, read without the ORM (a `store.rows.Record`)."""
+        return _one_account(rows.accounts_by_id(conn, queries.find_account_ids(conn, ref)), ref)
 
     def resolve_account(self, ref: str) -> AccountView:
-        with self.db.session() as session:
-            return account_view(self.account(session, ref))
+        with self.db.raw() as conn:
+            return account_view(self.account_record(conn, ref))
 
     def follow_up(self, session: Any, ref: str) -> FollowUp:
         found = queries.find_follow_ups(session, ref)
@@ -244,7 +246,16 @@ class Core:
         return found[0].id
 
 
-def account_view(a: Account) -> AccountView:
+def _one_account(found: list[Any], ref: str) -> Any:
+    if not found:
+        raise NotFound(_("no account matches {ref!r}").format(ref=ref))
+    if len(found) > 1:
+        raise Ambiguous(_("account"), ref, [f"{a.name} ({a.id[:8]})" for a in found])
+    return found[0]
+
+
+def account_view(a: Any) -> AccountView:
+    """The view of an account, a model or a record (`store.rows.Record`)."""
     return AccountView(
         account_id=a.id,
         name=a.name,

@@ -5,7 +5,7 @@ the board, the pipeline figures and the white-space suggestions. Part of the Por
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from portfolio_tui.domain.deals import (
     OPEN_STAGES,
@@ -39,8 +39,10 @@ from portfolio_tui.service.deal_views import (
 from portfolio_tui.service.reports import NO_FAMILY, ReportCases
 from portfolio_tui.store import deal_queries, queries
 from portfolio_tui.store.deal_queries import DealRow
-from portfolio_tui.store.models import Account, Deal, DealStageChange, FollowUp, StageChange
 from portfolio_tui.store.writes import Writer
+
+if TYPE_CHECKING:  # the models come with the ORM, imported by the writes that make rows
+    from portfolio_tui.store.models import Account, Deal
 
 SCOPES: Final = ("open", "closed", "all")
 # The board shows won and lost deals closed in the last days, not the whole history.
@@ -117,6 +119,8 @@ class DealCases:
         if target not in OPEN_STAGES:
             raise UserError(_("a new deal is open: add it, then mark it won or lost"))
         expected = self._close_day(close)
+        from portfolio_tui.store.models import Deal
+
         with self.core.write("add deal") as w:
             account = self.core.account(w.session, account_ref)
             w.changeset.label = _("add deal {title} ({name})").format(
@@ -225,6 +229,8 @@ class DealCases:
     def plan_next_action(self, ref: str, title: str, due: str) -> str:
         """A follow-up linked to the deal (its next action); returns the follow-up's id."""
         when = self.core.parse_when(due)
+        from portfolio_tui.store.models import FollowUp
+
         with self.core.write("deal next action") as w:
             deal = self._deal(w.session, ref)
             w.changeset.label = _("next action: {title}").format(title=deal.title)
@@ -248,6 +254,8 @@ class DealCases:
         )
 
     def _record_move(self, w: Writer, deal_id: str, before: str | None, after: str) -> None:
+        from portfolio_tui.store.models import DealStageChange
+
         w.insert(
             DealStageChange(
                 deal_id=deal_id,
@@ -264,6 +272,8 @@ class DealCases:
             return False
         before = account.stage
         w.update(account, stage=Stage.CLIENT.value)
+        from portfolio_tui.store.models import StageChange
+
         w.insert(
             StageChange(
                 account_id=account.id,

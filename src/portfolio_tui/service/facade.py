@@ -2,57 +2,123 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from portfolio_tui import paths
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.settings import Settings
 from portfolio_tui.errors import UserError
 from portfolio_tui.i18n import _
-from portfolio_tui.service.activity import ActivityCases
-from portfolio_tui.service.churn import ChurnCases
 from portfolio_tui.service.core import Clock, Core, local_zone, system_clock
-from portfolio_tui.service.deals import DealCases
-from portfolio_tui.service.exports import ExportCases
-from portfolio_tui.service.imports import ImportCases
-from portfolio_tui.service.reports import ReportCases
-from portfolio_tui.service.reviews import ReviewCases
-from portfolio_tui.service.routine import RoutineCases
-from portfolio_tui.service.segments import SegmentCases
-from portfolio_tui.service.sync import SyncCases
 from portfolio_tui.service.views import AccountView
 from portfolio_tui.store import bulk, queries
 from portfolio_tui.store.database import Database
 
+if TYPE_CHECKING:
+    from portfolio_tui.service.activity import ActivityCases
+    from portfolio_tui.service.churn import ChurnCases
+    from portfolio_tui.service.deals import DealCases
+    from portfolio_tui.service.exports import ExportCases
+    from portfolio_tui.service.imports import ImportCases
+    from portfolio_tui.service.reports import ReportCases
+    from portfolio_tui.service.reviews import ReviewCases
+    from portfolio_tui.service.routine import RoutineCases
+    from portfolio_tui.service.segments import SegmentCases
+    from portfolio_tui.service.sync import SyncCases
+
+F = TypeVar("F")
+
 
 class Portfolio:
-    """One portfolio database, worked in one clock and zone: the faces' only door."""
+    """One portfolio database, worked in one clock and zone: the faces' only door.
+
+    Each use-case family is made (and its module imported) when first used: `portfolio today`
+    imports neither the writes nor the imports, exports and sync, nor the ORM they load."""
 
     core: Core
-    routine: RoutineCases
-    reports: ReportCases
-    imports: ImportCases
-    exports: ExportCases
-    bundles: SyncCases
-    deals: DealCases
-    activity: ActivityCases
-    segments: SegmentCases
-    reviews: ReviewCases
-    churn: ChurnCases
+    _families: dict[str, Any]
+    _families_lock: threading.Lock
 
     def __init__(self, core: Core) -> None:
         self.core = core
-        self.routine = RoutineCases(core)
-        self.reports = ReportCases(core)
-        self.imports = ImportCases(core)
-        self.exports = ExportCases(core, self.reports)
-        self.bundles = SyncCases(core)
-        self.deals = DealCases(core, self.reports)
-        self.activity = ActivityCases(core, self.reports)
-        self.segments = SegmentCases(core, self.reports)
-        self.churn = ChurnCases(core, self.reports)
-        self.reviews = ReviewCases(core, self.reports, self.activity, self.deals, self.churn)
+        self._families = {}
+        self._families_lock = threading.Lock()
+
+    def _family(self, name: str, make: Callable[[], F]) -> F:
+        with self._families_lock:
+            found = self._families.get(name)
+        if found is None:
+            made = make()  # outside the lock: a family may ask for another one
+            with self._families_lock:
+                found = self._families.setdefault(name, made)
+        return found
+
+    @property
+    def routine(self) -> RoutineCases:
+        from portfolio_tui.service.routine import RoutineCases
+
+        return self._family("routine", lambda: RoutineCases(self.core))
+
+    @property
+    def reports(self) -> ReportCases:
+        from portfolio_tui.service.reports import ReportCases
+
+        return self._family("reports", lambda: ReportCases(self.core))
+
+    @property
+    def imports(self) -> ImportCases:
+        from portfolio_tui.service.imports import ImportCases
+
+        return self._family("imports", lambda: ImportCases(self.core))
+
+    @property
+    def exports(self) -> ExportCases:
+        from portfolio_tui.service.exports import ExportCases
+
+        return self._family("exports", lambda: ExportCases(self.core, self.reports))
+
+    @property
+    def bundles(self) -> SyncCases:
+        from portfolio_tui.service.sync import SyncCases
+
+        return self._family("bundles", lambda: SyncCases(self.core))
+
+    @property
+    def deals(self) -> DealCases:
+        from portfolio_tui.service.deals import DealCases
+
+        return self._family("deals", lambda: DealCases(self.core, self.reports))
+
+    @property
+    def activity(self) -> ActivityCases:
+        from portfolio_tui.service.activity import ActivityCases
+
+        return self._family("activity", lambda: ActivityCases(self.core, self.reports))
+
+    @property
+    def segments(self) -> SegmentCases:
+        from portfolio_tui.service.segments import SegmentCases
+
+        return self._family("segments", lambda: SegmentCases(self.core, self.reports))
+
+    @property
+    def churn(self) -> ChurnCases:
+        from portfolio_tui.service.churn import ChurnCases
+
+        return self._family("churn", lambda: ChurnCases(self.core, self.reports))
+
+    @property
+    def reviews(self) -> ReviewCases:
+        from portfolio_tui.service.reviews import ReviewCases
+
+        return self._family(
+            "reviews",
+            lambda: ReviewCases(self.core, self.reports, self.activity, self.deals, self.churn),
+        )
 
     # --- the core, as the faces see it --------------------------------------------------------
 

@@ -40,17 +40,11 @@ from portfolio_tui.service.views import (
     PortfolioRow,
     TimelineEntry,
 )
-from portfolio_tui.store import queries
-from portfolio_tui.store.models import (
-    Account,
-    Contact,
-    FollowUp,
-    Interaction,
-    StageChange,
-)
+from portfolio_tui.store import queries, rows
 
 if TYPE_CHECKING:
     from portfolio_tui.service.churn import ChurnCases
+    from portfolio_tui.store.models import FollowUp
 
 Clock = Callable[[], datetime]
 
@@ -372,21 +366,21 @@ class ReportCases:
         )
 
     def _account_rows(self, ref: str) -> AccountRows:
-        with self.core.db.session() as session:
-            account = self.core.account(session, ref)
-            children = partial(queries.account_children, session, account.id)
-            follow_ups = children(FollowUp, FollowUp.due_on, descending=False)
+        with self.core.db.raw() as conn:  # records, not models: no ORM on this read
+            account = self.core.account_record(conn, ref)
+            children = partial(rows.account_children, conn, account_id=account.id)
+            follow_ups = children("followup", order_by="due_on", descending=False)
             return AccountRows(
                 account=account,
-                interactions=children(Interaction, Interaction.occurred_at),
-                moves=children(StageChange, StageChange.at),
+                interactions=children("interaction", order_by="occurred_at"),
+                moves=children("stagechange", order_by="at"),
                 follow_ups=sorted(follow_ups, key=_due_order),
-                contacts=children(Contact, Contact.name, descending=False),
-                sales=queries.account_sales_with_family(session, account.id),
-                referrer=queries.get_live(session, Account, account.referred_by_id)
+                contacts=children("contact", order_by="name", descending=False),
+                sales=rows.account_sales_with_family(conn, account.id),
+                referrer=rows.live_account(conn, account.referred_by_id)
                 if account.referred_by_id
                 else None,
-                referrals=queries.referrals(session, account.id),
+                referrals=rows.referrals(conn, account.id),
             )
 
     def _timeline(self, rows: AccountRows) -> list[TimelineEntry]:

@@ -9,51 +9,39 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.schema import CreateIndex, CreateTable
-from sqlmodel import Session, SQLModel
+from typing import TYPE_CHECKING
 
 from portfolio_tui import paths
 from portfolio_tui.errors import DatabaseError
-from portfolio_tui.store import derived, models
+from portfolio_tui.store import derived
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
-    # Migration 1 is the schema as the models describe it; later migrations alter it.
-    dialect = sqlite_dialect.dialect()
-    for table in SQLModel.metadata.sorted_tables:
-        conn.execute(str(CreateTable(table).compile(dialect=dialect)))
-        for index in sorted(table.indexes, key=lambda i: i.name or ""):
-            conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+    from portfolio_tui.store import schema  # the models' metadata: SQLModel, imported here
+
+    schema.create_schema(conn)
 
 
 def _add_what_the_models_gained(conn: sqlite3.Connection) -> None:
-    # Migration 2: the tables, columns and indexes the models have and a version-1 file lacks
-    # (deals, segments, follow-up series…). New columns are nullable, so old rows stay valid.
-    dialect = sqlite_dialect.dialect()
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name not in tables:
-            conn.execute(str(CreateTable(table).compile(dialect=dialect)))
-        else:
-            have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
-            for column in table.columns:
-                if column.name not in have:
-                    kind = column.type.compile(dialect=dialect)
-                    conn.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
-        for index in sorted(table.indexes, key=lambda i: i.name or ""):
-            conn.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)))
+    from portfolio_tui.store import schema
+
+    schema.add_what_the_models_gained(conn)
 
 
 # Index i holds migration number i + 1; `PRAGMA user_version` is the number applied last.
-# Migration 3: the sales version count and its triggers (`store/derived.py`).
+# Migrations 1 and 2 read the models (`store/schema.py`), so a file already at version 2 or
+# later is opened without SQLAlchemy. Migration 3: the sales version count and its triggers
+# (`store/derived.py`).
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_schema,
     _add_what_the_models_gained,
@@ -65,7 +53,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 ADDITIVE_FROM = 3
 
 
-def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object = None) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -117,8 +105,8 @@ def _folder_writable(folder: Path) -> bool:
 def operational_error(path: Path, exc: BaseException) -> DatabaseError | None:
     """The one-line error naming what went wrong with the file at `path`, or None when `exc`
     is no such error (a bug, to be raised as it is)."""
-    if isinstance(exc, DBAPIError):
-        exc = exc.orig  # type: ignore[assignment]
+    if _is_dbapi_error(exc):
+        exc = exc.orig  # type: ignore[attr-defined]
     if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
         return None
     code = _error_code(exc)
@@ -147,6 +135,15 @@ def operational_error(path: Path, exc: BaseException) -> DatabaseError | None:
     else:
         return None
     return DatabaseError(f"{path}: {why}")
+
+
+def _is_dbapi_error(exc: BaseException) -> bool:
+    """An SQLAlchemy wrapper of a DB-API error (SQLAlchemy is only looked at once loaded)."""
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, DBAPIError)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -230,25 +227,59 @@ def migrate(path: Path) -> Path | None:
 
 
 class Database:
-    """One portfolio file. Sessions for ORM work, raw connections for bulk reads and writes."""
+    """One portfolio file. Raw connections (stdlib sqlite3, kept for reuse) for reads and bulk
+    work; sessions for ORM writes, SQLAlchemy being imported by the first one asked for."""
+
+    # Idle connections kept for the next `raw()`: the TUI's loads run on a few threads at once.
+    IDLE_KEPT = 4
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         if not self.path.exists():
             _touch_private(self.path)
         self.migration_backup = migrate(self.path)
-        self.engine: Engine = create_engine(
-            f"sqlite:///{self.path}",
-            connect_args={"check_same_thread": False},
-        )
-        event.listen(self.engine, "connect", _set_pragmas)
+        self._engine: Engine | None = None
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._hooks: list[Callable[[sqlite3.Connection], object]] = []
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection to the file, its pragmas set: the raw ones and the engine's."""
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False)
+            _set_pragmas(conn)
+        except sqlite3.Error as exc:
+            raise operational_error(self.path, exc) or exc from None
+        for hook in self._hooks:
+            hook(conn)
+        return conn
+
+    def on_connect(self, hook: Callable[[sqlite3.Connection], object]) -> None:
+        """Run `hook` on every connection opened from now on (the open ones are closed)."""
+        self.dispose()
+        self._hooks.append(hook)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine of the ORM writes, made (and SQLAlchemy imported) when first
+        needed; its connections come from `connect()`."""
+        with self._lock:
+            if self._engine is None:
+                from sqlalchemy import create_engine
+
+                self._engine = create_engine(f"sqlite:///{self.path}", creator=self.connect)
+            return self._engine
 
     def session(self) -> Session:
+        from sqlmodel import Session
+
         return Session(self.engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         with self.session() as session:
             try:
                 yield session
@@ -263,20 +294,33 @@ class Database:
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
-        """The DB-API connection, for reads that must not pay ORM costs."""
+        """A stdlib sqlite3 connection, for reads (and bulk writes) that need no ORM. What it
+        leaves uncommitted is rolled back when it is handed back."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self.connect()
         try:
-            conn = self.engine.raw_connection()
-        except DBAPIError as exc:
-            raise operational_error(self.path, exc) or exc from None
-        try:
-            yield conn.driver_connection  # type: ignore[misc]
+            yield conn
         except sqlite3.Error as exc:
             error = operational_error(self.path, exc)
             if error is None:
                 raise
             raise error from None
         finally:
+            self._give_back(conn)
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        try:
+            _rollback(conn)
+        except BaseException:
             conn.close()
+            raise
+        with self._lock:
+            if len(self._idle) < self.IDLE_KEPT:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def backup_to(self, target: Path) -> Path:
         """A copy of the committed database in a new private file at `target` (or beside
@@ -285,7 +329,13 @@ class Database:
             return copy_database(source, target)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        with self._lock:
+            idle, self._idle = self._idle, []
+            engine = self._engine
+        for conn in idle:
+            conn.close()
+        if engine is not None:
+            engine.dispose()
 
 
-__all__ = ["SCHEMA_VERSION", "Database", "DatabaseError", "migrate", "models"]
+__all__ = ["SCHEMA_VERSION", "Database", "DatabaseError", "migrate"]

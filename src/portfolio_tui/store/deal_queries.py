@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+if TYPE_CHECKING:  # the ORM look-ups import it when called: the rows below need none
+    from sqlmodel import Session
 
-from portfolio_tui.store.models import Deal
+    from portfolio_tui.store.models import Deal
 
 DEAL_COLUMNS = (
     "d.id", "d.account_id", "a.name", "d.title", "d.amount", "d.probability", "d.stage",
@@ -53,6 +55,10 @@ def _deal_row(r: tuple) -> DealRow:
 
 def find_deals(session: Session, ref: str) -> list[Deal]:
     """Live deals whose id starts with `ref`."""
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import Deal
+
     ref = ref.strip()
     if not ref:
         return []
@@ -64,11 +70,19 @@ def find_deals(session: Session, ref: str) -> list[Deal]:
 
 
 def live_deals(session: Session) -> list[Deal]:
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import Deal
+
     return list(session.exec(select(Deal).where(col(Deal.deleted_at).is_(None))).all())
 
 
 def deleted_deal_ids(session: Session) -> set[str]:
     """Ids of tombstoned deals: an import must not bring them back under the same id."""
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import Deal
+
     return set(session.exec(select(Deal.id).where(col(Deal.deleted_at).is_not(None))).all())
 
 

@@ -1,26 +1,25 @@
 """Read queries. Aggregates run as plain SQL on the DB-API connection: they feed the pure
-analytics in `domain/` with one row per account instead of a million sales lines."""
+analytics in `domain/` with one row per account instead of a million sales lines.
+
+Importing this module loads no ORM: the few look-ups that hand model objects to a write
+(`find_accounts`, `find_contact`, `find_follow_ups`) import SQLModel when first called."""
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from portfolio_tui.domain.records import AccountFigures, AccountInfo, StageMove
 from portfolio_tui.domain.text import fold
-from portfolio_tui.store.models import (
-    Account,
-    Contact,
-    FollowUp,
-    Product,
-    Sale,
-)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from portfolio_tui.store.models import Account, Contact, FollowUp
 
 # A sale without order_ref is one order per (account, day): key it by a string no
 # order_ref can take (they never contain NUL).
@@ -212,7 +211,7 @@ def live_accounts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
         conn.row_factory = None
 
 
-# --- ORM look-ups -------------------------------------------------------------------------
+# --- look-ups by reference -----------------------------------------------------------------
 
 
 # By id, legal id or name as written: indexed, no fold.
@@ -234,25 +233,33 @@ ORDER BY rank, {BY_NAME}, id LIMIT 20
 """
 
 
-def find_accounts(session: Session, ref: str) -> list[Account]:
-    """Accounts matching `ref`: by id, legal id or exact name, then by name ignoring case and
-    accents ("electricite" finds "Électricité"), else by prefix of the name (same) or the id;
-    only the best kind of match. More than one result means the reference is ambiguous."""
+def find_account_ids(conn: sqlite3.Connection, ref: str) -> list[str]:
+    """Ids of the live accounts matching `ref`: by id, legal id or exact name, then by name
+    ignoring case and accents ("electricite" finds "Électricité"), else by prefix of the name
+    (same) or the id; only the best kind of match. More than one means an ambiguous one."""
     ref = ref.strip()
-    conn = session.connection().connection.driver_connection
     folded = fold(ref)
     params = {"ref": ref, "folded": folded, "n": len(folded), "m": len(ref)}
-    found = conn.execute(_FIND_EXACT_SQL, params).fetchall()  # type: ignore[union-attr]
+    found = conn.execute(_FIND_EXACT_SQL, params).fetchall()
     if not found:
-        found = with_fold(conn).execute(_FIND_SQL, params).fetchall()  # type: ignore[arg-type]
-    if not found:
-        return []
-    best = [account_id for account_id, rank in found if rank == found[0][1]]
-    accounts = [session.get(Account, account_id) for account_id in best]
+        found = with_fold(conn).execute(_FIND_SQL, params).fetchall()
+    return [account_id for account_id, rank in found if rank == found[0][1]]
+
+
+def find_accounts(session: Session, ref: str) -> list[Account]:
+    """The accounts `find_account_ids` finds, as models for a write."""
+    from portfolio_tui.store.models import Account
+
+    conn = session.connection().connection.driver_connection
+    accounts = [session.get(Account, i) for i in find_account_ids(conn, ref)]  # type: ignore[arg-type]
     return [a for a in accounts if a is not None]
 
 
 def find_contact(session: Session, account_id: str, name: str) -> list[Contact]:
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import Contact
+
     rows = session.exec(
         select(Contact).where(
             Contact.account_id == account_id,
@@ -265,6 +272,10 @@ def find_contact(session: Session, account_id: str, name: str) -> list[Contact]:
 
 
 def find_follow_ups(session: Session, ref: str) -> list[FollowUp]:
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import FollowUp
+
     ref = ref.strip()
     return list(
         session.exec(
@@ -301,45 +312,21 @@ def accounts_with_open_follow_up(conn: sqlite3.Connection) -> set[str]:
     }
 
 
-def account_children(session: Session, account_id: str, model, order_by, *, descending=True):
-    order = col(order_by).desc() if descending else col(order_by)
-    return list(
-        session.exec(
-            select(model)
-            .where(model.account_id == account_id, col(model.deleted_at).is_(None))
-            .order_by(order)
-        ).all()
-    )
-
-
-def account_sales_with_family(
-    session: Session, account_id: str
-) -> Sequence[tuple[Sale, Product | None]]:
-    return session.exec(
-        select(Sale, Product)
-        .join(Product, col(Product.id) == Sale.product_id, isouter=True)
-        .where(Sale.account_id == account_id, col(Sale.deleted_at).is_(None))
-        .order_by(col(Sale.sold_on).desc())
-    ).all()
-
-
-def referrals(session: Session, account_id: str) -> list[Account]:
-    return list(
-        session.exec(
-            select(Account).where(
-                Account.referred_by_id == account_id, col(Account.deleted_at).is_(None)
-            )
-        ).all()
-    )
-
-
-def get_live(session: Session, model, row_id: str):
-    row = session.get(model, row_id)
-    return row if row is not None and row.deleted_at is None else None
-
-
 def new_device_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+def device_id(conn: sqlite3.Connection) -> str | None:
+    """This file's device id, if it has one yet."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+    return row[0] if row else None
+
+
+def ensure_device_id(conn: sqlite3.Connection, candidate: str) -> str:
+    """The device id, `candidate` written first when there is none (in the caller's
+    transaction; another process writing one first wins)."""
+    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)", (candidate,))
+    return device_id(conn) or candidate
 
 
 def count_accounts(conn: sqlite3.Connection) -> int:

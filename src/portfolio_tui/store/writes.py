@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session
+if TYPE_CHECKING:  # the Writer is handed its session: importing it loads no ORM
+    from sqlmodel import Session
 
-from portfolio_tui.store.models import Synced
+    from portfolio_tui.store.models import Synced
 
-T = TypeVar("T", bound=Synced)
+T = TypeVar("T", bound="Synced")
 
 
 def clock_stamp(at: datetime, device_id: str) -> str:

@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from helpers.laptops import SharedTime, open_laptop
 from portfolio_tui.cli import main
@@ -67,8 +66,7 @@ def a_portfolio(path: Path) -> Path:
 
 def on_every_connection(pf: Portfolio, pragma: str) -> None:
     """Run `pragma` on each connection the portfolio opens from now on."""
-    pf.db.engine.dispose()
-    event.listen(pf.db.engine, "connect", lambda conn, _record: conn.execute(pragma))
+    pf.db.on_connect(lambda conn: conn.execute(pragma))
 
 
 @contextmanager
