@@ -158,6 +158,12 @@ class Portfolio:
     def can_undo(self) -> bool:
         return bool(self.core.undo_stack)
 
+    def prepare_writes(self) -> None:
+        """Import and set up what the first write needs (the ORM, the writes of the day), for
+        a face to call in the background once its first screen is shown; reads need none."""
+        _ = self.routine
+        self.core.db.prepare_writes()
+
     def resolve_account(self, ref: str) -> AccountView:
         return self.core.resolve_account(ref)
 

@@ -30,7 +30,6 @@ from portfolio_tui.service.core import Core
 from portfolio_tui.service.reports import ReportCases
 from portfolio_tui.store import queries
 from portfolio_tui.store import segment_queries as sq
-from portfolio_tui.store.models import Segment
 
 _ID_NAMESPACE = uuid.UUID("6f1d2c1e-3b0a-4c55-9a43-5e6a1b0c7d21")
 
@@ -72,6 +71,8 @@ class SegmentCases:
         text = terms if isinstance(terms, str) else " ".join(terms)
         canonical = str(_checked(parse_segment, text))
         row_id = segment_id(tidy)
+        from portfolio_tui.store.models import Segment  # with the ORM, as the write needs it
+
         with self.core.write(_("save segment {name}").format(name=tidy)) as w:
             row = sq.segment_by_id(w.session, row_id)
             replaced = row is not None and row.deleted_at is None

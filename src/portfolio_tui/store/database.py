@@ -270,6 +270,16 @@ class Database:
                 self._engine = create_engine(f"sqlite:///{self.path}", creator=self.connect)
             return self._engine
 
+    def prepare_writes(self) -> None:
+        """Load what the first ORM write needs (SQLAlchemy, the models and their mappers, the
+        engine), so that it does not wait for it: the TUI calls it in the background."""
+        from sqlalchemy.orm import configure_mappers
+
+        from portfolio_tui.store import models  # noqa: F401  (the mapped tables)
+
+        configure_mappers()
+        _ = self.engine
+
     def session(self) -> Session:
         from sqlmodel import Session
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlmodel import Session
+if TYPE_CHECKING:  # the reads below need no ORM; `segment_by_id` is for a write's session
+    from sqlmodel import Session
 
-from portfolio_tui.store.models import Segment
+    from portfolio_tui.store.models import Segment
 
 
 class SegmentRow(NamedTuple):
@@ -40,6 +41,8 @@ def live_segments(conn: sqlite3.Connection) -> list[SegmentRow]:
 
 def segment_by_id(session: Session, segment_id: str) -> Segment | None:
     """The segment row with this id, live or tombstoned."""
+    from portfolio_tui.store.models import Segment
+
     return session.get(Segment, segment_id)
 
 

@@ -1,7 +1,8 @@
 """The app: modes (one screen each), global keys, theme, keymap, undo and error reporting.
 
-The service (`app.portfolio`) is opened on first use, by the first screen's loading worker:
-importing it (SQLAlchemy, SQLModel) takes ~0.4 s that the first frame does not wait for.
+The service (`app.portfolio`) is opened on first use, by the first screen's loading worker;
+its reads need no ORM. Once a screen has shown its first data, a background worker imports
+what the first write needs (SQLAlchemy, SQLModel: ~0.35 s), so that a save does not wait.
 
 Every mode screen is a `screens.base.ModeScreen` (the loading protocol is there); the app
 calls `refresh_data()` on the one shown after an undo and after a modal form saved something.
@@ -131,6 +132,7 @@ class PortfolioApp(App[int]):
         self.current_account_id: str | None = None
         self._undos_asked = 0  # ctrl+z pressed and not yet undone: each undoes one step
         self._undoing = False
+        self._writes_prepared = False  # the ORM imported in the background after a first load
         self._theme_problem: str | None = None
         if self.get_theme(settings.theme) is None:
             self._theme_problem = _("theme: no theme named {theme}; using {fallback}").format(
@@ -334,6 +336,17 @@ class PortfolioApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_worker(self, event)
+
+    def data_shown(self) -> None:
+        """A screen has shown its first data: import what the first write needs, in the
+        background (once), now that it no longer delays a load."""
+        if not self._writes_prepared:
+            self._writes_prepared = True
+            self._prepare_writes()
+
+    @work(thread=True, exit_on_error=False, group="prepare-writes")
+    def _prepare_writes(self) -> None:
+        self.portfolio.prepare_writes()
 
     def save_crash_log(self) -> Path | None:
         """After the app exited on a bug no handler caught: keep the traceback Textual printed

@@ -142,3 +142,5 @@ class LoadingScreen(ModeScreen, Generic[T]):
         self.loads += 1
         self.show(data)
         self.run_waiting_actions()
+        if self.loads == 1:
+            self.portfolio_app.data_shown()
