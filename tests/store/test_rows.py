@@ -35,3 +35,13 @@ def test_sales_come_with_their_product_or_none(demo_db_path: Path) -> None:
     assert any(p is None for _, p in sales)
     for sale, product in sales:
         assert product is None or product.id == sale.product_id
+
+
+def test_the_sql_fold_of_ascii_text_is_the_domain_fold() -> None:
+    from portfolio_tui.domain.text import fold
+    from portfolio_tui.store.queries import _fold_or_none
+
+    ascii_text = "".join(chr(c) for c in range(128))
+    assert _fold_or_none(ascii_text) == fold(ascii_text)
+    for word in ("Électricité", "Œuvre Straße", "ﬁn", "Hôtel", "ABC d'Or"):
+        assert _fold_or_none(word) == fold(word)

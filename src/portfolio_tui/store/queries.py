@@ -45,8 +45,11 @@ BY_NAME = "fold(name), name"
 
 @lru_cache(maxsize=1 << 16)
 def _fold_or_none(text: str | None) -> str | None:
-    # Cached: a look-up folds every account name, and the names rarely change.
-    return None if text is None else fold(text)
+    # Cached: a look-up folds every account name, and the names rarely change. ASCII has
+    # nothing to decompose or fold but its case (a third of the time of a look-up by id).
+    if text is None:
+        return None
+    return text.lower() if text.isascii() else fold(text)
 
 
 def with_fold(conn: sqlite3.Connection) -> sqlite3.Connection:
