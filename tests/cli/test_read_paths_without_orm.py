@@ -61,3 +61,27 @@ def test_a_new_portfolio_is_created_with_the_models_schema(tmp_path: Path) -> No
     with sqlite3.connect(db) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"account", "sale", "followup", "deal", "meta"} <= tables
+
+
+def test_reports_and_exports_import_no_orm(demo_db_path: Path, tmp_path: Path) -> None:
+    commands = [
+        ["report", "clients", "--format", "csv"],
+        ["report", "kpis"],
+        ["report", "clv"],
+        ["report", "pipeline"],
+        ["deals", "--format", "json"],
+        ["segment", "list"],
+        ["export", "csv", "sales", "-o", str(tmp_path / "sales.csv")],
+        ["export", "vcf", "-o", str(tmp_path / "contacts.vcf")],
+        ["export", "ics", "-o", str(tmp_path / "follow-ups.ics")],
+    ]
+    code = (
+        "import sys\n"
+        "from portfolio_tui.cli import main\n"
+        f"for command in {commands!r}:\n"
+        f"    assert main(['--db', {str(demo_db_path)!r}, *command]) == 0, command\n"
+        f"    loaded = [m for m in {ORM!r} if m in sys.modules]\n"
+        "    assert not loaded, f'{command} imported {loaded}'\n"
+    )
+    _run(code)
+    assert (tmp_path / "sales.csv").stat().st_size > 0

@@ -6,25 +6,38 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from portfolio_tui.domain.records import BOOKKEEPING
-from portfolio_tui.store.models import Account, Contact
+
+if TYPE_CHECKING:  # the ORM look-ups below import it when called (an import's matching)
+    from sqlmodel import Session
+
+    from portfolio_tui.store.models import Account, Contact
 
 # --- records matched by an import ------------------------------------------------------------
 
 
 def live_accounts(session: Session) -> list[Account]:
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import Account
+
     return list(session.exec(select(Account).where(col(Account.deleted_at).is_(None))).all())
 
 
 def live_contacts(session: Session) -> list[Contact]:
+    from sqlmodel import col, select
+
+    from portfolio_tui.store.models import Contact
+
     return list(session.exec(select(Contact).where(col(Contact.deleted_at).is_(None))).all())
 
 
 def deleted_ids_orm(session: Session, model: type[Account] | type[Contact]) -> set[str]:
     """Ids of tombstoned rows: an import must not bring them back under the same id."""
+    from sqlmodel import col, select
+
     return set(session.exec(select(model.id).where(col(model.deleted_at).is_not(None))).all())
 
 
