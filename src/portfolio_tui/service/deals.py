@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from portfolio_tui.domain.deals import (
+    DEFAULT_ROTTING_DAYS,
     OPEN_STAGES,
     DealError,
     DealStage,
@@ -296,7 +297,7 @@ class DealCases:
         account_id = self.core.resolve_account(account).account_id if account else None
         with self.core.db.raw() as conn:
             rows = deal_queries.deal_rows(conn, scope, account_id)
-            return self._views(conn, rows)
+            return self._views(conn, rows, only_these=account_id is not None)
 
     def account_deals(self, account_ref: str) -> list[DealView]:
         """Every live deal of the account, as the Account screen and `show` list them: the open
@@ -310,7 +311,7 @@ class DealCases:
             rows = deal_queries.deal_rows(conn, "all", deal_id=deal_id)
             if not rows:
                 raise NotFound(_("no deal with id {ref!r}").format(ref=ref))
-            return self._views(conn, rows)[0]
+            return self._views(conn, rows, only_these=True)[0]
 
     def board(self, text: str = "") -> DealBoard:
         """The deals board: open deals by stage, then those won or lost lately; `text` filters
@@ -333,7 +334,17 @@ class DealCases:
         rotting open deals."""
         today = self.core.today()
         week_end = today + timedelta(days=6 - today.weekday())
-        open_deals = self.deals("open")
+        # Rotting: no change nor interaction for more than the stage's days, as local days;
+        # a stored (UTC) instant is at most a day off its local day, hence the day of margin.
+        limits = self._rotting_days()
+        quiet_before = {
+            stage.value: (today - timedelta(days=limits.get(stage, DEFAULT_ROTTING_DAYS[stage]))
+                          + timedelta(days=1)).isoformat()
+            for stage in OPEN_STAGES
+        }  # fmt: skip
+        with self.core.db.raw() as conn:
+            rows = deal_queries.agenda_candidate_rows(conn, week_end, quiet_before)
+            open_deals = self._views(conn, rows, only_these=True)
         closing = [d for d in open_deals if d.expected_close and d.expected_close <= week_end]
         rotting = [d for d in open_deals if d.rotting]
         rotting.sort(
@@ -346,18 +357,24 @@ class DealCases:
         )
         return closing, rotting
 
-    def _views(self, conn: Any, rows: list[DealRow]) -> list[DealView]:
+    def _rotting_days(self) -> dict[DealStage, int]:
+        return {STAGES[k]: v for k, v in self.core.settings.deal_rotting_days.items()}
+
+    def _views(self, conn: Any, rows: list[DealRow], only_these: bool = False) -> list[DealView]:
+        """The cards of `rows`; `only_these`: the stage days, activity and next actions read for
+        these rows only (a few of them), not for every deal at once."""
         days = LocalDays(self.core.tz)
+        deal_ids = [r.deal_id for r in rows] if only_these else None
+        account_ids = [r.account_id for r in rows] if only_these else None
+        entered = deal_queries.deal_stage_entered(conn, deal_ids)
+        last = deal_queries.last_interaction_of_deal_accounts(conn, account_ids)
         context = ViewContext(
             today=self.core.today(),
             probabilities=self.probabilities(),
-            rotting_days={STAGES[k]: v for k, v in self.core.settings.deal_rotting_days.items()},
-            entered={k: days.of(v) for k, v in deal_queries.deal_stage_entered(conn).items()},
-            last_activity={
-                k: days.of(v)
-                for k, v in deal_queries.last_interaction_of_deal_accounts(conn).items()
-            },
-            actions=deal_queries.deal_next_actions(conn),
+            rotting_days=self._rotting_days(),
+            entered={k: days.of(v) for k, v in entered.items()},
+            last_activity={k: days.of(v) for k, v in last.items()},
+            actions=deal_queries.deal_next_actions(conn, deal_ids),
         )
         return [deal_view(r, context) for r in rows]
 

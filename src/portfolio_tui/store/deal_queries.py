@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -115,6 +117,35 @@ def deal_rows(
     return [_deal_row(r) for r in rows]
 
 
+def agenda_candidate_rows(
+    conn: sqlite3.Connection, week_end: date, quiet_before: Mapping[str, str]
+) -> list[DealRow]:
+    """The open deals Today may show, in `deal_rows`'s order: those expected to close by
+    `week_end`, and those whose stage saw no live change and whose account saw no live
+    interaction from `quiet_before[stage]` (a stored instant, or a day) on; a superset of the
+    rotting ones, which their cards then tell exactly."""
+    quiet = "CASE d.stage WHEN 'qualification' THEN ? WHEN 'proposal' THEN ? ELSE ? END"
+    limits = [quiet_before[s] for s in ("qualification", "proposal", "negotiation")]
+    rows = conn.execute(
+        f"SELECT {', '.join(DEAL_COLUMNS)} FROM deal AS d JOIN account AS a ON a.id = d.account_id "
+        f"WHERE {_SCOPES['open']} AND d.deleted_at IS NULL AND a.deleted_at IS NULL AND "
+        "(d.expected_close <= ? OR ("
+        "NOT EXISTS (SELECT 1 FROM dealstagechange AS s WHERE s.deal_id = d.id "
+        f"AND s.deleted_at IS NULL AND s.at >= {quiet}) AND "
+        "NOT EXISTS (SELECT 1 FROM interaction AS i WHERE i.account_id = d.account_id "
+        f"AND i.deleted_at IS NULL AND i.occurred_at >= {quiet}))) "
+        "ORDER BY coalesce(d.closed_on, d.expected_close, '9999-12-31'), "
+        "d.title COLLATE NOCASE, d.id",
+        [week_end.isoformat(), *limits, *limits],
+    )
+    return [_deal_row(r) for r in rows]
+
+
+def _ids(values: Iterable[str]) -> str:
+    """`values` once each, as the JSON array `json_each` reads."""
+    return json.dumps(list(dict.fromkeys(values)))
+
+
 def deal_fact_rows(conn: sqlite3.Connection) -> list[tuple]:
     """(id, account id, title, amount, probability, stage, created on, expected close, closed
     on, lost reason, family) of every live deal of a live account, dates as stored."""
@@ -137,33 +168,61 @@ def deal_moves(conn: sqlite3.Connection, end: datetime) -> list[tuple[str, str |
     )
 
 
-def deal_stage_entered(conn: sqlite3.Connection) -> dict[str, str]:
-    """When each deal entered its current stage (its latest stage change), as stored."""
+def deal_stage_entered(
+    conn: sqlite3.Connection, deal_ids: Iterable[str] | None = None
+) -> dict[str, str]:
+    """When each deal (of `deal_ids`, if given) entered its current stage (its latest stage
+    change), as stored."""
     # Per deal, the index (deal_id, at) read backwards to the first live change: a GROUP BY
     # looked up every change's row for its tombstone (0.32 s → 0.17 s on 140,000 changes).
-    rows = conn.execute(
-        "SELECT d.id, (SELECT s.at FROM dealstagechange AS s WHERE s.deal_id = d.id "
-        "AND s.deleted_at IS NULL ORDER BY s.at DESC LIMIT 1) FROM deal AS d"
+    latest = (
+        "(SELECT s.at FROM dealstagechange AS s WHERE s.deal_id = {deal} "
+        "AND s.deleted_at IS NULL ORDER BY s.at DESC LIMIT 1)"
     )
+    if deal_ids is None:
+        rows = conn.execute(f"SELECT d.id, {latest.format(deal='d.id')} FROM deal AS d")
+    else:
+        rows = conn.execute(
+            f"SELECT j.value, {latest.format(deal='j.value')} FROM json_each(?) AS j",
+            (_ids(deal_ids),),
+        )
     return {deal_id: at for deal_id, at in rows if at is not None}
 
 
-def last_interaction_of_deal_accounts(conn: sqlite3.Connection) -> dict[str, str]:
-    """The latest live interaction of every account holding an open deal, as stored."""
-    rows = conn.execute(
-        "SELECT a.id, (SELECT i.occurred_at FROM interaction AS i WHERE i.account_id = a.id "
-        "AND i.deleted_at IS NULL ORDER BY i.occurred_at DESC LIMIT 1) FROM account AS a "
-        "WHERE a.id IN (SELECT account_id FROM deal WHERE deleted_at IS NULL "
-        "AND stage IN ('qualification', 'proposal', 'negotiation'))"
+def last_interaction_of_deal_accounts(
+    conn: sqlite3.Connection, account_ids: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The latest live interaction of every account holding an open deal, as stored; or of
+    each account of `account_ids`."""
+    latest = (
+        "(SELECT i.occurred_at FROM interaction AS i WHERE i.account_id = {account} "
+        "AND i.deleted_at IS NULL ORDER BY i.occurred_at DESC LIMIT 1)"
     )
+    if account_ids is None:
+        rows = conn.execute(
+            f"SELECT a.id, {latest.format(account='a.id')} FROM account AS a "
+            "WHERE a.id IN (SELECT account_id FROM deal WHERE deleted_at IS NULL "
+            "AND stage IN ('qualification', 'proposal', 'negotiation'))"
+        )
+    else:
+        rows = conn.execute(
+            f"SELECT j.value, {latest.format(account='j.value')} FROM json_each(?) AS j",
+            (_ids(account_ids),),
+        )
     return {account_id: at for account_id, at in rows if at is not None}
 
 
-def deal_next_actions(conn: sqlite3.Connection) -> dict[str, tuple[str, date, str]]:
-    """The earliest open follow-up linked to each deal: (follow-up id, due day, title)."""
+def deal_next_actions(
+    conn: sqlite3.Connection, deal_ids: Iterable[str] | None = None
+) -> dict[str, tuple[str, date, str]]:
+    """The earliest open follow-up linked to each deal (of `deal_ids`, if given): (follow-up
+    id, due day, title)."""
+    only, params = ("", ()) if deal_ids is None else (
+        "AND deal_id IN (SELECT value FROM json_each(?)) ", (_ids(deal_ids),))  # fmt: skip
     rows = conn.execute(
         "SELECT deal_id, id, due_on, title FROM followup WHERE deal_id IS NOT NULL "
-        "AND done_at IS NULL AND deleted_at IS NULL ORDER BY due_on, due_at, title, id"
+        f"AND done_at IS NULL AND deleted_at IS NULL {only}ORDER BY due_on, due_at, title, id",
+        params,
     )
     result: dict[str, tuple[str, date, str]] = {}
     for deal_id, follow_up_id, due_on, title in rows:
