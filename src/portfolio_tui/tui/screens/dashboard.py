@@ -16,7 +16,7 @@ Everything is computed in a worker; the screen shows a loading indicator until i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -109,13 +109,24 @@ def load_dashboard(
     segment: str | None = None,
     activity_period: str = "week",
     previous: str = LIKE_FOR_LIKE,
+    kept: DashboardData | None = None,
 ) -> DashboardData:
     """Everything the dashboard shows, read through the service (call it from a worker).
-    A `segment` deleted meanwhile narrows nothing."""
+    A `segment` deleted meanwhile narrows nothing. `kept`: what was shown at the same data,
+    whose panels that don't depend on the period (or on what the KPIs compare with) are
+    shown again as they are when it has the same window, rows, segment and activity period."""
+    w = portfolio.reports.window(None, window)
+    if kept is not None and (kept.window, kept.rows, kept.segment) == (w, rows, segment):
+        kpis = portfolio.reports.kpi_report(
+            period=period, rows=rows, window=window, segment=segment, previous=previous
+        )
+        if kept.activity.period.kind != activity_period:  # another was loaded alone since
+            activity, words = load_activity(portfolio, activity_period, kept.segment_ids)
+            kept = replace(kept, activity=activity, lever_words=words)
+        return replace(kept, period=period, kpis=kpis)
     saved = tuple(s.name for s in portfolio.segments.list())
     segment = segment if segment in saved else None
     ids = portfolio.reports.segment_accounts(segment)
-    w = portfolio.reports.window(None, window)
     kpis = portfolio.reports.kpi_report(
         period=period, rows=rows, window=window, segment=segment, previous=previous
     )
@@ -140,7 +151,7 @@ def previous_words(k: Kpis) -> str:
     )
 
 
-class DashboardScreen(LoadingScreen[DashboardData]):
+class DashboardScreen(LoadingScreen[tuple[int, DashboardData]]):
     TITLE = N_("Dashboard")
     CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#dashboard-body"
@@ -164,6 +175,10 @@ class DashboardScreen(LoadingScreen[DashboardData]):
         self.comparison = LIKE_FOR_LIKE  # what the previous period's figures cover
         self.data: DashboardData | None = None
         self._busy = True
+        # Every refresh but a period switch or a comparison toggle moves it on: the panels
+        # that depend on neither are kept from the data shown at the same generation.
+        self.generation = 0
+        self._kept: tuple[int, DashboardData] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="dashboard-top"):
@@ -217,20 +232,31 @@ class DashboardScreen(LoadingScreen[DashboardData]):
     def prepare(self) -> None:
         self._show_title()
 
-    def refresh_data(self) -> None:
-        """Recompute everything in a worker; the loading indicator shows until it is done."""
+    def refresh_data(self, *, keep_panels: bool = False) -> None:
+        """Recompute everything in a worker; the loading indicator shows until it is done.
+        `keep_panels`: only what the period and the comparison change (the KPIs)."""
+        if not keep_panels:
+            self.generation += 1
         self.busy = True
         self._show_title()
         super().refresh_data()
 
-    def load(self) -> DashboardData:
+    def load(self) -> tuple[int, DashboardData]:
         portfolio = self.portfolio
         window = self.window or portfolio.settings.window
-        return load_dashboard(portfolio, self.period, window, self.rows, segment=self.segment,
-                              activity_period=self.activity_period,
-                              previous=self.comparison)  # fmt: skip
+        generation, kept = self.generation, self._kept
+        data = load_dashboard(
+            portfolio, self.period, window, self.rows, segment=self.segment,
+            activity_period=self.activity_period, previous=self.comparison,
+            kept=kept[1] if kept is not None and kept[0] == generation else None,
+        )  # fmt: skip
+        return generation, data
 
-    def show(self, data: DashboardData) -> None:
+    def show(self, loaded: tuple[int, DashboardData]) -> None:
+        self._kept = loaded  # its panels, for a period switch at the same generation
+        self._show_data(loaded[1])
+
+    def _show_data(self, data: DashboardData) -> None:
         self.data = data
         settings = self.portfolio.settings
         k = data.kpis
@@ -358,7 +384,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
 
     def action_cycle_period(self) -> None:
         self.period = PERIOD_KINDS[(PERIOD_KINDS.index(self.period) + 1) % len(PERIOD_KINDS)]
-        self.refresh_data()
+        self.refresh_data(keep_panels=True)
 
     def action_cycle_window(self) -> None:
         current = self.data.window.label if self.data else self.window
@@ -369,7 +395,7 @@ class DashboardScreen(LoadingScreen[DashboardData]):
     def action_toggle_comparison(self) -> None:
         """Like for like ↔ the full previous period."""
         self.comparison = COMPARISONS[(COMPARISONS.index(self.comparison) + 1) % len(COMPARISONS)]
-        self.refresh_data()
+        self.refresh_data(keep_panels=True)
 
     def action_cycle_rows(self) -> None:
         keys = list(MATRIX_ROWS)
