@@ -4,6 +4,7 @@ screens and commands show (agenda, portfolio rows, account card, pipeline)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -152,45 +153,20 @@ class ReportCases:
         *,
         segment: str | None = None,
         previous: str = LIKE_FOR_LIKE,
+        inputs: KpiInputs | None = None,
     ) -> Kpis:
         """`window` (default: the settings') is the one the ABC classes of the matrix rows use.
         With a saved `segment`, the figures of its accounts only (classes from all).
         `previous`: "like_for_like" compares with the same span of the previous period (1-2
         Dec against 1-2 Nov), "full" with all of it; the result's `comparison` says which."""
         if rows != "abc" and rows not in queries.ACCOUNT_INFO_FIELDS:
-            choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
-            raise UserError(
-                _("rows: {rows!r} is not one of {choices}").format(rows=rows, choices=choices)
-            )
+            raise UserError(_("rows: {rows!r} is not one of {choices}").format(
+                rows=rows, choices=", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))))  # fmt: skip
         if previous not in COMPARISONS:
-            raise UserError(
-                _("previous: {previous!r} is not one of {choices}").format(
-                    previous=previous, choices=", ".join(COMPARISONS)
-                )
-            )
-        as_of = as_of or self.core.today()
-        current = period_of(as_of, period)
-        before_start, before_end = compared_span(current, as_of, previous)
-        end_now = min(current.end, as_of)
-        abc = self.abc(self.window(as_of, window))
-        end_instant = self.core.stored(datetime.combine(as_of, time.max, self.core.tz))
-        with self.core.db.raw() as conn:
-            inputs = KpiInputs(
-                as_of=as_of,
-                period=current,
-                accounts=queries.account_infos(conn),
-                revenue_now=queries.revenue_by_account(conn, current.start, end_now),
-                revenue_before=queries.revenue_by_account(conn, before_start, before_end),
-                first_sale=queries.first_sales(conn, as_of),
-                revenue_by_family_now=queries.revenue_by_account_family(
-                    conn, current.start, end_now, NO_FAMILY
-                ),
-                stage_moves=queries.stage_moves(conn, end_instant),
-                abc_classes={r.account_id: r.abc_class for r in abc.ranked},
-                previous=previous,
-                lost_reasons=queries.lost_reasons(conn),
-            )
-        keep = self.segment_accounts(segment, as_of)
+            raise UserError(_("previous: {previous!r} is not one of {choices}").format(
+                previous=previous, choices=", ".join(COMPARISONS)))  # fmt: skip
+        inputs = inputs or self.kpi_inputs(as_of, period, window, previous)
+        keep = self.segment_accounts(segment, inputs.as_of)
         if keep is not None:
             from portfolio_tui.service.segments import narrowed_kpi_inputs
 
@@ -198,6 +174,41 @@ class ReportCases:
         return compute_kpis(
             inputs, concentration_alert=self.core.settings.concentration_alert, matrix_rows=rows
         )
+
+    def kpi_inputs(
+        self, as_of: date | None, period: str, window: str | None, previous: str,
+        base: KpiInputs | None = None,  # read at the same data, as of the same day and window
+    ) -> KpiInputs:  # fmt: skip
+        """What `kpi_report` (`inputs`) computes from; those the period leaves be from `base`."""
+        as_of = as_of or self.core.today()
+        if base is None or base.as_of != as_of:
+            base = self._kpi_base(as_of, window)
+        current = period_of(as_of, period)
+        before_start, before_end = compared_span(current, as_of, previous)
+        end_now = min(current.end, as_of)
+        with self.core.db.raw() as conn:
+            return replace(
+                base,
+                period=current,
+                revenue_now=queries.revenue_by_account(conn, current.start, end_now),
+                revenue_before=queries.revenue_by_account(conn, before_start, before_end),
+                revenue_by_family_now=queries.revenue_by_account_family(
+                    conn, current.start, end_now, NO_FAMILY
+                ),
+                previous=previous,
+            )
+
+    def _kpi_base(self, as_of: date, window: str | None) -> KpiInputs:
+        """The KPI inputs that don't depend on the period (the period's own left empty)."""
+        abc = self.abc(self.window(as_of, window))
+        end_instant = self.core.stored(datetime.combine(as_of, time.max, self.core.tz))
+        with self.core.db.raw() as conn:
+            return KpiInputs(
+                as_of, period_of(as_of, "year"), queries.account_infos(conn), {}, {},
+                queries.first_sales(conn, as_of), {}, queries.stage_moves(conn, end_instant),
+                {r.account_id: r.abc_class for r in abc.ranked},
+                lost_reasons=queries.lost_reasons(conn),
+            )  # fmt: skip
 
     def cadence(self) -> Cadence:
         return self.core.cadence_rules
