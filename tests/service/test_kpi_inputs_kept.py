@@ -31,3 +31,32 @@ def test_inputs_kept_as_of_another_day_are_read_again(portfolio) -> None:
     assert reports.kpi_report(period="quarter", inputs=inputs).to_dict() == (
         reports.kpi_report(period="quarter").to_dict()
     )
+
+
+def test_the_abc_classes_are_kept_for_their_sales_version_only(portfolio) -> None:
+    reports = portfolio.reports
+    window = reports.window(None, None)
+    first = reports.abc(window)
+    assert reports.abc(window) is first  # kept: the same classes, not computed again
+    assert reports.abc(window, "margin") is not first
+    low = first.ranked[-1]
+    portfolio.routine.record_sale(low.account_id, window.as_of, 50_000_000)
+    after = reports.abc(window)
+    assert after is not first and after.ranked[0].account_id == low.account_id
+    assert after.total == first.total + 50_000_000
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "Asia/Kolkata", "America/St_Johns"])
+def test_the_activitys_local_days_are_the_zones(tmp_path, zone) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from portfolio_tui import service
+    from portfolio_tui.domain.settings import Settings
+
+    tz = ZoneInfo(zone)
+    with service.open_portfolio(tmp_path / "p.db", tz=tz, settings=Settings()) as pf:
+        start = datetime(2025, 3, 25)  # across the spring and autumn changes of time
+        for n in range(0, 24 * 220 * 4, 7):
+            stored = start + timedelta(minutes=15 * n, seconds=n % 60)
+            assert pf.activity.local_day(stored) == pf.core.local(stored).date(), stored

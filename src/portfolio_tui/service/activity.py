@@ -24,6 +24,7 @@ from portfolio_tui.domain.stages import FUNNEL, Stage
 from portfolio_tui.errors import UserError
 from portfolio_tui.i18n import _
 from portfolio_tui.service.core import Core
+from portfolio_tui.service.deal_cards import LocalDays
 from portfolio_tui.service.reports import ReportCases
 from portfolio_tui.store import activity_queries as aq
 from portfolio_tui.store import queries
@@ -59,6 +60,7 @@ class ActivityCases:
     def __init__(self, core: Core, reports: ReportCases) -> None:
         self.core = core
         self.reports = reports
+        self.days = LocalDays(core.tz)  # one zone conversion per UTC hour
 
     def period(self, period: str = "week", as_of: date | None = None) -> ActivityPeriod:
         if period not in ACTIVITY_PERIODS:
@@ -131,7 +133,9 @@ class ActivityCases:
         return self.day_start(start - timedelta(days=1)), self.day_start(end + timedelta(days=2))
 
     def local_day(self, stored: datetime) -> date:
-        return self.core.local(stored).date()
+        if stored.tzinfo is not None:
+            return self.core.local(stored).date()
+        return self.days.of(stored.isoformat(sep=" "))
 
     def interactions(self, start: date, end: date) -> list[Interaction]:
         """Every interaction of the local days start..end (notes included)."""

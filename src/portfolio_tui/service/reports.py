@@ -67,17 +67,17 @@ class ReportCases:
         """Per account, its figures over `window`, kept per sales version (service/derived)."""
         return kept_figures(self.core, window)
 
-    def _thresholds(self) -> AbcThresholds:
-        return AbcThresholds(self.core.settings.abc_a, self.core.settings.abc_b)
-
     def abc(self, window: Window, by: str = "revenue") -> AbcResult:
+        """The classes of `window`'s figures, kept with them for their sales version."""
         if by not in ("revenue", "margin"):
             raise UserError(_("--by: {by!r} is not revenue or margin").format(by=by))
-        figures = self.figures(window)
-        values = (
-            (f.account_id, f.name, f.revenue if by == "revenue" else f.margin) for f in figures
-        )
-        return classify_abc(values, self._thresholds())
+        kept, key = self.core.kept_cache, (self.core.fresh_caches(), f"abc|{by}|{window}")
+        if key not in kept:
+            values = ((f.account_id, f.name, f.revenue if by == "revenue" else f.margin)
+                      for f in self.figures(window))  # fmt: skip
+            settings = self.core.settings
+            kept[key] = classify_abc(values, AbcThresholds(settings.abc_a, settings.abc_b))
+        return kept[key]  # type: ignore[no-any-return]
 
     def badges(self, window: Window | None = None) -> tuple[AbcResult, dict[str, RfmScore]]:
         """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
