@@ -158,8 +158,18 @@ def stage_moves(conn: sqlite3.Connection, end: datetime) -> list[StageMove]:
         (sql_instant(end),),
     )
     # The day of an ISO instant is its first ten characters (what .date() of it gives): read
-    # so, without making a datetime per change (0.19 → 0.07 s on 140,000 changes).
-    return [StageMove(a, f, t, date.fromisoformat(at[:10])) for a, f, t, at in rows]
+    # so, without making a datetime per change. The Dashboard keeps the moves across period
+    # switches: each account id, stage and day is held once, not once per change.
+    held: dict[str, str] = {}
+    days: dict[str, date] = {}
+    moves = []
+    for a, f, t, at in rows:
+        day = days.get(at[:10])
+        if day is None:
+            day = days[at[:10]] = date.fromisoformat(at[:10])
+        moves.append(StageMove(held.setdefault(a, a), f and held.setdefault(f, f),
+                               held.setdefault(t, t), day))  # fmt: skip
+    return moves
 
 
 def last_interactions(conn: sqlite3.Connection) -> dict[str, datetime]:
