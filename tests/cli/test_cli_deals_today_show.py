@@ -159,7 +159,7 @@ def test_today_and_show_deals_in_french(db: Path, capsys) -> None:
         "id", "clôture", "compte", "titre", "étape", "montant", "prob.", "jours",
     ]  # fmt: skip
     assert f"12{NNBSP}000,00{NBSP}€" in closing[1] and f"10{NBSP}%" in closing[1]
-    [_h, _r, rotting] = _section(out, "Affaires qui s'enlisent (1)")
+    [_h, _r, rotting] = _section(out, "Affaires enlisées (1)")
     assert "proposition" in rotting
     code, out, _ = run(capsys, *base, "show", "Atelier")
     _h, _r, *rows = _section(out, "Affaires · 1 en cours")

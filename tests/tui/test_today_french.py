@@ -7,8 +7,10 @@ import re
 
 from french_helpers import SIZE, french_app, french_demo_copy, screen_lines
 from french_helpers import speaking_french_then_english as french
-from routine_helpers import settle, today_screen
+from routine_helpers import press, select_row, settle, today_screen
 
+from portfolio_tui.tui.modals.forms import SnoozeForm
+from portfolio_tui.tui.widgets.date_input import DateInput
 from portfolio_tui.tui.widgets.today_deals import TodayDeals
 
 
@@ -39,7 +41,7 @@ async def test_the_deals_headings_are_whole_in_french(tmp_path):
                 for i, row in enumerate(deals.ordered_rows)
                 if row.key.value not in deals.items
             ]
-            assert headings == ["Affaires à conclure", "Affaires qui s'enlisent"]
+            assert headings == ["Affaires à conclure", "Affaires enlisées"]
             text = "\n".join(screen_lines(app))
             assert "Affaires à conclure" in text and "…" not in text.split("Affaires à")[1][:12]
 
@@ -57,3 +59,33 @@ async def test_the_when_column_has_one_date_style_in_french(tmp_path):
             ]
             assert len(whens) > 20
             assert [w for w in whens if not FRENCH_DAY.match(w)] == []
+
+
+async def test_the_snooze_form_proposes_its_phrase_in_french(tmp_path):
+    with french():
+        app = french_app(french_demo_copy(tmp_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await _loaded(pilot)
+            screen = today_screen(app)
+            item = screen.agenda.overdue[0]
+            await select_row(pilot, f"fu:{item.follow_up_id}")
+            await press(pilot, "s")
+            assert isinstance(app.screen, SnoozeForm)
+            field = app.screen.query_one("#f-until", DateInput)
+            assert field.value == "+1j" and field.is_valid  # read as one day, as "+1d"
+
+
+async def test_nothing_to_snooze_is_said_in_french(tmp_path):
+    with french():
+        app = french_app(french_demo_copy(tmp_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await _loaded(pilot)
+            screen = today_screen(app)
+            item = next(i for i in screen.agenda.due_for_contact if i.follow_up_id is None)
+            await select_row(pilot, f"acct:{item.account_id}")
+            await press(pilot, "s")
+            await press(pilot, "d")
+            notes = [(n.title, n.message) for n in app._notifications]
+            assert notes[-2][0] == "Rien à reporter", notes
+            assert notes[-1][0] == "Rien de prévu"
+            assert all(item.account_name in message for _title, message in notes[-2:])

@@ -122,6 +122,7 @@ class FormModal(ModalScreen[str | None]):
         field = self.query_one(f"#{key}")
         if isinstance(field, DateInput | Input):
             field.value = text
+            text = field.value  # as shown: a date phrase in the rep's words
         self._typed_at_mount[key] = text
 
     def required(self, name: str) -> str:

@@ -18,7 +18,7 @@ from portfolio_tui.domain.account_fields import (
     SOURCES,
 )
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.i18n import N_, _
+from portfolio_tui.i18n import N_, _, pgettext
 from portfolio_tui.i18n.terms import interaction_kind_label
 from portfolio_tui.service.views import AccountView, AgendaItem, FollowUpView, Logged
 from portfolio_tui.tui.modals.form import FormError, FormModal
@@ -196,7 +196,7 @@ class LogForm(_AccountForm):
         yield from self.row(_("Outcome"), _input(placeholder=_("optional"), name="outcome"))
         yield from self.row(_("Minutes"), _input(placeholder=_("optional"), name="duration"))
         close = Select[str]([], prompt=_("(leave it open)"), id="f-close", compact=True)
-        yield from self.row(_("Close"), close)
+        yield from self.row(pgettext("close a follow-up", "Close"), close)
         follow_up = DateInput("", allow_empty=True, empty_text=_("no follow-up"), id="f-follow_up")
         yield from self.row(_("Follow up"), follow_up)
 

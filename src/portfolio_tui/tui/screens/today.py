@@ -202,11 +202,11 @@ class TodayScreen(LoadingScreen[Agenda]):
             return
         if item.follow_up_id is None:
             self.notify(
-                f"{item.account_name} has no follow-up to mark done. "
-                "Press l to log the contact you made, or n to plan one.",
-                title="Nothing planned",
+                _("{name} has no follow-up to mark done. Press l to log the contact you made, "
+                  "or n to plan one.").format(name=item.account_name),
+                title=_("Nothing planned"),
                 markup=False,
-            )
+            )  # fmt: skip
             return
         # Opened at once (the form reads the proposed date itself): the keys typed right
         # after `d` land in its first field, not on this screen.
@@ -230,11 +230,11 @@ class TodayScreen(LoadingScreen[Agenda]):
             return
         if item.follow_up_id is None:
             self.notify(
-                f"{item.account_name} is due for contact, not a follow-up: there is nothing to "
-                "snooze. Press n to plan a follow-up for a later day.",
-                title="Nothing to snooze",
+                _("{name} is due for contact, not a follow-up: there is nothing to snooze. "
+                  "Press n to plan a follow-up for a later day.").format(name=item.account_name),
+                title=_("Nothing to snooze"),
                 markup=False,
-            )
+            )  # fmt: skip
             return
         form = SnoozeForm(item)
 

@@ -48,10 +48,10 @@ def row_after(rows: Sequence[AgendaRow], index: int) -> str | None:
     return None
 
 
-def redated(item: AgendaItem, day: date, at: time | None, **changes: object) -> AgendaItem:
-    """`item` due on `day` (at `at`, else all day), with other fields changed."""
+def redated(item: AgendaItem, day: date, at: time | None) -> AgendaItem:
+    """`item` due on `day` (at `at`, else all day)."""
     due_at = datetime.combine(day, at) if at is not None else None
-    return replace(item, due_on=day, due_at=due_at, **changes)  # type: ignore[arg-type]
+    return replace(item, due_on=day, due_at=due_at)
 
 
 def _order(item: AgendaItem) -> tuple:
@@ -114,5 +114,6 @@ def closed(item: AgendaItem, follow_up_id: str | None, due: tuple[date, time | N
             dated = (redated(item, *due),)
         else:
             title = next_title or item.title
-            dated = (redated(item, *due, follow_up_id=follow_up_id, title=title, recurring=False),)
+            next_one = replace(item, follow_up_id=follow_up_id, title=title, recurring=False)
+            dated = (redated(next_one, *due),)
     return Change(frozenset({row_key(item)}), dated, contacted=item.account_id)

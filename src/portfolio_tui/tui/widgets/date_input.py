@@ -3,6 +3,7 @@ type, the date it means, or why it can't be read."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from rich.text import Text
@@ -44,6 +45,20 @@ def _relative(when: When, today: date) -> str | None:
     return None if relative == day_text(when.day, year=when.day.year != today.year) else relative
 
 
+_OFFSET = re.compile(r"([+-])([0-9]+)([dw])")
+_FRENCH_UNITS = {"d": "j", "w": "sem"}
+
+
+def in_rep_words(phrase: str) -> str:
+    """A phrase the app proposes ("+3d", "+2w") in the rep's language ("+3j", "+2sem"); the
+    parser reads both, and the service's own phrases stay one (they reach JSON too)."""
+    match = _OFFSET.fullmatch(phrase.strip())
+    if current_language() != "fr" or match is None:
+        return phrase
+    sign, count, unit = match.groups()
+    return f"{sign}{count}{_FRENCH_UNITS[unit]}"
+
+
 class DateInput(Vertical):
     """An Input for a date phrase with a live preview line under it.
 
@@ -77,7 +92,7 @@ class DateInput(Vertical):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self._initial = value
+        self._initial = in_rep_words(value)
         self._placeholder = _(DATE_PLACEHOLDER) if placeholder is None else placeholder
         self._compact = compact
         self.allow_empty = allow_empty
@@ -107,7 +122,7 @@ class DateInput(Vertical):
 
     @value.setter
     def value(self, text: str) -> None:
-        self.input.value = text
+        self.input.value = in_rep_words(text)
 
     def set_empty_text(self, text: str) -> None:
         """What the preview says while the field is empty."""
