@@ -189,6 +189,19 @@ def risk_label(risk: str) -> str:
     return labels.get(risk, risk)
 
 
+def source_label(source: str) -> str:
+    """Where an account came from (`domain.account_fields.SOURCES`): "referral" →
+    "recommandation", as a rep types it back; a value not among them comes back as it is."""
+    labels = {
+        "inbound": pgettext("account source", "inbound"),
+        "outbound": pgettext("account source", "outbound"),
+        "referral": pgettext("account source", "referral"),
+        "event": pgettext("account source", "event"),
+        "other": pgettext("account source", "other"),
+    }
+    return labels.get(source, source)
+
+
 def table_name(table: str) -> str:
     """A database table as a sync report names it: its name in English ("stagechange"), what
     it holds in French ("changement d’étape"). An unknown table keeps its name."""

@@ -18,8 +18,8 @@ from portfolio_tui.domain.account_fields import (
     SOURCES,
 )
 from portfolio_tui.domain.money import cents_to_plain
-from portfolio_tui.i18n import N_, _, pgettext
-from portfolio_tui.i18n.terms import interaction_kind_label
+from portfolio_tui.i18n import N_, _, current_language, pgettext
+from portfolio_tui.i18n.terms import interaction_kind_label, risk_label, source_label
 from portfolio_tui.service.views import AccountView, AgendaItem, FollowUpView, Logged
 from portfolio_tui.tui.modals.form import FormError, FormModal
 from portfolio_tui.tui.text import day_text
@@ -376,11 +376,11 @@ ACCOUNT_FORM_FIELDS = (
     ("size_band", N_("Size"), "TPE, PME, ETI…"),
     ("city", N_("City"), ""),
     ("region", N_("Region"), ""),
-    ("source", N_("Source"), " / ".join(SOURCES)),
+    ("source", N_("Source"), ""),  # hint: the sources in the rep's words (`_choices_hint`)
     ("referred_by", N_("Referred by"), N_("account name")),
     ("potential", N_("Potential"), N_("a year, e.g. 25000")),
     ("accessibility", N_("Accessibility"), N_("1 (hard) to 5 (easy)")),
-    ("risk_level", N_("Risk"), " / ".join(RISK_LEVELS)),
+    ("risk_level", N_("Risk"), ""),
     ("nps_score", N_("NPS score"), N_("0 to 10")),
     ("nps_date", N_("NPS date"), N_("YYYY-MM-DD")),
     ("tags", N_("Tags"), N_("comma-separated")),
@@ -394,12 +394,26 @@ def account_texts(account: AccountView, referred_by: str | None) -> dict[str, st
     for name, _label, _hint in ACCOUNT_FORM_FIELDS:
         if name == "referred_by":
             value: object = referred_by
-        elif name == "potential":
-            value = cents_to_plain(account.potential) if account.potential is not None else None
+        elif name == "potential" and account.potential is not None:
+            value = cents_to_plain(account.potential)
+            value = value.replace(".", ",") if current_language() == "fr" else value
+        elif name == "source" and account.source:
+            value = source_label(account.source)  # read back in either language
+        elif name == "risk_level" and account.risk_level:
+            value = risk_label(account.risk_level)
         else:
             value = getattr(account, name)
         texts[name] = "" if value is None else str(value)
     return texts
+
+
+def _choices_hint(name: str) -> str:
+    """The placeholder of a field: the choices of source and risk in the rep's words."""
+    if name == "source":
+        return " / ".join(source_label(s) for s in SOURCES)
+    if name == "risk_level":
+        return " / ".join(risk_label(r) for r in RISK_LEVELS)
+    return ""
 
 
 class EditAccountForm(_AccountForm):
@@ -413,7 +427,7 @@ class EditAccountForm(_AccountForm):
 
     def fields(self) -> ComposeResult:
         for name, label, hint in ACCOUNT_FORM_FIELDS:
-            placeholder = _(hint) if hint else ""  # _("") is the catalogue's header
+            placeholder = _(hint) if hint else _choices_hint(name)  # _("") is the header
             yield from self.row(_(label), _input(self.initial[name], placeholder, name))
 
     def collect(self) -> dict[str, Any]:
