@@ -1,6 +1,7 @@
-"""Snapshots of the Portfolio, Pipeline and Dashboard screens at 120x36 on the seeded demo with
-the fixed clock. Update with `pytest tests/tui/test_snapshots_analysis.py --snapshot-update`,
-then look at the SVGs before committing them."""
+"""Snapshots of the Portfolio, Pipeline (prospects and deals), Dashboard and Import/Export
+screens at 120x36 on the seeded demo with the fixed clock. Update with
+`pytest tests/tui/test_snapshots_analysis.py --snapshot-update`, then look at the SVGs before
+committing them."""
 
 from __future__ import annotations
 
@@ -45,3 +46,12 @@ def test_dashboard_screen(snap_compare, demo_db_path):
 def test_dashboard_bottom_by_quarter(snap_compare, demo_db_path):
     steps = _after("5", "p", "r", "end")
     assert snap_compare(analysis_app(demo_db_path), terminal_size=SIZE, run_before=steps)
+
+
+def test_deals_board(snap_compare, demo_db_path):
+    steps = _after("4", "d")
+    assert snap_compare(analysis_app(demo_db_path), terminal_size=SIZE, run_before=steps)
+
+
+def test_import_export_screen(snap_compare, demo_db_path):
+    assert snap_compare(analysis_app(demo_db_path), terminal_size=SIZE, run_before=_after("6"))

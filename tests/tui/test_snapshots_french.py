@@ -75,3 +75,7 @@ def test_dashboard(snap_compare, french_demo_db_path):
 
 def test_import_export(snap_compare, french_demo_db_path):
     assert _compare(snap_compare, french_demo_db_path, "6")
+
+
+def test_deals_board(snap_compare, french_demo_db_path):
+    assert _compare(snap_compare, french_demo_db_path, "4", "d")
