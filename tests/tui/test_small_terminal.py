@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from analysis_helpers import analysis_app, keys, table_lines
+from french_helpers import french_app, french_demo_copy, speaking_french_then_english
 from textual.containers import VerticalScroll
 from textual.widgets import Input
 
@@ -99,3 +100,14 @@ async def test_wide_terminals_keep_every_column_at_their_width(demo_db_path):
         lines = _screen_lines(app)
         assert any("Potential Loyalists" in line for line in lines)  # RFM names whole
         assert any(line.rstrip().endswith("d") and "%" in line for line in lines)  # Days
+
+
+async def test_the_import_export_placeholders_are_whole_in_french_at_80_columns(tmp_path):
+    with speaking_french_then_english():
+        app = french_app(french_demo_copy(tmp_path))
+        async with app.run_test(size=SMALL) as pilot:
+            await keys(pilot, "6")
+            for field in app.screen.query(Input):
+                if field.placeholder and field.region.width:
+                    room = field.content_region.width
+                    assert len(field.placeholder) <= room, (field.id, field.placeholder, room)
