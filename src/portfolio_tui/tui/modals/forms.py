@@ -261,8 +261,8 @@ class LogForm(_AccountForm):
         # The date proposed for the next one, while the rep has not typed there.
         untouched = date_field.value in ("", self._filled)
         if untouched:
-            self._filled = (self._suggested or "") if closing else ""
-            date_field.value = self._filled
+            date_field.value = (self._suggested or "") if closing else ""
+            self._filled = date_field.value  # as shown: in the rep's words ("+7j")
             self._typed_at_mount["f-follow_up"] = self._filled
 
     def on_select_changed(self, event: Select.Changed) -> None:
