@@ -273,34 +273,50 @@ async def screen_switches(
     return {"switch_shown": shown, "switch_current": fresh}
 
 
-async def saves(app, pilot, frames: FrameClock, today: type, count: int) -> list[float]:
+async def saves(
+    app, pilot, frames: FrameClock, today: type, count: int
+) -> tuple[list[float], list[float]]:
     """Snooze an overdue or today's follow-up (`s`, then ctrl+s in the form, `+1d`): seconds
-    from ctrl+s to the first frame where Today no longer lists it there."""
+    from ctrl+s to the first frame where Today's table no longer lists it there (what the rep
+    sees), and to the first frame where the reload that follows is shown too (the database's
+    truth on screen)."""
     from portfolio_tui.tui.widgets.agenda_table import row_key
 
     await pilot.press("1")
     await until(lambda: current(app.screen, today))
-    latencies = []
+    shown_latencies, reloaded_latencies = [], []
     for n in range(count):
         screen = app.screen
         due = [i for i in (*screen.agenda.overdue, *screen.agenda.due_today) if i.follow_up_id]
         if not due:
             break
         item = due[0]
-        screen.table.move_cursor_to(row_key(item))
+        key = row_key(item)
+        screen.table.move_cursor_to(key)
         await pilot.press("s")
         await until(lambda: type(app.screen).__name__ == "SnoozeForm")
         await settle(frames)
 
-        def moved(fu: str = item.follow_up_id) -> bool:
+        def on_screen(old_key: str = key, day=item.due_on) -> bool:
+            shown = app.screen
+            if not isinstance(shown, today):
+                return False
+            rows = [r for r in shown.table.items if row_key(r) == old_key]
+            return all(getattr(r, "due_on", None) != day for r in rows)
+
+        def reloaded(fu: str = item.follow_up_id) -> bool:
             shown = app.screen
             if not current(shown, today) or shown.agenda is None:
                 return False
             agenda = shown.agenda
             return all(i.follow_up_id != fu for i in (*agenda.overdue, *agenda.due_today))
 
-        latencies.append(await timed(pilot, frames, f"save {n}", "ctrl+s", moved))
-    return latencies
+        seen = await timed_watches(
+            pilot, frames, "ctrl+s", {f"save {n}": on_screen, f"save {n} reloaded": reloaded}
+        )
+        shown_latencies.append(seen[f"save {n}"])
+        reloaded_latencies.append(seen[f"save {n} reloaded"])
+    return shown_latencies, reloaded_latencies
 
 
 async def filter_keystrokes(app, pilot, frames: FrameClock, keys: list[str]) -> list[float]:
@@ -380,7 +396,9 @@ async def session(db: Path, smoke: bool) -> dict[str, object]:
         result.update(
             await screen_switches(app, pilot, frames, modes, 1 if smoke else SWITCH_ROUNDS)
         )
-        result["saves"] = await saves(app, pilot, frames, TodayScreen, 1 if smoke else SAVES)
+        result["saves"], result["saves_reloaded"] = await saves(
+            app, pilot, frames, TodayScreen, 1 if smoke else SAVES
+        )
         # Last: a dashboard that never gets there must not slow the figures above.
         result.update(await dashboard_figures(app, pilot, frames, DashboardScreen))
         # Done: a dashboard load still running in its thread must not hold the exit up.
@@ -447,9 +465,19 @@ def session_rows(figures: dict, bare_keys: list[float]) -> list[Figure]:
     ]  # fmt: skip
     if figures["saves"]:
         save_median, save_worst = ms(figures["saves"])
-        rows.insert(5, Figure("save", f"row updated after a save (snooze on Today), median / "
-                              f"worst of {len(figures['saves'])}",
-                              f"{save_median:.0f} / {save_worst:.0f} ms", target="≤ 100 ms"))  # fmt: skip
+        reload_median, reload_worst = ms(figures["saves_reloaded"])
+        rows.insert(
+            5,
+            Figure(
+                "save",
+                f"row updated after a save (snooze on Today), median / "
+                f"worst of {len(figures['saves'])}",
+                f"{save_median:.0f} / {save_worst:.0f} ms",
+                target="≤ 100 ms",
+            ),
+        )
+        rows.insert(6, Figure("save", "the reload after that save on screen, median / worst",
+                              f"{reload_median:.0f} / {reload_worst:.0f} ms"))  # fmt: skip
     else:
         rows.insert(5, Figure("save", "row updated after a save", "no follow-up to snooze"))
     return rows
