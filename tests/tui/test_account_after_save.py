@@ -5,27 +5,14 @@ between the save and the fresh data, whatever the machine's speed."""
 
 from __future__ import annotations
 
-import threading
-
 from analysis_helpers import plain, rows_of
+from held_reloads import hold_reloads
 from routine_helpers import SIZE, build_app, settle, type_text
 
 from portfolio_tui.tui.modals.forms import LogForm
 from portfolio_tui.tui.screens.account import AccountScreen
 
 PARTS = ("#account-header", "#timeline", "#follow-ups")
-
-
-def _hold_reloads(screen: AccountScreen) -> threading.Event:
-    gate = threading.Event()
-    load = screen._refresher.load
-
-    def held():
-        assert gate.wait(30), "the test never let the reload run"
-        return load()
-
-    screen._refresher.load = held
-    return gate
 
 
 async def _account(pilot, db_path, stage: str) -> AccountScreen:
@@ -69,7 +56,7 @@ async def test_a_stage_move_shows_the_new_stage_before_the_reload(demo_db_path):
         await settle(pilot)
         screen = await _account(pilot, demo_db_path, "cold")
         assert "cold" in _header(screen) and "warm" not in _header(screen)
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         loads = screen.loads
         await pilot.press("greater_than_sign")
         await _until(pilot, lambda: "warm" in _header(screen), "the header kept the old stage")
@@ -91,7 +78,7 @@ async def test_after_a_log_what_was_read_before_is_dimmed_until_the_reload(demo_
         await settle(pilot)
         assert isinstance(app.screen, LogForm)
         await type_text(pilot, "Point sur la commande")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("ctrl+s")
         await _until(pilot, lambda: app.screen is screen, "the form did not close")
         assert screen.load_pending and _stale(screen) == [True, True, True]

@@ -4,40 +4,24 @@ the frame in between whatever the machine's speed) comes back; the reload then a
 
 from __future__ import annotations
 
-import threading
-
 from analysis_helpers import SIZE, analysis_app, keys, wait_idle
 from french_helpers import french_app, french_demo_copy, speaking_french_then_english
+from held_reloads import hold_reloads, run_beside_the_held_reload
 
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 
 from conftest import open_portfolio
 
 
-def _hold_reloads(screen: PipelineScreen) -> threading.Event:
-    gate = threading.Event()
-    load = screen._refresher.load
-
-    def held():
-        assert gate.wait(30), "the test never let the reload run"
-        return load()
-
-    screen._refresher.load = held
-    return gate
-
-
 async def _until_moved(pilot, db_path, account_id: str, stage: str) -> None:
     """Let the move's worker write, the held reload aside."""
-    app = pilot.app
-    for _ in range(200):
-        busy = [w for w in app.workers if w.group != "refresh" and not w.is_finished]
-        if busy:
-            await app.workers.wait_for_complete(busy)
-        await pilot.pause()
+
+    def saved() -> bool:
         with open_portfolio(db_path) as pf:
-            if pf.reports.account_card(account_id).account.stage == stage and not busy:
-                return
-    raise AssertionError("the move was never saved")
+            return pf.reports.account_card(account_id).account.stage == stage
+
+    await run_beside_the_held_reload(pilot, saved)
+    assert saved(), "the move was never saved"
 
 
 async def test_a_moved_card_is_in_its_new_column_before_the_reload(demo_db_path):
@@ -48,7 +32,7 @@ async def test_a_moved_card_is_in_its_new_column_before_the_reload(demo_db_path)
         assert isinstance(screen, PipelineScreen)
         card = screen.selected_card()
         assert card is not None and card.stage == "cold"
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("greater_than_sign")
         await _until_moved(pilot, demo_db_path, card.account_id, "warm")
         assert screen.load_pending  # the reload is still held…
@@ -84,15 +68,9 @@ async def test_the_deals_board_is_dimmed_after_a_move_until_it_is_read_again(dem
         board = screen.deal_board
         deal = board.selected_deal()
         assert deal is not None and deal.is_open and not board.has_class("-stale")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("greater_than_sign")
-        for _ in range(200):
-            busy = [w for w in app.workers if w.group != "refresh" and not w.is_finished]
-            if busy:
-                await app.workers.wait_for_complete(busy)
-            await pilot.pause()
-            if board.has_class("-stale"):
-                break
+        await run_beside_the_held_reload(pilot, lambda: board.has_class("-stale"))
         assert board.has_class("-stale")  # the cards shown were read before the move
         assert board.selected_deal().stage == deal.stage
         gate.set()

@@ -4,26 +4,13 @@ reload is held to look at the frame in between, whatever the machine's speed."""
 
 from __future__ import annotations
 
-import threading
-
 from analysis_helpers import keys, wait_idle
+from held_reloads import hold_reloads, run_beside_the_held_reload
 from routine_helpers import SIZE, build_app, type_text
 
 from portfolio_tui.tui.modals.forms import EditAccountForm
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
-
-
-def _hold_reloads(screen: PortfolioScreen) -> threading.Event:
-    gate = threading.Event()
-    load = screen._refresher.load
-
-    def held():
-        assert gate.wait(30), "the test never let the reload run"
-        return load()
-
-    screen._refresher.load = held
-    return gate
 
 
 async def test_back_on_the_portfolio_the_rows_read_before_a_save_are_dimmed(demo_db_path):
@@ -44,15 +31,11 @@ async def test_back_on_the_portfolio_the_rows_read_before_a_save_are_dimmed(demo
         await type_text(pilot, "Quimper")
         await keys(pilot, "ctrl+s")
         assert isinstance(app.screen, AccountScreen)
-        gate = _hold_reloads(portfolio)
+        gate = hold_reloads(portfolio)
         await pilot.press("2")
-        for _ in range(100):
-            busy = [w for w in app.workers if w.group != "refresh" and not w.is_finished]
-            if busy:  # every worker but the held reload
-                await app.workers.wait_for_complete(busy)
-            await pilot.pause()
-            if app.screen is portfolio and portfolio.load_pending:
-                break
+        await run_beside_the_held_reload(
+            pilot, lambda: app.screen is portfolio and portfolio.load_pending, tries=100
+        )
         assert app.screen is portfolio
         row = next(r for r in portfolio.table.items if r.account_id == account_id)
         assert row.city != "Quimper"  # read before the save…

@@ -7,9 +7,9 @@ database and the service's agenda."""
 from __future__ import annotations
 
 import re
-import threading
 
 from analysis_helpers import rows_of
+from held_reloads import hold_reloads
 from routine_helpers import SIZE, build_app, press, settle, today_screen, type_text
 
 from portfolio_tui.tui.modals.forms import DoneForm, SnoozeForm
@@ -139,21 +139,6 @@ async def test_undo_puts_the_cursor_on_the_row_it_brings_back(demo_db_path):
 # --- 26: the row changed shows its new state before the reload ----------------------------------
 
 
-def _hold_reloads(screen: TodayScreen, *, read_first: bool = False) -> threading.Event:
-    """Reloads of the agenda wait for the event returned (set it to let them run); with
-    `read_first`, they read the database first, then wait."""
-    gate = threading.Event()
-    load = screen._refresher.load
-
-    def held():
-        agenda = load() if read_first else None
-        assert gate.wait(30), "the test never let the reload run"
-        return agenda if read_first else load()
-
-    screen._refresher.load = held
-    return gate
-
-
 async def _until_closed(pilot, screen: TodayScreen) -> None:
     """Wait for the form's save and the form gone, not for the (held) reload."""
     app = pilot.app
@@ -177,7 +162,7 @@ async def test_done_shows_the_row_gone_before_the_reload(demo_db_path):
         account = screen.selected_item().account_id
         loads = screen.loads
         await press(pilot, "d")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("enter")
         await _until_closed(pilot, screen)
         assert screen.loads == loads and screen.load_pending  # the reload is held
@@ -201,7 +186,7 @@ async def test_snooze_shows_the_new_date_before_the_reload(demo_db_path):
         snoozed = await _on_row(pilot, screen, 1)
         await press(pilot, "s")
         await type_text(pilot, "+2d")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("enter")
         await _until_closed(pilot, screen)
         assert screen.load_pending
@@ -221,7 +206,7 @@ async def test_a_reload_begun_before_a_save_never_shows_the_old_rows(demo_db_pat
         screen = today_screen(app)
         done = await _on_row(pilot, screen, 1)
         await press(pilot, "d")
-        gate = _hold_reloads(screen, read_first=True)
+        gate = hold_reloads(screen, read_first=True)
         screen.refresh_data()  # a reload reading the agenda before the save: held
         for _ in range(100):
             await pilot.pause()
@@ -275,7 +260,7 @@ async def test_a_call_logged_on_a_client_at_risk_clears_its_row_before_the_reloa
         await pilot.pause()
         await press(pilot, "l")
         await type_text(pilot, "Point sur les commandes")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("ctrl+s")
         await _until_closed(pilot, screen)
         assert screen.load_pending and risk not in _keys(screen)
@@ -295,7 +280,7 @@ async def test_a_follow_up_planned_for_an_account_due_for_contact_clears_its_row
         assert screen.table.move_cursor_to(due)
         await pilot.pause()
         await press(pilot, "n")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("ctrl+s")  # the title and the date proposed from the cadence
         await _until_closed(pilot, screen)
         assert screen.load_pending and due not in _keys(screen)
@@ -345,7 +330,7 @@ async def test_a_snooze_leaves_the_deals_section_as_it_is(demo_db_path):
         await _on_row(pilot, screen, 1)
         await press(pilot, "s")
         await type_text(pilot, "+2d")
-        gate = _hold_reloads(screen)
+        gate = hold_reloads(screen)
         await pilot.press("enter")
         await _until_closed(pilot, screen)
         assert screen.load_pending
