@@ -81,11 +81,7 @@ class TodayDeals(DataTable[Any]):
              settings: Any) -> None:  # fmt: skip
         # A save on Today patches the agenda and hands back the same deal lists: thousands of
         # rows on a large book (~2 s of DataTable rows) are not built again for nothing.
-        if (
-            self._shown is not None
-            and self._shown[:2] == (closing, rotting)
-            and (self._shown[2:] == (today, settings))
-        ):
+        if self._shown == (closing, rotting, today, settings):
             return
         self._shown = (closing, rotting, today, settings)
         self.clear()
