@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from portfolio_tui.domain.records import BOOKKEEPING
+from portfolio_tui.store.bulk import is_empty
 
 if TYPE_CHECKING:  # the ORM look-ups below import it when called (an import's matching)
     from sqlmodel import Session
@@ -187,12 +188,14 @@ def id_conflicts(conn: sqlite3.Connection, fact: FactTable) -> list[tuple[int, s
 
 
 def insert_new(conn: sqlite3.Connection, fact: FactTable, stamp: str, device_id: str) -> int:
-    """Insert the staged rows that are new; returns how many."""
+    """Insert the staged rows that are new; returns how many. Into a table that has never
+    held a row every staged row is new (ids given twice are refused before, by
+    `id_conflicts`), so they are copied as they are, without looking for them."""
     columns = ", ".join((*BOOKKEEPING, *fact.columns))
+    source = STAGING if is_empty(conn, fact.table) else f"({_new_rows_sql(fact)})"
     cursor = conn.execute(
         f"INSERT INTO {fact.table} ({columns}) "
-        f"SELECT id, ?, ?, ?, '{{}}', {', '.join(fact.columns)} "
-        f"FROM ({_new_rows_sql(fact)})",
+        f"SELECT id, ?, ?, ?, '{{}}', {', '.join(fact.columns)} FROM {source}",
         (stamp, stamp, device_id),
     )
     return cursor.rowcount

@@ -3,15 +3,12 @@ timestamps (UTC), the device that last wrote it, per-field write clocks, and a t
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from portfolio_tui.store.ids import new_id
 
 
 def instant(default=None, **kw) -> object:
