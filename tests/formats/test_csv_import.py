@@ -19,9 +19,8 @@ from helpers.files import (
     write_csv,
 )
 from portfolio_tui.errors import UserError
-from portfolio_tui.formats.cells import money
+from portfolio_tui.formats.cells import CellError, money
 from portfolio_tui.formats.report import ImportRejected
-from portfolio_tui.service.fact_import import uuid4_texts
 
 STORED_NOW = "2026-11-23 07:30:00.000000"  # FIXED_NOW (08:30 Paris) in naive UTC
 
@@ -133,26 +132,17 @@ def test_bulk_rows_carry_ids_stamps_device_and_clocks(empty_portfolio, empty_db_
         tmp_path / "s.csv", [["account", "date", "amount"], ["Acme", "2026-01-05", "10"]]
     )
     empty_portfolio.imports.import_csv("sales", path)
-    for table in ("sale", "account", "stagechange"):
+    # Sales get time-ordered ids; the account, named by its id's first 8 characters, random.
+    for table, version in (("sale", 7), ("account", 4), ("stagechange", 4)):
         [(row_id, created, updated, device, clocks)] = rows(
             empty_db_path, f"SELECT id, created_at, updated_at, device_id, clocks FROM {table}"
         )
-        assert uuid.UUID(row_id).version == 4
+        assert uuid.UUID(row_id).version == version
         assert (created, updated, device, clocks) == (
             STORED_NOW, STORED_NOW, empty_portfolio.device_id, "{}"
         )  # fmt: skip
     # The ORM reads them back like its own rows.
     assert empty_portfolio.resolve_account("Acme").stage == "client"
-
-
-def test_fast_ids_are_uuid4():
-    ids = [next(uuid4_texts()) for _ in range(3)]
-    generator = uuid4_texts()
-    ids += [next(generator) for _ in range(5000)]
-    assert len(set(ids)) == len(ids)
-    for text in ids:
-        parsed = uuid.UUID(text)
-        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
 
 
 # --- encodings, delimiters, numbers, dates -----------------------------------------------------
@@ -198,8 +188,41 @@ def test_fast_money_path_reads_like_parse_money():
     from portfolio_tui.domain.money import parse_money
 
     for text in ("23\u00a0626,24 €", "520,15", "1234", "-1 234,56", "1234.56", "0,05",
-                 "12 345 678,90 €", "007", "-0,00", "1\u202f000", "999,99\u00a0€"):  # fmt: skip
+                 "12 345 678,90 €", "007", "-0,00", "1\u202f000", "999,99\u00a0€",
+                 "100000000000", "100000000000,00", "-100000000000",
+                 "100 000 000 000,00"):  # fmt: skip
         assert money(text) == parse_money(text), text
+    for too_large in ("100000000000,01", "-100000000000,01", "100 000 000 001", "9" * 30):
+        with pytest.raises(CellError):
+            money(too_large)
+        with pytest.raises(ValueError):
+            parse_money(too_large)
+
+
+def test_import_into_an_empty_portfolio_builds_every_index_again(
+    empty_portfolio, empty_db_path, tmp_path
+):
+    def indexes() -> list[tuple]:
+        return rows(empty_db_path, "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name IN ('sale', 'account') ORDER BY name")  # fmt: skip
+
+    before = indexes()
+    assert before  # the schema has secondary indexes on both
+    header = ["account", "date", "amount"]
+    bad = write_csv(tmp_path / "bad.csv", [header, ["Acme", "2026-01-05", "10"],
+                                           ["Acme", "2026-01-06", "ten"]])  # fmt: skip
+    with pytest.raises(ImportRejected):
+        empty_portfolio.imports.import_csv("sales", bad)
+    assert indexes() == before and count(empty_db_path, "sale") == 0
+    good = write_csv(tmp_path / "s.csv", [header, ["Acme", "2026-01-05", "10"],
+                                          ["Bobo", "2026-01-06", "20"]])  # fmt: skip
+    assert empty_portfolio.imports.import_csv("sales", good).inserted == 2
+    assert indexes() == before
+    assert rows(empty_db_path, "PRAGMA integrity_check") == [("ok",)]
+    again = write_csv(tmp_path / "t.csv", [header, ["Acme", "2026-01-05", "10"],
+                                           ["Acme", "2026-01-07", "30"]])  # fmt: skip
+    report = empty_portfolio.imports.import_csv("sales", again)  # the table holds rows now
+    assert (report.inserted, report.unchanged) == (1, 1)
 
 
 def test_excel_sep_line_and_blank_lines(empty_portfolio, empty_db_path, tmp_path):

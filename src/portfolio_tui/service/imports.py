@@ -142,11 +142,8 @@ class ImportCases:
             report.rows += 1
             if progress is not None and report.rows % BATCH == 0:
                 progress(report.rows, total)
-            for group in needs if not row.errors or row.errors[0][0] != "row" else ():
-                if not any(f in row.values for f in group) and not any(
-                    e[0] in group for e in row.errors
-                ):
-                    row.errors.append((group[-1], "missing"))
+            if not row.errors or row.errors[0][0] != "row":
+                _add_missing(row, needs)
             if row.errors:
                 self._reject(report, row.line, row.errors)
                 continue
@@ -322,6 +319,15 @@ class ImportCases:
         needs = FACT_NEEDS[spec.kind]
         rows = self._rows(table, spec, columns, report, progress, needs)
         import_facts(self.core, spec.kind, rows, report)
+
+
+def _add_missing(row: Row, needs: tuple[tuple[str, ...], ...]) -> None:
+    """A "missing" error for each group of `needs` of which the row gives no field and none
+    is already in error."""
+    values = row.values.keys()
+    for group in needs:
+        if values.isdisjoint(group) and not any(e[0] in group for e in row.errors):
+            row.errors.append((group[-1], "missing"))
 
 
 class _Rejected(Exception):
