@@ -467,6 +467,59 @@ def test_sale_id_given_twice_or_edited_is_rejected(empty_portfolio, empty_db_pat
     assert db_state(empty_db_path) == before
 
 
+@pytest.mark.parametrize("kind", ["sales", "interactions"])
+def test_ids_given_twice_into_an_empty_table_are_refused_like_into_a_full_one(
+    kind, empty_portfolio, empty_db_path, tmp_path
+):
+    table = {"sales": "sale", "interactions": "interaction"}[kind]
+    header = ["id", "account", "date", "amount" if kind == "sales" else "kind"]
+    value = "10" if kind == "sales" else "call"
+    twice, thrice = str(uuid.uuid4()), str(uuid.uuid4())
+    lines = [header, [twice, "Acme", "2026-01-05", value], [thrice, "Bobo", "2026-01-06", value],
+             [twice, "Acme", "2026-01-07", value], [thrice, "Bobo", "2026-01-08", value],
+             [thrice, "Cara", "2026-01-09", value]]  # fmt: skip
+    before = db_state(empty_db_path)
+    with pytest.raises(ImportRejected) as caught:
+        empty_portfolio.imports.import_csv(kind, write_csv(tmp_path / "v.csv", lines))
+    assert [(e.line, e.field, e.reason) for e in caught.value.errors] == [
+        (4, "id", f"{twice} is also the id of line 2"),
+        (6, "id", f"{thrice} is also the id of line 3"),
+    ]
+    assert db_state(empty_db_path) == before
+    assert count(empty_db_path, table) == 0
+    # Once the table holds a row the staging path refuses them with the same words.
+    other = [header[1:], ["Dora", "2026-02-01", value]]
+    empty_portfolio.imports.import_csv(kind, write_csv(tmp_path / "w.csv", other))
+    with pytest.raises(ImportRejected) as again:
+        empty_portfolio.imports.import_csv(kind, write_csv(tmp_path / "x.csv", lines))
+    assert [(e.line, e.reason) for e in again.value.errors] == [
+        (4, f"{twice} is also the id of line 2"),
+        (6, f"{thrice} is also the id of line 3"),
+    ]
+
+
+def test_a_long_file_into_an_empty_portfolio_names_accounts_first_seen_in_any_batch(
+    empty_portfolio, empty_db_path, tmp_path, monkeypatch
+):
+    from portfolio_tui.service import fact_import
+
+    monkeypatch.setattr(fact_import, "BATCH", 7)  # many batches from a small file
+    lines = [["account", "date", "amount", "product"]] + [
+        [f"Client {i % 13 if i < 40 else i}", f"2026-01-{1 + i % 28:02d}", str(i), f"P{i % 5}"]
+        for i in range(60)
+    ]
+    report = empty_portfolio.imports.import_csv("sales", write_csv(tmp_path / "v.csv", lines))
+    assert (report.inserted, report.unchanged) == (60, 0)
+    assert count(empty_db_path, "account") == 13 + 20
+    assert count(empty_db_path, "stagechange") == 13 + 20
+    assert count(empty_db_path, "product") == 5
+    assert rows(empty_db_path, "PRAGMA foreign_key_check") == []
+    assert rows(empty_db_path, "SELECT sum(amount) FROM sale") == [(sum(range(60)) * 100,)]
+    ids = [r[0] for r in rows(empty_db_path, "SELECT id FROM sale ORDER BY rowid")]
+    assert ids == sorted(ids)  # in file order, appended
+    assert empty_portfolio.imports.import_csv("sales", tmp_path / "v.csv").inserted == 0
+
+
 def test_every_bad_row_is_reported_and_nothing_written(empty_portfolio, empty_db_path, tmp_path):
     empty_portfolio.imports.import_csv("sales", SALES_FR)
     before = db_state(empty_db_path)

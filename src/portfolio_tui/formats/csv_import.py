@@ -356,6 +356,7 @@ def read_rows(table: Table, spec: KindSpec, columns: Columns) -> Iterator[Row]:
         (CUSTOM_PREFIX + key, index, convert, key)
         for key, (index, convert) in columns.custom.items()
     ]
+    fast_plan = [(n, i, None if c is cells.text else c, k) for n, i, c, k in plan]
     width = columns.width
     repair = "legal_id" in columns.fields or "postal_code" in columns.custom
     unguard = cells.unguard
@@ -371,17 +372,20 @@ def read_rows(table: Table, spec: KindSpec, columns: Columns) -> Iterator[Row]:
             for name, index, convert, _ in plan:
                 _read_cell(row, name, raw[index], convert)
         else:  # nearly every row: no control character, no line break (inlined for speed)
-            for name, index, convert, custom in plan:
+            for name, index, convert, custom in fast_plan:
                 cell = raw[index].strip()
                 if cell and cell[0] == "'":
                     cell = unguard(cell).strip()
                 if not cell:
                     continue
-                try:
-                    value = convert(cell)
-                except ValueError as exc:
-                    row.errors.append((name, str(exc)))
-                    continue
+                if convert is None:  # a text cell is kept as it is
+                    value = cell
+                else:
+                    try:
+                        value = convert(cell)
+                    except ValueError as exc:
+                        row.errors.append((name, str(exc)))
+                        continue
                 if custom is None:
                     row.values[name] = value
                 else:

@@ -1,7 +1,7 @@
-"""Bulk imports of facts (sales, interactions), which come by the million: rows stream
-through a temporary staging table and are inserted with one INSERT … SELECT that leaves out
-what the database already holds, on the raw connection in one transaction. Part of the
-`imports` family (service/imports.py)."""
+"""Bulk imports of facts (sales, interactions), which come by the million, on the raw
+connection in one transaction: into an empty table straight in, batch by batch; otherwise
+through a temporary staging table and one INSERT … SELECT that leaves out what the database
+already holds. Part of the `imports` family (service/imports.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from itertools import islice
 from typing import Any
 
 from portfolio_tui.domain.matching import (
@@ -42,6 +43,9 @@ NEW_ACCOUNT_COLUMNS = (
 )
 STAGE_COLUMNS = (*xq.BOOKKEEPING, "account_id", "from_stage", "to_stage", "at")
 PRODUCT_COLUMNS = (*xq.BOOKKEEPING, "name", "family")
+# Accounts (id, name, stage) and products (id, name, family) an import creates.
+NewRecords = tuple[list[tuple[str, str, str]], list[tuple[str, str, str | None]]]
+
 
 def stamp_text(moment: datetime) -> str:
     """A naive UTC instant as SQLAlchemy stores it, for rows written without the ORM."""
@@ -49,9 +53,11 @@ def stamp_text(moment: datetime) -> str:
 
 
 def import_facts(core: Core, kind: str, rows: Iterable[Row], report: ImportReport) -> None:
-    """Stage `rows` of sales or interactions and insert those the database does not hold yet,
-    in one transaction on the raw connection; nothing is written when a row is rejected or
-    for a dry run."""
+    """Insert the `rows` of sales or interactions the database does not hold yet, in one
+    transaction on the raw connection; nothing is written when a row is rejected or for a
+    dry run. Into a table that has never held a row every row is new: they go straight in,
+    with the indexes built once after; otherwise they go through the staging table, which
+    finds those already there."""
     sales = kind == "sales"
     fact = xq.SALES if sales else xq.INTERACTIONS
     stamp = stamp_text(core.stored(core.now()))
@@ -60,42 +66,91 @@ def import_facts(core: Core, kind: str, rows: Iterable[Row], report: ImportRepor
         try:
             resolver = FactResolver(conn, report, stamp, core.device_id)
             to_row = resolver.sale if sales else _interaction_maker(core, resolver)
-            xq.create_staging(conn, fact)
-            batch: list[tuple] = []
-            for row in rows:
-                staged = to_row(row)
-                if staged is None or report.rejected:
-                    continue
-                batch.append(staged)
-                if len(batch) >= BATCH:
-                    xq.stage(conn, fact, batch)
-                    batch.clear()
-            if report.rejected:
-                conn.rollback()
-                return
-            xq.stage(conn, fact, batch)
-            for line, _row_id, why in xq.id_conflicts(conn, fact):
-                reject(report, line, [("id", why)])
-            if report.rejected:
-                conn.rollback()
-                return
-            if report.dry_run:
-                new = xq.count_new(conn, fact)
-                for line, *values in xq.first_new_lines(conn, fact, 200):
-                    report.items.append(ReportItem(line, "insert", resolver.label(fact, values)))
-                report.inserted, report.unchanged = new, report.rows - new
-                conn.rollback()
-                return
-            with bulk.bulk_load(conn, (fact.table, "account")):
-                resolver.write_new_records()
-                report.inserted = xq.insert_new(conn, fact, stamp, core.device_id)
-            report.unchanged = report.rows - report.inserted
-            xq.drop_staging(conn)
+            accepted = _accepted(rows, to_row, report)
+            if report.dry_run or not bulk.is_empty(conn, fact.table):
+                _through_staging(resolver, fact, accepted)
+            else:
+                _straight_in(resolver, fact, accepted)
             conn.commit()
+        except _RolledBack:
+            conn.rollback()
+            return
         except BaseException:
             conn.rollback()
             raise
     core.data_changed()
+
+
+class _RolledBack(Exception):
+    """The import writes nothing: a row was rejected, or it is a dry run."""
+
+
+def _accepted(
+    rows: Iterable[Row], to_row: Callable[[Row], tuple | None], report: ImportReport
+) -> Iterator[tuple]:
+    """The staging tuples of `rows` until one is rejected; every row is still read, so that
+    the report lists every error of the file."""
+    for row in rows:
+        staged = to_row(row)
+        if staged is not None and not report.rejected:
+            yield staged
+
+
+def _batches(items: Iterable[tuple]) -> Iterator[list[tuple]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
+def _through_staging(resolver: FactResolver, fact: xq.FactTable, staged: Iterable[tuple]) -> None:
+    conn, report = resolver.conn, resolver.report
+    xq.create_staging(conn, fact)
+    for batch in _batches(staged):
+        xq.stage(conn, fact, batch)
+    if not report.rejected:
+        for line, _row_id, why in xq.id_conflicts(conn, fact):
+            reject(report, line, [("id", why)])
+    if report.rejected:
+        raise _RolledBack
+    if report.dry_run:
+        new = xq.count_new(conn, fact)
+        for line, *values in xq.first_new_lines(conn, fact, 200):
+            report.items.append(ReportItem(line, "insert", resolver.label(fact, values)))
+        report.inserted, report.unchanged = new, report.rows - new
+        raise _RolledBack
+    resolver.insert_records(resolver.take_new_records())
+    report.inserted = xq.insert_new(conn, fact, resolver.stamp, resolver.device_id)
+    report.unchanged = report.rows - report.inserted
+    xq.drop_staging(conn)
+
+
+def _straight_in(resolver: FactResolver, fact: xq.FactTable, staged: Iterable[tuple]) -> None:
+    """Every batch goes into the empty fact table, after the accounts and products it names
+    (the foreign keys are checked row by row). An id the file gives twice is refused as the
+    staging path refuses it; the other rows need no looking for."""
+    conn, report = resolver.conn, resolver.report
+    given_on: dict[str, list[int]] = {}  # id the file gives → its lines
+    with bulk.bulk_load(conn, (fact.table, "account")):
+        for batch in _batches(staged):
+            if any(t[1] for t in batch):
+                batch = [t for t in batch if not t[1] or _first_time(given_on, t[2], t[0])]
+            resolver.insert_records(resolver.take_new_records())
+            report.inserted += xq.insert_facts(
+                conn, fact, batch, resolver.stamp, resolver.device_id
+            )
+        for row_id, lines in given_on.items():
+            if len(lines) > 1:
+                reject(report, lines[-1], [("id", f"{row_id} is also the id of line {lines[0]}")])
+        if report.rejected:
+            raise _RolledBack  # before the indexes are built again: the rollback restores them
+        resolver.insert_records(resolver.take_new_records())
+    report.unchanged = report.rows - report.inserted
+
+
+def _first_time(given_on: dict[str, list[int]], row_id: str, line: int) -> bool:
+    lines = given_on.setdefault(row_id, [])
+    lines.append(line)
+    return len(lines) == 1
 
 
 def _interaction_maker(core: Core, resolver: FactResolver) -> Callable[[Row], tuple | None]:
@@ -136,6 +191,8 @@ class FactResolver:
     new_products: list[tuple[str, str, str | None]] = field(default_factory=list)
     sale_ids: Iterator[str] = field(default_factory=uuid7_texts)  # appended, never typed
     interaction_ids: Iterator[str] = field(default_factory=uuid4_texts)  # named by prefix
+    _accounts_taken: int = 0
+    _products_taken: int = 0
 
     def __post_init__(self) -> None:
         for account_id, legal_id, name in xq.account_keys(self.conn):
@@ -251,28 +308,35 @@ class FactResolver:
             return f"{values[1]}  {account}  {cents_to_plain(values[2])}"
         return f"{values[3][:16]}  {account}  {values[2]}"
 
-    def write_new_records(self) -> None:
+    def take_new_records(self) -> NewRecords:
+        """The accounts and products planned since the last call."""
+        accounts = self.new_accounts[self._accounts_taken :]
+        products = self.new_products[self._products_taken :]
+        self._accounts_taken += len(accounts)
+        self._products_taken += len(products)
+        return accounts, products
+
+    def insert_records(self, records: NewRecords) -> None:
+        """Insert accounts (with their first stage) and products taken by take_new_records."""
+        accounts, products = records
         meta = (self.stamp, self.stamp, self.device_id, "{}")
         bulk.insert_rows(
             self.conn,
             "account",
             NEW_ACCOUNT_COLUMNS,
-            ((i, *meta, name, stage, "", "", "{}") for i, name, stage in self.new_accounts),
+            ((i, *meta, name, stage, "", "", "{}") for i, name, stage in accounts),
         )
         bulk.insert_rows(
             self.conn,
             "stagechange",
             STAGE_COLUMNS,
-            (
-                (new_id(), *meta, i, None, stage, self.stamp)
-                for i, _name, stage in self.new_accounts
-            ),
+            ((new_id(), *meta, i, None, stage, self.stamp) for i, _name, stage in accounts),
         )
         bulk.insert_rows(
             self.conn,
             "product",
             PRODUCT_COLUMNS,
-            ((i, *meta, name, family) for i, name, family in self.new_products),
+            ((i, *meta, name, family) for i, name, family in products),
         )
 
 

@@ -138,11 +138,17 @@ class ImportCases:
         """The rows without errors; rejected ones go to the report. `needs`: groups of fields
         of which each row must give at least one."""
         total = table.lines
+        # A row giving a value for every column read misses nothing (nearly all of them).
+        full = (
+            len(columns.fields)
+            if all(not columns.fields.keys().isdisjoint(g) for g in needs)
+            else -1
+        )
         for row in read_rows(table, spec, columns):
             report.rows += 1
             if progress is not None and report.rows % BATCH == 0:
                 progress(report.rows, total)
-            if not row.errors or row.errors[0][0] != "row":
+            if len(row.values) != full and (not row.errors or row.errors[0][0] != "row"):
                 _add_missing(row, needs)
             if row.errors:
                 self._reject(report, row.line, row.errors)

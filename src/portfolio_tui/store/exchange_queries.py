@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from portfolio_tui.domain.records import BOOKKEEPING
-from portfolio_tui.store.bulk import is_empty
 
 if TYPE_CHECKING:  # the ORM look-ups below import it when called (an import's matching)
     from sqlmodel import Session
@@ -188,15 +187,37 @@ def id_conflicts(conn: sqlite3.Connection, fact: FactTable) -> list[tuple[int, s
 
 
 def insert_new(conn: sqlite3.Connection, fact: FactTable, stamp: str, device_id: str) -> int:
-    """Insert the staged rows that are new; returns how many. Into a table that has never
-    held a row every staged row is new (ids given twice are refused before, by
-    `id_conflicts`), so they are copied as they are, without looking for them."""
+    """Insert the staged rows that are new; returns how many."""
     columns = ", ".join((*BOOKKEEPING, *fact.columns))
-    source = STAGING if is_empty(conn, fact.table) else f"({_new_rows_sql(fact)})"
     cursor = conn.execute(
         f"INSERT INTO {fact.table} ({columns}) "
-        f"SELECT id, ?, ?, ?, '{{}}', {', '.join(fact.columns)} FROM {source}",
+        f"SELECT id, ?, ?, ?, '{{}}', {', '.join(fact.columns)} "
+        f"FROM ({_new_rows_sql(fact)})",
         (stamp, stamp, device_id),
+    )
+    return cursor.rowcount
+
+
+def _text_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def insert_facts(
+    conn: sqlite3.Connection,
+    fact: FactTable,
+    staged: Iterable[Sequence[object]],
+    stamp: str,
+    device_id: str,
+) -> int:
+    """Insert staging tuples (line, given, id, *columns) straight into the fact table, without
+    the staging table; returns how many. The line and the given flag are bound and unused
+    (numbered parameters), so the tuples need no copying."""
+    columns = ", ".join((*BOOKKEEPING, *fact.columns))
+    constants = f"{_text_literal(stamp)}, {_text_literal(stamp)}, {_text_literal(device_id)}"
+    values = ", ".join(f"?{i}" for i in range(4, 4 + len(fact.columns)))
+    cursor = conn.executemany(
+        f"INSERT INTO {fact.table} ({columns}) VALUES (?3, {constants}, '{{}}', {values})",
+        staged,
     )
     return cursor.rowcount
 
