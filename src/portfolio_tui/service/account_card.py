@@ -3,7 +3,9 @@ family, and how a sale or a contact is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from portfolio_tui.domain.money import format_money, parse_money
@@ -11,7 +13,7 @@ from portfolio_tui.domain.settings import Settings
 from portfolio_tui.domain.window import Window
 from portfolio_tui.i18n import current_language
 from portfolio_tui.i18n import formats as fmt
-from portfolio_tui.service.views import ContactView
+from portfolio_tui.service.views import ContactView, TimelineEntry
 
 if TYPE_CHECKING:  # read as `store.rows.Record`s with the same fields: no ORM on the card
     from portfolio_tui.store.models import (
@@ -80,3 +82,38 @@ def revenue_split(sales: list[tuple[Sale, Any]], w: Window) -> tuple[int, int, d
         elif previous is not None and previous.contains(sale.sold_on):
             before += sale.amount
     return now, before, by_family
+
+
+def account_timeline(
+    rows: AccountRows, local: Callable[[datetime], datetime], tz: tzinfo, settings: Settings
+) -> list[TimelineEntry]:
+    """Interactions, stage changes and sales, newest first (a sale at noon of its day)."""
+    names = {c.id: c.name for c in rows.contacts}
+    timeline = [
+        TimelineEntry(
+            local(i.occurred_at),
+            i.kind,
+            i.summary,
+            " · ".join(x for x in (names.get(i.contact_id or ""), i.outcome) if x),
+        )
+        for i in rows.interactions
+    ]
+    timeline += [
+        TimelineEntry(
+            local(m.at),
+            "stage",
+            f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
+        )
+        for m in rows.moves
+    ]
+    timeline += [
+        TimelineEntry(
+            datetime.combine(sale.sold_on, time(12), tz),
+            "sale",
+            product.name if product else (sale.order_ref or "sale"),
+            sale_detail(sale, product, settings),
+        )
+        for sale, product in rows.sales
+    ]
+    timeline.sort(key=lambda e: e.at, reverse=True)
+    return timeline

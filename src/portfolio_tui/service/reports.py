@@ -24,12 +24,12 @@ from portfolio_tui.i18n import _
 from portfolio_tui.service.account_card import (
     NO_FAMILY,
     AccountRows,
+    account_timeline,
     contact_view,
     revenue_split,
-    sale_detail,
 )
 from portfolio_tui.service.core import Core, account_view
-from portfolio_tui.service.derived import kept_figures
+from portfolio_tui.service.derived import NO_BADGES, CardBadges, kept_card_badges, kept_figures
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -39,7 +39,6 @@ from portfolio_tui.service.views import (
     FollowUpView,
     PipelineCard,
     PortfolioRow,
-    TimelineEntry,
 )
 from portfolio_tui.store import queries, rows
 
@@ -342,20 +341,21 @@ class ReportCases:
 
     def account_card(self, ref: str, window: str | None = None) -> AccountCard:
         w = self.window(None, window)
-        abc, rfm = self.badges(w)
         rows = self._account_rows(ref)
         account, contacts = rows.account, rows.contacts
-        timeline = self._timeline(rows)
+        timeline = account_timeline(rows, self.core.local, self.core.tz, self.core.settings)
         revenue_now, revenue_before, by_family = revenue_split(rows.sales, w)
         last = rows.interactions[0].occurred_at if rows.interactions else None
         last_contact = self.core.local(last).date() if last else None
-        abc_class = abc.class_of(account.id)
+        abc_class, rfm, p_alive = kept_card_badges(self.core, w, partial(self._badges, w)).get(
+            account.id, NO_BADGES
+        )
         interval = self._interval(abc_class, account.stage)
         names = {c.id: c.name for c in contacts}
         return AccountCard(
             account=account_view(account),
             abc=abc_class,
-            rfm=rfm.get(account.id),
+            rfm=rfm,
             window_label=w.label,
             revenue_now=revenue_now,
             revenue_before=revenue_before,
@@ -373,8 +373,13 @@ class ReportCases:
             ],
             sales_by_family=sorted(by_family.items(), key=lambda kv: (-kv[1], kv[0])),
             suggested_follow_up=self.core.working_day_phrase(interval or 7),
-            p_alive=self._churn().p_alive_by_account(self.core.today()).get(account.id),
+            p_alive=p_alive,
         )
+
+    def _badges(self, w: Window) -> dict[str, CardBadges]:
+        (abc, rfm), alive = self.badges(w), self._churn().p_alive_by_account(self.core.today())
+        ids = {r.account_id for r in abc.ranked} | rfm.keys() | alive.keys()
+        return {i: (abc.class_of(i), rfm.get(i), alive.get(i)) for i in ids}
 
     def _account_rows(self, ref: str) -> AccountRows:
         with self.core.db.raw() as conn:  # records, not models: no ORM on this read
@@ -393,38 +398,6 @@ class ReportCases:
                 else None,
                 referrals=rows.referrals(conn, account.id),
             )
-
-    def _timeline(self, rows: AccountRows) -> list[TimelineEntry]:
-        """Interactions, stage changes and sales, newest first."""
-        local, names = self.core.local, {c.id: c.name for c in rows.contacts}
-        timeline = [
-            TimelineEntry(
-                local(i.occurred_at),
-                i.kind,
-                i.summary,
-                " · ".join(x for x in (names.get(i.contact_id or ""), i.outcome) if x),
-            )
-            for i in rows.interactions
-        ]
-        timeline += [
-            TimelineEntry(
-                local(m.at),
-                "stage",
-                f"{m.from_stage} → {m.to_stage}" if m.from_stage else f"created as {m.to_stage}",
-            )
-            for m in rows.moves
-        ]
-        timeline += [
-            TimelineEntry(
-                datetime.combine(sale.sold_on, time(12), self.core.tz),
-                "sale",
-                product.name if product else (sale.order_ref or "sale"),
-                sale_detail(sale, product, self.core.settings),
-            )
-            for sale, product in rows.sales
-        ]
-        timeline.sort(key=lambda e: e.at, reverse=True)
-        return timeline
 
     def suggested_follow_up(self, account_ref: str) -> str:
         """A date phrase ("+14d") for the next contact: the account's cadence (a week without
