@@ -222,7 +222,7 @@ class ReportCases:
         """Today's work: dated follow-ups (overdue, today, next 7 days), then the accounts past
         their contact cadence with nothing planned."""
         today = self.core.today()
-        abc, rfm = self.badges()
+        badges = self.account_badges()
         with self.core.db.raw() as conn:
             open_rows = queries.open_follow_ups(conn, today + timedelta(days=7))
             last = {
@@ -232,12 +232,13 @@ class ReportCases:
             accounts = queries.account_names_stages(conn)
         overdue, due_today, upcoming = [], [], []
         for row in open_rows:
+            abc, rfm, _alive = badges.get(row.account_id, NO_BADGES)
             item = AgendaItem(
                 account_id=row.account_id,
                 account_name=row.account_name,
                 stage=row.stage,
-                abc=abc.class_of(row.account_id),
-                rfm=rfm.get(row.account_id),
+                abc=abc,
+                rfm=rfm,
                 title=row.title,
                 due_on=row.due_on,
                 due_at=self.core.local(row.due_at) if row.due_at else None,
@@ -250,7 +251,7 @@ class ReportCases:
             )
             group.append(item)
         unplanned = [a for a in accounts if a[0] not in planned and a[2] != Stage.LOST.value]
-        due_for_contact = self._due_for_contact(unplanned, last, abc, rfm, today)
+        due_for_contact = self._due_for_contact(unplanned, last, badges, today)
         closing, rotting = self._deals_for_today()
         at_risk = self._churn().clients_in_danger(today)
         return Agenda(
@@ -261,14 +262,13 @@ class ReportCases:
         self,
         accounts: list[tuple[str, str, str]],
         last: dict[str, date],
-        abc: AbcResult,
-        rfm: dict[str, RfmScore],
+        badges: dict[str, CardBadges],
         today: date,
     ) -> list[AgendaItem]:
         """The accounts past their contact cadence, A first, then the longest without contact."""
         due = []
         for account_id, name, stage in accounts:
-            abc_class = abc.class_of(account_id)
+            abc_class, rfm, _alive = badges.get(account_id, NO_BADGES)
             status = contact_status(last.get(account_id), today, self._interval(abc_class, stage))
             if status.due:
                 due.append(
@@ -277,7 +277,7 @@ class ReportCases:
                         account_name=name,
                         stage=stage,
                         abc=abc_class,
-                        rfm=rfm.get(account_id),
+                        rfm=rfm,
                         title=_contact_reason(status.days_since, status.interval),
                         due_on=None,
                         due_at=None,
@@ -339,6 +339,11 @@ class ReportCases:
             )
         return rows
 
+    def account_badges(self, window: str | None = None) -> dict[str, CardBadges]:
+        """Every account's ABC class, RFM score and P(alive), kept for the next process."""
+        w = self.window(None, window)
+        return kept_card_badges(self.core, w, partial(self._badges, w))
+
     def account_card(self, ref: str, window: str | None = None) -> AccountCard:
         w = self.window(None, window)
         rows = self._account_rows(ref)
@@ -347,9 +352,7 @@ class ReportCases:
         revenue_now, revenue_before, by_family = revenue_split(rows.sales, w)
         last = rows.interactions[0].occurred_at if rows.interactions else None
         last_contact = self.core.local(last).date() if last else None
-        abc_class, rfm, p_alive = kept_card_badges(self.core, w, partial(self._badges, w)).get(
-            account.id, NO_BADGES
-        )
+        abc_class, rfm, p_alive = self.account_badges(window).get(account.id, NO_BADGES)
         interval = self._interval(abc_class, account.stage)
         names = {c.id: c.name for c in contacts}
         return AccountCard(
