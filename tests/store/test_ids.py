@@ -7,7 +7,14 @@ from __future__ import annotations
 import random
 import uuid
 
-from portfolio_tui.store.ids import COUNTER_SPAN, new_id, uuid4_texts, uuid7_texts
+from portfolio_tui.store.ids import (
+    COUNTER_SPAN,
+    new_id,
+    uuid4_of,
+    uuid4_texts,
+    uuid7_of,
+    uuid7_texts,
+)
 
 
 def _parsed(text: str, version: int) -> uuid.UUID:
@@ -53,3 +60,17 @@ def test_ids_of_typed_records_are_random_uuid4s_with_distinct_short_ids():
     for text in ids:
         _parsed(text, 4)
     assert len({text[:8] for text in ids}) > len(ids) - 5  # 8 hex digits: a clash is rare
+
+
+def test_ids_from_a_seeded_stream_are_those_uuid_makes():
+    draws = random.Random(11)
+    for _ in range(20_000):
+        bits = draws.getrandbits(128)
+        assert uuid4_of(bits) == str(uuid.UUID(int=bits, version=4))
+    start = 1_700_000_000_000
+    made = [uuid7_of(start + n // COUNTER_SPAN, n % COUNTER_SPAN, draws.getrandbits(128))
+            for n in range(2 * COUNTER_SPAN + 1)]  # fmt: skip
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert {_parsed(text, 7).int >> 80 for text in made} == {
+        1_700_000_000_000 + k for k in range(3)
+    }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,6 +22,7 @@ from portfolio_tui.service.demo_deals import (
     DealRows,
     DemoDeals,
 )
+from portfolio_tui.store.ids import COUNTER_SPAN, uuid4_of, uuid7_of
 
 ACTIVITIES = (
     "Boulangerie", "Transports", "Atelier", "Imprimerie", "Garage", "Menuiserie", "Clinique",
@@ -172,16 +172,28 @@ class _Generator:
         self.today = today
         self.years = years
         self.stamp = now.replace(tzinfo=None).isoformat(sep=" ")
+        self.clock_ms = int(now.timestamp() * 1000)
+        self.sales_made = 0
         self.device_id = device_id
         self.data = DemoData()
         self.names: set[str] = set()
         self.deals = DemoDeals(seed, today, self.stamp, device_id, PRODUCTS)
 
     def new_id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return uuid4_of(self.rng.getrandbits(128))
 
     def meta(self) -> tuple:
         return (self.new_id(), self.stamp, self.stamp, self.device_id, "{}")
+
+    def sale_meta(self) -> tuple:
+        """A sale's bookkeeping: its id time-ordered (UUIDv7, from the demo's clock and a
+        counter), so a million sales append to the table's primary key instead of landing
+        on random pages of it; the same random draw as any other id, so the seed gives the
+        same book."""
+        n, self.sales_made = self.sales_made, self.sales_made + 1
+        ms = self.clock_ms + n // COUNTER_SPAN
+        row_id = uuid7_of(ms, n % COUNTER_SPAN, self.rng.getrandbits(128))
+        return (row_id, self.stamp, self.stamp, self.device_id, "{}")
 
     def company_name(self) -> str:
         rng = self.rng
@@ -356,8 +368,8 @@ class _Generator:
                 amount = int(price * quantity * weight**0.4 * rng.uniform(0.7, 1.3))
                 margin = int(amount * rng.uniform(0.12, 0.45))
                 self.data.sales.append(
-                    (*self.meta(), account_id, day.isoformat(), amount, margin, product_id, ref,
-                     float(quantity))
+                    (*self.sale_meta(), account_id, day.isoformat(), amount, margin, product_id,
+                     ref, float(quantity))
                 )  # fmt: skip
 
     def interactions(self, account_id, contacts, stage, until: date, weight: float):

@@ -7,12 +7,12 @@ one they lost. Drawn from a random stream of their own, so the rest of the demo 
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from portfolio_tui.i18n import N_, gettext
+from portfolio_tui.store.ids import uuid4_of
 
 DEAL_COLUMNS = (
     "id", "created_at", "updated_at", "device_id", "clocks", "account_id", "title", "amount",
@@ -83,7 +83,7 @@ class DemoDeals:
         return rows
 
     def _meta(self) -> tuple:
-        row_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        row_id = uuid4_of(self.rng.getrandbits(128))
         return (row_id, self.stamp, self.stamp, self.device_id, "{}")
 
     def _at(self, day: date) -> str:
