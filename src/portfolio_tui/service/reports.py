@@ -307,8 +307,7 @@ class ReportCases:
 
     def portfolio_rows(self, window: str | None = None) -> list[PortfolioRow]:
         w = self.window(None, window)
-        abc, rfm = self.badges(w)
-        alive = self._churn().p_alive_by_account(self.core.today())
+        badges = self.account_badges(window)
         revenue = {f.account_id: f.revenue for f in self.figures(w)}
         with self.core.db.raw() as conn:
             last = queries.last_interactions(conn)
@@ -319,13 +318,14 @@ class ReportCases:
         for account_id, name, stage, city, sector, tags in accounts:
             follow_up = upcoming.get(account_id)
             seen = last.get(account_id)
+            abc, rfm, alive = badges.get(account_id, NO_BADGES)
             rows.append(
                 PortfolioRow(
                     account_id=account_id,
                     name=name,
                     stage=stage,
-                    abc=abc.class_of(account_id),
-                    rfm=rfm.get(account_id),
+                    abc=abc,
+                    rfm=rfm,
                     revenue=revenue.get(account_id, 0),
                     last_contact=self.core.local(seen).date() if seen else None,
                     next_follow_up=follow_up[0] if follow_up else None,
@@ -334,7 +334,7 @@ class ReportCases:
                     sector=sector,
                     tags=tags or "",
                     contacts=tuple(contacts.get(account_id, ())),
-                    p_alive=alive.get(account_id),
+                    p_alive=alive,
                 )
             )
         return rows
