@@ -18,7 +18,7 @@ from portfolio_tui.tui.screens.deals_board import AccountDealsPane
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.deal_board import ROTTING_MARK
 from portfolio_tui.tui.widgets.timeline import TimelineTable
-from portfolio_tui.tui.widgets.today_deals import TodayDeals
+from portfolio_tui.tui.widgets.today_deals import DealRow, TodayDeals, deal_row_key
 
 from conftest import open_portfolio
 
@@ -171,14 +171,15 @@ async def test_today_lists_deals_closing_this_week_and_rotting_and_enter_opens(d
         assert isinstance(screen, TodayScreen)
         deals = screen.query_one(TodayDeals)
         assert deals.display
-        keys_shown = list(deals.items)
+        keys_shown = [deal_row_key(row) for row in deals.items if isinstance(row, DealRow)]
         assert keys_shown == [f"closing:{d.deal_id}" for d in closing] + [
             f"rotting:{d.deal_id}" for d in rotting
         ]
-        assert str(deals.get_row_at(0)[0]) == "Deals closing"
-        assert str(deals.get_row_at(len(closing) + 1)[0]) == "Deals rotting"
+        assert str(deals.cells(deals.items[0])[0]) == "Deals closing"
+        assert str(deals.cells(deals.items[len(closing) + 1])[0]) == "Deals rotting"
         deals.focus()
-        deals.move_cursor(row=len(closing) + 2)  # the first rotting deal
+        deals.cursor_row = len(closing) + 2  # the first rotting deal
+        assert (selected := deals.selected_item()) and selected.deal_id == rotting[0].deal_id
         await keys(pilot, "enter")
         account = pilot.app.screen
         assert isinstance(account, AccountScreen)

@@ -11,7 +11,7 @@ from routine_helpers import press, select_row, settle, today_screen
 
 from portfolio_tui.tui.modals.forms import SnoozeForm
 from portfolio_tui.tui.widgets.date_input import DateInput
-from portfolio_tui.tui.widgets.today_deals import TodayDeals
+from portfolio_tui.tui.widgets.today_deals import DealRow, TodayDeals
 
 
 async def _loaded(pilot) -> None:
@@ -37,9 +37,7 @@ async def test_the_deals_headings_are_whole_in_french(tmp_path):
             deals.focus()  # the section scrolls to show both headings
             await settle(pilot)
             headings = [  # the rows that are no deal
-                deals.get_row_at(i)[0].plain
-                for i, row in enumerate(deals.ordered_rows)
-                if row.key.value not in deals.items
+                deals.cells(row)[0].plain for row in deals.items if not isinstance(row, DealRow)
             ]
             assert headings == ["Affaires à conclure", "Affaires enlisées"]
             text = "\n".join(screen_lines(app))

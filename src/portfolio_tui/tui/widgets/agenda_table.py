@@ -4,15 +4,15 @@ The A clients at risk (`Agenda.at_risk`, "À risque") come just before the accou
 contact: that group can run to thousands of rows, and the few clients slipping away must not
 sit below them. Their row says since when and why (P(alive) low, revenue down).
 
-A `VirtualTable`, so only the rows on screen are drawn: a big portfolio's agenda holds ~10,000
-rows, which Textual's DataTable took ~2 s to measure. The cursor never rests on a heading: it
-steps over it in the direction it was moving.
+A `GroupedTable` (a `VirtualTable`), so only the rows on screen are drawn: a big portfolio's
+agenda holds ~10,000 rows, which Textual's DataTable took ~2 s to measure. The cursor never
+rests on a heading: it steps over it in the direction it was moving.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from rich.text import Text
@@ -22,9 +22,9 @@ from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.views import Agenda, AgendaItem, AtRiskItem
 from portfolio_tui.tui.badges import abc_badge, rfm_badge, stage_badge
 from portfolio_tui.tui.text import day_text, days_ago
-from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
+from portfolio_tui.tui.widgets.grouped_table import GroupedTable, GroupHeading, heading_key
+from portfolio_tui.tui.widgets.virtual_table import TableColumn
 
-GROUP_PREFIX = "group:"
 AT_RISK = N_("At risk")
 BEFORE_AT_RISK = "Due for contact"  # the group the at-risk clients are shown before
 # Theme variables colouring each group's heading.
@@ -64,19 +64,13 @@ def agenda_columns() -> tuple[TableColumn, ...]:
     return (replace(COLUMNS[0], width=FRENCH_WHEN_WIDTH), *COLUMNS[1:])
 
 
-@dataclass(frozen=True, slots=True)
-class GroupHeading:
-    name: str
-    count: int
-
-
 AgendaEntry = AgendaItem | AtRiskItem
 AgendaRow = GroupHeading | AgendaItem | AtRiskItem
 
 
 def row_key(row: AgendaRow) -> str:
     if isinstance(row, GroupHeading):
-        return GROUP_PREFIX + row.name
+        return heading_key(row)
     if isinstance(row, AtRiskItem):
         return f"risk:{row.account_id}"
     return f"fu:{row.follow_up_id}" if row.follow_up_id else f"acct:{row.account_id}"
@@ -101,7 +95,9 @@ def agenda_rows(agenda: Agenda) -> list[AgendaRow]:
     return rows
 
 
-class AgendaTable(VirtualTable[AgendaRow]):
+class AgendaTable(GroupedTable[AgendaRow]):
+    GROUP_COLOURS = GROUP_COLOURS
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             agenda_columns(), self.cells, row_key, empty_text=_(EMPTY), zebra_stripes=True, id=id
@@ -124,28 +120,11 @@ class AgendaTable(VirtualTable[AgendaRow]):
     def index_of(self, key: str) -> int | None:
         return next((i for i, row in enumerate(self.items) if row_key(row) == key), None)
 
-    # --- headings are not selectable ----------------------------------------------------------
-
-    def validate_cursor_row(self, row: int) -> int:
-        row = super().validate_cursor_row(row)
-        rows = self.items
-        if not 0 <= row < len(rows) or not isinstance(rows[row], GroupHeading):
-            return row
-        forward = row >= self.cursor_row
-        for step in (1, -1) if forward else (-1, 1):
-            probe = row + step
-            while 0 <= probe < len(rows):
-                if not isinstance(rows[probe], GroupHeading):
-                    return probe
-                probe += step
-        return row
-
     # --- cells --------------------------------------------------------------------------------
 
     def cells(self, row: AgendaRow) -> tuple[Text | str, ...]:
         if isinstance(row, GroupHeading):
-            colour = self.app.theme_variables.get(GROUP_COLOURS[row.name], "")
-            return (Text(_(row.name), style=f"bold {colour}"), Text(f"{row.count}", style=colour))
+            return self.heading_cells(row)
         if isinstance(row, AtRiskItem):
             return self.at_risk_cells(row)
         item = row

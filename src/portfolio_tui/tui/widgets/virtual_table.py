@@ -4,7 +4,8 @@ them (filter, sort) in a few milliseconds.
 Textual's DataTable measures every cell of every row it is given: repopulating it with
 20,000 accounts takes about 2 s, and even 100 rows cost ~70 ms a keystroke. This widget keeps
 the rows as a plain sequence, asks `render_row` for the cells of the lines it draws (cached),
-and keeps a cursor, a header that can be clicked to sort, and the usual keys.
+and keeps a cursor, a header that can be clicked to sort (or none: `show_header=False`), and
+the usual keys.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         *,
         empty_text: str = N_("Nothing to show"),
         zebra_stripes: bool = False,
+        show_header: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -149,6 +151,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._row_key = row_key
         self.empty_text = empty_text
         self.zebra_stripes = zebra_stripes  # rows 0, 2, 4… take the even-row style
+        self._header = 1 if show_header else 0  # the lines the header takes, at the top
         self._items: Sequence[T] = ()
         self._sort: tuple[str, bool] | None = None
         self._cells: LRUCache[str, Sequence[Cell]] = LRUCache(2048)
@@ -235,13 +238,14 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def _update_virtual_size(self) -> None:
         region = self.scrollable_content_region
         width = region.width
-        if not self.show_vertical_scrollbar and len(self._items) + 1 > region.height:
+        lines = len(self._items) + self._header
+        if not self.show_vertical_scrollbar and lines > region.height:
             # The vertical bar about to appear narrows the lines: sized for the width without
             # it, they would be one too wide and bring a horizontal bar over the last row.
             width -= self.styles.scrollbar_size_vertical
         widths = self._column_widths(width)
         shown = sum(1 for w in widths if w)
-        self.virtual_size = Size(sum(widths) + shown, len(self._items) + 1)
+        self.virtual_size = Size(sum(widths) + shown, lines)
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
@@ -249,7 +253,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     @property
     def _visible_rows(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, self.scrollable_content_region.height - self._header)
 
     # --- cursor -------------------------------------------------------------------------------
 
@@ -290,12 +294,12 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        if offset.y == 0:
+        if offset.y < self._header:
             key = self._column_at(offset.x + round(self.scroll_x))
             if key is not None:
                 self.post_message(self.HeaderClicked(self, key))
             return
-        row = round(self.scroll_y) + offset.y - 1
+        row = round(self.scroll_y) + offset.y - self._header
         if 0 <= row < len(self._items):
             if row == self.cursor_row:
                 self.action_select()
@@ -347,13 +351,12 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
         base = self._style("")
-        if y == 0:
+        if y < self._header:
             line = self._header_line(width)
         elif not self._items:
-            line = self._empty_line(width) if y == 1 else Strip.blank(width, base)
-            return line
+            return self._empty_line(width) if y == self._header else Strip.blank(width, base)
         else:
-            index = scroll_y + y - 1
+            index = scroll_y + y - self._header
             if index >= len(self._items):
                 return Strip.blank(width, base)
             line = self._row_line(index, width)
