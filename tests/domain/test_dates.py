@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from portfolio_tui.domain.dates import (
@@ -385,11 +385,18 @@ def test_describe_when(when: When, text: str) -> None:
     assert describe_when(when, SUNDAY.date()) == text
 
 
+def test_a_29_february_out_of_the_year_less_window_keeps_its_year() -> None:
+    text = describe_when(When(date(2000, 2, 29)), date(2000, 12, 1))
+    assert text == "Tue 29 Feb 2000"
+
+
 @given(
     today=st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
     offset=st.integers(min_value=-800, max_value=800),
     at=st.none() | st.times().map(lambda t: t.replace(second=0, microsecond=0)),
 )
+# A 29 February with none in the year-less window (Sep 2000 to Sep 2001): shown with its year.
+@example(today=date(2000, 12, 1), offset=-276, at=None)
 def test_describe_when_reads_back(today: date, offset: int, at: time | None) -> None:
     when = When(today + timedelta(days=offset), at)
     now = datetime.combine(today, time(12), tzinfo=PARIS)

@@ -375,6 +375,15 @@ def _year_less(day: int, month: int, today: date, phrase: str) -> date:
     raise DatePhraseError(phrase, reason.format(day=day, month=_month(month), start=start, end=end))
 
 
+def _year_less_or_none(day: int, month: int, today: date) -> date | None:
+    """What the year-less phrase means, or None where it means nothing (a 29 February with
+    none in the window)."""
+    try:
+        return _year_less(day, month, today, "")
+    except DatePhraseError:
+        return None
+
+
 def _full_year(text: str) -> int:
     # Two-digit years pivot like strptime's %y: 69-99 are 1900s, 00-68 are 2000s.
     year = int(text)
@@ -422,7 +431,7 @@ def describe_when(when: When, today: date) -> str:
     else:
         d = when.day
         text = f"{WEEKDAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]}"
-        if d.year != today.year or _year_less(d.day, d.month, today, "") != d:
+        if d.year != today.year or _year_less_or_none(d.day, d.month, today) != d:
             text += f" {d.year}"
     if when.time is not None:
         text += f" {when.time:%H:%M}"
