@@ -13,10 +13,19 @@ from portfolio_tui.service.views import AgendaItem
 from portfolio_tui.tui.app import PortfolioApp, make_app
 from portfolio_tui.tui.screens.today import TodayScreen
 from portfolio_tui.tui.widgets.agenda_table import AgendaTable
+from portfolio_tui.tui.widgets.today_deals import TodayDeals
 
 from conftest import PARIS, fixed_clock
 
 SIZE = (120, 36)
+
+
+def record_deal_cells(monkeypatch) -> list[object]:
+    """The rows of Today's deals section whose cells are made, in order, from now on."""
+    made: list[object] = []
+    cells = TodayDeals.cells
+    monkeypatch.setattr(TodayDeals, "cells", lambda self, row: made.append(row) or cells(self, row))
+    return made
 
 
 def build_app(db_path: Path, settings: Settings | None = None) -> PortfolioApp:

@@ -10,7 +10,15 @@ import re
 
 from analysis_helpers import rows_of
 from held_reloads import hold_reloads
-from routine_helpers import SIZE, build_app, press, settle, today_screen, type_text
+from routine_helpers import (
+    SIZE,
+    build_app,
+    press,
+    record_deal_cells,
+    settle,
+    today_screen,
+    type_text,
+)
 
 from portfolio_tui.tui.modals.forms import DoneForm, SnoozeForm
 from portfolio_tui.tui.screens.today import TodayScreen
@@ -321,9 +329,7 @@ async def test_a_snooze_leaves_the_deals_section_as_it_is(demo_db_path, monkeypa
     no cell of theirs is made again."""
     from portfolio_tui.tui.widgets.today_deals import TodayDeals
 
-    made: list[object] = []
-    cells = TodayDeals.cells
-    monkeypatch.setattr(TodayDeals, "cells", lambda self, row: made.append(row) or cells(self, row))
+    made = record_deal_cells(monkeypatch)
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from routine_helpers import SIZE, build_app, press, settle, today_screen
+from routine_helpers import SIZE, build_app, press, record_deal_cells, settle, today_screen
 
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.widgets.agenda_table import AgendaTable
@@ -19,9 +19,7 @@ LAST_TITLE = "[bold]Last[/bold] deal"  # shown as typed, not as markup
 
 
 async def test_thousands_of_deals_draw_only_the_rows_on_screen(demo_db_path, monkeypatch):
-    made: list[object] = []
-    cells = TodayDeals.cells
-    monkeypatch.setattr(TodayDeals, "cells", lambda self, row: made.append(row) or cells(self, row))
+    made = record_deal_cells(monkeypatch)
     app = build_app(demo_db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

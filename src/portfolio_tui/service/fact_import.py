@@ -43,8 +43,6 @@ NEW_ACCOUNT_COLUMNS = (
 )
 STAGE_COLUMNS = (*xq.BOOKKEEPING, "account_id", "from_stage", "to_stage", "at")
 PRODUCT_COLUMNS = (*xq.BOOKKEEPING, "name", "family")
-# Accounts (id, name, stage) and products (id, name, family) an import creates.
-NewRecords = tuple[list[tuple[str, str, str]], list[tuple[str, str, str | None]]]
 
 
 def stamp_text(moment: datetime) -> str:
@@ -118,7 +116,7 @@ def _through_staging(resolver: FactResolver, fact: xq.FactTable, staged: Iterabl
             report.items.append(ReportItem(line, "insert", resolver.label(fact, values)))
         report.inserted, report.unchanged = new, report.rows - new
         raise _RolledBack
-    resolver.insert_records(resolver.take_new_records())
+    resolver.write_new_records()
     report.inserted = xq.insert_new(conn, fact, resolver.stamp, resolver.device_id)
     report.unchanged = report.rows - report.inserted
     xq.drop_staging(conn)
@@ -134,7 +132,7 @@ def _straight_in(resolver: FactResolver, fact: xq.FactTable, staged: Iterable[tu
         for batch in _batches(staged):
             if any(t[1] for t in batch):
                 batch = [t for t in batch if not t[1] or _first_time(given_on, t[2], t[0])]
-            resolver.insert_records(resolver.take_new_records())
+            resolver.write_new_records()
             report.inserted += xq.insert_facts(
                 conn, fact, batch, resolver.stamp, resolver.device_id
             )
@@ -143,7 +141,7 @@ def _straight_in(resolver: FactResolver, fact: xq.FactTable, staged: Iterable[tu
                 reject(report, lines[-1], [("id", f"{row_id} is also the id of line {lines[0]}")])
         if report.rejected:
             raise _RolledBack  # before the indexes are built again: the rollback restores them
-        resolver.insert_records(resolver.take_new_records())
+        resolver.write_new_records()
     report.unchanged = report.rows - report.inserted
 
 
@@ -191,8 +189,8 @@ class FactResolver:
     new_products: list[tuple[str, str, str | None]] = field(default_factory=list)
     sale_ids: Iterator[str] = field(default_factory=uuid7_texts)  # appended, never typed
     interaction_ids: Iterator[str] = field(default_factory=uuid4_texts)  # named by prefix
-    _accounts_taken: int = 0
-    _products_taken: int = 0
+    _accounts_written: int = 0
+    _products_written: int = 0
 
     def __post_init__(self) -> None:
         for account_id, legal_id, name in xq.account_keys(self.conn):
@@ -308,17 +306,13 @@ class FactResolver:
             return f"{values[1]}  {account}  {cents_to_plain(values[2])}"
         return f"{values[3][:16]}  {account}  {values[2]}"
 
-    def take_new_records(self) -> NewRecords:
-        """The accounts and products planned since the last call."""
-        accounts = self.new_accounts[self._accounts_taken :]
-        products = self.new_products[self._products_taken :]
-        self._accounts_taken += len(accounts)
-        self._products_taken += len(products)
-        return accounts, products
-
-    def insert_records(self, records: NewRecords) -> None:
-        """Insert accounts (with their first stage) and products taken by take_new_records."""
-        accounts, products = records
+    def write_new_records(self) -> None:
+        """Insert the accounts (with their first stage) and products planned since the last
+        call: before each batch of facts that may name them."""
+        accounts = self.new_accounts[self._accounts_written :]
+        products = self.new_products[self._products_written :]
+        self._accounts_written += len(accounts)
+        self._products_written += len(products)
         meta = (self.stamp, self.stamp, self.device_id, "{}")
         bulk.insert_rows(
             self.conn,

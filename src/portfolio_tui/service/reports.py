@@ -342,7 +342,7 @@ class ReportCases:
     def account_badges(self, window: str | None = None) -> dict[str, CardBadges]:
         """Every account's ABC class, RFM score and P(alive), kept for the next process."""
         w = self.window(None, window)
-        return kept_card_badges(self.core, w, partial(self._badges, w))
+        return kept_card_badges(self.core, w, partial(self._compute_badges, w))
 
     def account_card(self, ref: str, window: str | None = None) -> AccountCard:
         w = self.window(None, window)
@@ -379,7 +379,7 @@ class ReportCases:
             p_alive=p_alive,
         )
 
-    def _badges(self, w: Window) -> dict[str, CardBadges]:
+    def _compute_badges(self, w: Window) -> dict[str, CardBadges]:
         (abc, rfm), alive = self.badges(w), self._churn().p_alive_by_account(self.core.today())
         ids = {r.account_id for r in abc.ranked} | rfm.keys() | alive.keys()
         return {i: (abc.class_of(i), rfm.get(i), alive.get(i)) for i in ids}

@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterator
 COUNTER_SPAN = 4096  # the 12 bits after a UUIDv7's timestamp
 BATCH = 4096  # ids made from one call for random bytes
 _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
-
-
+# uuid.UUID(version=4)'s bits: the version nibble and the RFC 4122 variant.
 _V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _V4_SET = (4 << 76) | (0x8000 << 48)
 
