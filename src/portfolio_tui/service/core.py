@@ -192,6 +192,12 @@ class Core:
         with self.db.raw() as conn:
             return derived.sales_version(conn)
 
+    def tables_version(self, *tables: str) -> str:
+        """The version of the sales and of `tables` (of `store/derived.BOOK_TABLES`): moved by
+        any write to them, by anyone."""
+        with self.db.raw() as conn:
+            return derived.tables_version(conn, tables)
+
     def fresh_caches(self) -> str:
         """The sales version now, the cached figures forgotten first if they were filled at
         another one (a write here or in another process, an import, a sync, an undo)."""

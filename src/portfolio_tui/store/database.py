@@ -40,12 +40,13 @@ def _add_what_the_models_gained(conn: sqlite3.Connection) -> None:
 
 # Index i holds migration number i + 1; `PRAGMA user_version` is the number applied last.
 # Migrations 1 and 2 read the models (`store/schema.py`), so a file already at version 2 or
-# later is opened without SQLAlchemy. Migration 3: the sales version count and its triggers
-# (`store/derived.py`).
+# later is opened without SQLAlchemy. Migration 3: the sales version count and its triggers;
+# 4: the counts of every other table's changes (`store/derived.py`).
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_schema,
     _add_what_the_models_gained,
     derived.create,
+    derived.create_table_counts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The migrations from this number on only add (a meta row, triggers), each in one

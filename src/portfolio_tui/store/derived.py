@@ -14,6 +14,11 @@ So along one file's history, (max rowid of sale, the count in meta) differs betw
 states of those rows, as long as nothing renumbers rowids (a VACUUM would: call `bump` after
 one). Reading it costs two index look-ups.
 
+What the agenda or the activity index read is more: follow-ups, interactions, deals, contacts,
+stages. The version of such tables (`tables_version`) is built the same way (migration 4,
+`TABLE_TRIGGERS`): the sales version, then per table its max rowid (inserts) and a count that
+triggers move on any update or deletion in it.
+
 A process keeps what it derived in memory under that version (`Core.fresh_caches`). For the
 next process, `CacheFile` keeps it in a small SQLite file of its own, in the user's cache
 folder: reading a portfolio never writes the portfolio file. There a value is stamped with the
@@ -26,7 +31,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from contextlib import closing, suppress
+from functools import cache
 from pathlib import Path
 
 VERSION_KEY = "sales_version"
@@ -52,6 +59,25 @@ TRIGGERS = tuple(
     f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {_BUMP}; END"
     for name, event in zip(TRIGGER_NAMES, _EVENTS, strict=True)
 )
+# Every table but `sale` (the sales version) and `meta` (where the counts are kept).
+BOOK_TABLES = (
+    "account", "contact", "interaction", "followup", "product", "stagechange", "segment",
+    "deal", "dealstagechange",
+)  # fmt: skip
+
+
+def _changes_key(table: str) -> str:
+    return f"changes.{table}"
+
+
+TABLE_TRIGGERS = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS changes_{table}_{event.lower()} "
+    f"AFTER {event} ON {table} BEGIN "
+    f"INSERT INTO meta (key, value) VALUES ('{_changes_key(table)}', '1') "
+    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1; END"
+    for table in BOOK_TABLES
+    for event in ("UPDATE", "DELETE")
+)
 _VERSION_SQL = "SELECT (SELECT max(rowid) FROM sale), (SELECT value FROM meta WHERE key = ?)"
 _CACHE_TABLE = (
     "CREATE TABLE IF NOT EXISTS derived ("
@@ -65,6 +91,31 @@ def create(conn: sqlite3.Connection) -> None:
     conn.execute(_BUMP)
     for statement in TRIGGERS:
         conn.execute(statement)
+
+
+def create_table_counts(conn: sqlite3.Connection) -> None:
+    """Migration 4: the triggers counting each table's updates and deletions."""
+    for statement in TABLE_TRIGGERS:
+        conn.execute(statement)
+
+
+def tables_version(conn: sqlite3.Connection, tables: Sequence[str]) -> str:
+    """The version of what `tables` (of BOOK_TABLES) and the sales hold now: the sales version,
+    then each table's max rowid and count of other changes, "<sales>/<rowid>.<count>…"."""
+    values = conn.execute(_tables_sql(tuple(tables))).fetchone()
+    return f"{sales_version(conn)}/{'.'.join(str(v or 0) for v in values)}"
+
+
+@cache
+def _tables_sql(tables: tuple[str, ...]) -> str:
+    unknown = set(tables) - set(BOOK_TABLES)
+    if unknown:
+        raise ValueError(f"not tables of the book: {sorted(unknown)}")
+    return "SELECT " + ", ".join(
+        f"(SELECT max(rowid) FROM {table}), "
+        f"(SELECT value FROM meta WHERE key = '{_changes_key(table)}')"
+        for table in tables
+    )
 
 
 def sales_version(conn: sqlite3.Connection) -> str:
