@@ -1,36 +1,53 @@
-"""The KPI inputs that don't depend on the period, kept across a period switch (the Dashboard,
-issue 14), give the very figures `kpi_report` reads afresh."""
+"""The book's KPIs and the inputs that don't depend on the period are kept per version of what
+they read (issue 14): read back, or after a write, they are the very figures computed afresh."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
 from portfolio_tui.domain.periods import COMPARISONS, PERIOD_KINDS
+from portfolio_tui.service import Portfolio
+
+from conftest import FIXED_NOW, open_portfolio
+
+TODAY = FIXED_NOW.date()
+
+
+def _fresh(pf: Portfolio, **asked) -> dict:
+    """The KPIs computed from scratch: nothing kept, in memory or in the cache file."""
+    pf.core.data_changed()
+    pf.core.cache_file.path.unlink(missing_ok=True)
+    return pf.reports.kpi_report(**asked).to_dict()
 
 
 @pytest.mark.parametrize("rows", ["abc", "sector"])
-def test_kpis_from_kept_inputs_are_those_read_afresh(portfolio, rows) -> None:
-    reports = portfolio.reports
-    base = reports.kpi_inputs(None, "year", None, COMPARISONS[0])
-    for period in PERIOD_KINDS:
-        for previous in COMPARISONS:
-            inputs = reports.kpi_inputs(None, period, None, previous, base)
-            kept = reports.kpi_report(period=period, rows=rows, previous=previous, inputs=inputs)
-            fresh = reports.kpi_report(period=period, rows=rows, previous=previous)
-            assert kept.to_dict() == fresh.to_dict(), (period, previous)
-            base = inputs  # as the Dashboard does: each switch from the last one
+def test_kept_kpis_are_those_computed_afresh(demo_db_path, rows) -> None:
+    with open_portfolio(demo_db_path) as pf:
+        kept = {}
+        for period in PERIOD_KINDS:
+            for previous in COMPARISONS:
+                asked = {"period": period, "rows": rows, "previous": previous}
+                kept[period, previous] = pf.reports.kpi_report(**asked).to_dict()
+    with open_portfolio(demo_db_path) as pf:  # a new process: read back
+        for (period, previous), figures in kept.items():
+            asked = {"period": period, "rows": rows, "previous": previous}
+            assert pf.reports.kpi_report(**asked).to_dict() == figures
+            assert _fresh(pf, **asked) == figures, (period, previous)
 
 
-def test_inputs_kept_as_of_another_day_are_read_again(portfolio) -> None:
-    reports = portfolio.reports
-    base = reports.kpi_inputs(date(2025, 6, 30), "year", None, COMPARISONS[0])
-    inputs = reports.kpi_inputs(None, "quarter", None, COMPARISONS[0], base)
-    assert inputs.as_of != base.as_of
-    assert reports.kpi_report(period="quarter", inputs=inputs).to_dict() == (
-        reports.kpi_report(period="quarter").to_dict()
-    )
+def test_a_stage_move_or_a_sale_makes_them_computed_again_a_call_does_not(demo_db_path) -> None:
+    with open_portfolio(demo_db_path) as pf:
+        before = pf.reports.kpi_report(period="quarter").to_dict()
+        prospect = next(a for a in pf.reports.kpi_inputs(None, "year", None, COMPARISONS[0])
+                        .accounts if a.stage == "hot")  # fmt: skip
+        pf.routine.move_stage(prospect.account_id, "client")
+        moved = pf.reports.kpi_report(period="quarter").to_dict()
+        assert moved != before and moved == _fresh(pf, period="quarter")
+        pf.routine.record_sale(prospect.account_id, TODAY, 12_345_00)
+        sold = pf.reports.kpi_report(period="quarter").to_dict()
+        assert sold != moved and sold == _fresh(pf, period="quarter")
+        pf.routine.log_interaction("call", prospect.account_id, "Merci")
+        assert pf.reports.kpi_report(period="quarter").to_dict() == sold  # a call: still kept
 
 
 def test_the_abc_classes_are_kept_for_their_sales_version_only(portfolio) -> None:

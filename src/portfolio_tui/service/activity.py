@@ -25,9 +25,11 @@ from portfolio_tui.errors import UserError
 from portfolio_tui.i18n import _
 from portfolio_tui.service.core import Core
 from portfolio_tui.service.deal_cards import LocalDays
+from portfolio_tui.service.derived import digest, kept_read
 from portfolio_tui.service.reports import ReportCases
 from portfolio_tui.store import activity_queries as aq
 from portfolio_tui.store import queries
+from portfolio_tui.store.derived import BOOK_TABLES
 
 PRIORITY_STAGES: frozenset[str] = frozenset({Stage.HOT.value, Stage.WARM.value})
 A_CLIENT_WINDOW = "12m"
@@ -105,8 +107,18 @@ class ActivityCases:
         accounts: Collection[str] | None = None,
     ) -> ActivityReport:
         """The activity index of the `period` (week, month, quarter) up to as_of (default
-        today); `accounts`, when given, narrows every figure to those accounts."""
+        today); `accounts`, when given, narrows every figure to those accounts. Kept per book
+        version (`derived.kept_read`): it reads most of the book (~1.3 s on 20,000 accounts)."""
         span = self.period(period, as_of)
+        narrowed = None if accounts is None else sorted(accounts)
+        key = (span.start, span.end, period, digest(narrowed))
+        return kept_read(
+            self.core, "activity", key, BOOK_TABLES, lambda: self._index(span, period, accounts)
+        )
+
+    def _index(
+        self, span: ActivityPeriod, period: str, accounts: Collection[str] | None
+    ) -> ActivityReport:
         keep = _Keep(accounts)
         targets = self.core.settings.activity
         return activity_index(

@@ -151,3 +151,19 @@ def match_lost_reason(reasons: tuple[str, ...], text: str) -> str | None:
         if _reason_key(reason) == wanted:
             return reason
     return None
+
+
+_STAGE_ORDER: Final = {stage.value: n for n, stage in enumerate(DealStage)}
+
+
+def account_order(deal: DealView) -> tuple[Any, ...]:
+    """An account's deals: the open ones by stage and close date, then the closed, latest first."""
+    if deal.is_open:
+        return (
+            0,
+            _STAGE_ORDER[deal.stage],
+            deal.expected_close or date.max,
+            deal.title,
+            deal.deal_id,
+        )
+    return (1, -(deal.closed_on or date.min).toordinal(), deal.title, deal.deal_id)

@@ -19,6 +19,7 @@ from portfolio_tui.domain.deals import (
 )
 from portfolio_tui.domain.stages import Stage
 from portfolio_tui.domain.whitespace import ClientRevenue, white_space
+from portfolio_tui.domain.window import Window
 from portfolio_tui.errors import Ambiguous, NotFound, UserError
 from portfolio_tui.i18n import _, current_language
 from portfolio_tui.i18n.terms import deal_stage_label
@@ -35,8 +36,10 @@ from portfolio_tui.service.deal_views import (
     DealMoved,
     DealView,
     WhiteSpaceRow,
+    account_order,
     match_lost_reason,
 )
+from portfolio_tui.service.derived import kept_read
 from portfolio_tui.service.reports import NO_FAMILY, ReportCases
 from portfolio_tui.store import deal_queries, queries
 from portfolio_tui.store.deal_queries import DealRow
@@ -302,7 +305,7 @@ class DealCases:
     def account_deals(self, account_ref: str) -> list[DealView]:
         """Every live deal of the account, as the Account screen and `show` list them: the open
         ones first, by stage then expected close; then the closed ones, the latest first."""
-        return sorted(self.deals("all", account_ref), key=_account_order)
+        return sorted(self.deals("all", account_ref), key=account_order)
 
     def deal(self, ref: str) -> DealView:
         with self.core.db.session() as session:
@@ -400,12 +403,17 @@ class DealCases:
     def whitespace(
         self, as_of: date | None = None, window: str | None = None, by: str = "sector"
     ) -> list[WhiteSpaceRow]:
-        """What to sell next: per client, the families most of its segment's peers bought."""
+        """What to sell next: per client, the families most of its segment's peers bought.
+        Kept per version of the sales, accounts and products (`derived.kept_read`)."""
         if by != "abc" and by not in queries.ACCOUNT_INFO_FIELDS:
             choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
             raise UserError(_("by: {by!r} is not one of {choices}").format(by=by, choices=choices))
+        w = self.reports.window(as_of, window)
+        return kept_read(self.core, "whitespace", (w.start, w.as_of, by), ("account", "product"),
+                         lambda: self._whitespace(w, by))  # fmt: skip
+
+    def _whitespace(self, w: Window, by: str) -> list[WhiteSpaceRow]:
         reports = self.reports
-        w = reports.window(as_of, window)
         first_day = w.start + timedelta(days=1) if w.start else date.min
         with self.core.db.raw() as conn:
             revenue = queries.revenue_by_account_family(conn, first_day, w.as_of, NO_FAMILY)
@@ -443,21 +451,6 @@ class DealCases:
     ) -> set[tuple[str, str]]:
         """The (segment, family) cells of the dashboard's matrix that hold a suggestion."""
         return {(r.segment, r.family) for r in self.whitespace(as_of, window, by)}
-
-
-_STAGE_ORDER: Final = {stage.value: n for n, stage in enumerate(DealStage)}
-
-
-def _account_order(deal: DealView) -> tuple[Any, ...]:
-    if deal.is_open:
-        return (
-            0,
-            _STAGE_ORDER[deal.stage],
-            deal.expected_close or date.max,
-            deal.title,
-            deal.deal_id,
-        )
-    return (1, -(deal.closed_on or date.min).toordinal(), deal.title, deal.deal_id)
 
 
 def _haystack(row: DealRow) -> str:

@@ -12,9 +12,10 @@ again and kept in its place.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import astuple
 from datetime import date
 from typing import Any, TypeVar
@@ -24,11 +25,14 @@ from portfolio_tui.domain.clv import BgNbdParams, ClientClv, ClvFit, ClvResult
 from portfolio_tui.domain.records import AccountFigures
 from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.window import Window
+from portfolio_tui.i18n import current_language
+from portfolio_tui.service import cache_pickle
 from portfolio_tui.service.core import Core
+from portfolio_tui.service.views import Agenda
 from portfolio_tui.store import derived, queries
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2
 
 
 def kept(
@@ -43,6 +47,28 @@ def kept(
     """The value of `kind` for `key` at sales `version` (`Core.fresh_caches`): kept in memory
     for this process, read back from the cache file, or computed and kept in both
     (`encode` / `decode`: to and from plain JSON values)."""
+
+    def dump(value: T) -> bytes:
+        return json.dumps(encode(value), separators=(",", ":")).encode()
+
+    return _kept(core, kind, key, version, compute, dump, lambda raw: decode(json.loads(raw)))
+
+
+def kept_object(core: Core, kind: str, key: str, version: str, compute: Callable[[], T]) -> T:
+    """As `kept`, for a value made of the project's own records (dataclasses, enums, dates):
+    kept as a pickle, read back only with the classes `cache_pickle` allows."""
+    return _kept(core, kind, key, version, compute, cache_pickle.dumps, cache_pickle.loads)
+
+
+def _kept(
+    core: Core,
+    kind: str,
+    key: str,
+    version: str,
+    compute: Callable[[], T],
+    dump: Callable[[T], bytes],
+    load: Callable[[bytes], T],
+) -> T:
     name = f"{kind}|{key}"
     if (version, name) in core.kept_cache:
         return core.kept_cache[version, name]  # type: ignore[no-any-return]
@@ -51,13 +77,15 @@ def kept(
     blob = core.cache_file.read(name, stamp)
     if blob is not None:
         try:
-            value = decode(json.loads(zlib.decompress(blob)))
-        except (zlib.error, ValueError, TypeError, KeyError, IndexError):
+            value = load(zlib.decompress(blob))
+        except (zlib.error, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                cache_pickle.UnpicklingError):  # fmt: skip
             value = None  # not what this version writes: computed again below
     if value is None:
         value = compute()
-        blob = zlib.compress(json.dumps(encode(value), separators=(",", ":")).encode(), 1)
-        core.cache_file.write(kind, name, stamp, blob)
+        core.cache_file.write(kind, name, stamp, zlib.compress(dump(value), 1))
+    for stale in [k for k in core.kept_cache if k[1].startswith(kind + "|") and k[0] != version]:
+        del core.kept_cache[stale]  # one version of each kind in memory, as in the file
     core.kept_cache[version, name] = value
     return value
 
@@ -157,3 +185,29 @@ def _badges_back(data: dict[str, list[Any]]) -> dict[str, CardBadges]:
         )
         for account_id, (abc, rfm, alive) in data.items()
     }
+
+
+# --- what the screens read of the whole book ----------------------------------------------------
+
+
+def kept_read(
+    core: Core, kind: str, key: tuple[object, ...], tables: Sequence[str], compute: Callable[[], T]
+) -> T:
+    """`compute()`, kept per version of the sales and of `tables` (`Core.tables_version`),
+    `key` (what it was asked for: the day, the period…), the language (some values hold words)
+    and the settings: the next process, or this one after a write elsewhere, reads it back."""
+    parts = (*key, current_language(), core.tz, digest(core.settings))
+    version = core.tables_version(*tables)
+    return kept_object(core, kind, "|".join(map(str, parts)), version, compute)
+
+
+def digest(value: object) -> str:
+    """A short stand-in for `value` (settings, a list of accounts) in a key."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+def kept_agenda(core: Core, compute: Callable[[], Agenda]) -> Agenda:
+    """Today's agenda, kept per book version (any write to the file) and day: `portfolio
+    today` and the app's start read it back instead of going through every follow-up, deal and
+    contact again (~0.9 s on 20,000 accounts)."""
+    return kept_read(core, "agenda", (core.today(),), derived.BOOK_TABLES, compute)

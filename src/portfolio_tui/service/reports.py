@@ -29,7 +29,14 @@ from portfolio_tui.service.account_card import (
     revenue_split,
 )
 from portfolio_tui.service.core import Core, account_view
-from portfolio_tui.service.derived import NO_BADGES, CardBadges, kept_card_badges, kept_figures
+from portfolio_tui.service.derived import (
+    NO_BADGES,
+    CardBadges,
+    kept_agenda,
+    kept_card_badges,
+    kept_figures,
+    kept_read,
+)
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -47,6 +54,9 @@ if TYPE_CHECKING:
     from portfolio_tui.store.models import FollowUp
 
 Clock = Callable[[], datetime]
+# What the KPIs read besides the sales: the accounts (stages, fields), their stage moves, the
+# products' families.
+_KPI_TABLES = ("account", "stagechange", "product")
 
 
 class ReportCases:
@@ -164,6 +174,15 @@ class ReportCases:
         if previous not in COMPARISONS:
             raise UserError(_("previous: {previous!r} is not one of {choices}").format(
                 previous=previous, choices=", ".join(COMPARISONS)))  # fmt: skip
+        if inputs is None and segment is None:  # the book's: kept (`derived.kept_read`)
+            day, w = as_of or self.core.today(), self.window(as_of, window)
+            key = (day, period, rows, w.start, w.as_of, previous)
+            compute = partial(self._kpis, as_of, period, rows, window, None, previous, None)
+            return kept_read(self.core, "kpis", key, _KPI_TABLES, compute)
+        return self._kpis(as_of, period, rows, window, segment, previous, inputs)
+
+    def _kpis(self, as_of: date | None, period: str, rows: str, window: str | None,
+              segment: str | None, previous: str, inputs: KpiInputs | None) -> Kpis:  # fmt: skip
         inputs = inputs or self.kpi_inputs(as_of, period, window, previous)
         keep = self.segment_accounts(segment, inputs.as_of)
         if keep is not None:
@@ -175,13 +194,14 @@ class ReportCases:
         )
 
     def kpi_inputs(
-        self, as_of: date | None, period: str, window: str | None, previous: str,
-        base: KpiInputs | None = None,  # read at the same data, as of the same day and window
-    ) -> KpiInputs:  # fmt: skip
-        """What `kpi_report` (`inputs`) computes from; those the period leaves be from `base`."""
+        self, as_of: date | None, period: str, window: str | None, previous: str
+    ) -> KpiInputs:
+        """What `kpi_report` (`inputs`) computes from: the period's revenue read, the rest
+        (accounts, first sales, stage moves, classes) kept per version of what they read."""
         as_of = as_of or self.core.today()
-        if base is None or base.as_of != as_of:
-            base = self._kpi_base(as_of, window)
+        w = self.window(as_of, window)
+        base = kept_read(self.core, "kpi_base", (as_of, w.start, w.as_of), _KPI_TABLES,
+                         lambda: self._kpi_base(as_of, window))  # fmt: skip
         current = period_of(as_of, period)
         before_start, before_end = compared_span(current, as_of, previous)
         end_now = min(current.end, as_of)
@@ -220,7 +240,11 @@ class ReportCases:
 
     def agenda(self) -> Agenda:
         """Today's work: dated follow-ups (overdue, today, next 7 days), then the accounts past
-        their contact cadence with nothing planned."""
+        their contact cadence with nothing planned; the deals closing or rotting, the A clients
+        in danger. Kept per book version (`derived.kept_agenda`)."""
+        return kept_agenda(self.core, self._agenda)
+
+    def _agenda(self) -> Agenda:
         today = self.core.today()
         badges = self.account_badges()
         with self.core.db.raw() as conn:

@@ -28,7 +28,7 @@ from textual.widgets import Footer, LoadingIndicator, Static
 
 from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.activity import ACTIVITY_PERIODS, ActivityReport
-from portfolio_tui.domain.kpis import KpiInputs, Kpis
+from portfolio_tui.domain.kpis import Kpis
 from portfolio_tui.domain.periods import COMPARISONS, FULL, LIKE_FOR_LIKE, PERIOD_KINDS
 from portfolio_tui.domain.projection import PROJECTED_YEARS, BookProjection
 from portfolio_tui.domain.rfm import RfmScore
@@ -88,7 +88,6 @@ class DashboardData:
     segment_ids: frozenset[str] | None = None  # its accounts (None: every account)
     # The (row, family) cells of the matrix holding a white-space suggestion ("to develop").
     whitespace: frozenset[tuple[str, str]] = frozenset()
-    kpi_inputs: KpiInputs | None = None  # what the KPIs were computed from (the whole book)
 
 
 def load_activity(
@@ -118,21 +117,18 @@ def load_dashboard(
     shown again as they are when it has the same window, rows, segment and activity period."""
     w = portfolio.reports.window(None, window)
     if kept is not None and (kept.window, kept.rows, kept.segment) == (w, rows, segment):
-        inputs = portfolio.reports.kpi_inputs(None, period, window, previous, kept.kpi_inputs)
         kpis = portfolio.reports.kpi_report(
-            period=period, rows=rows, window=window, segment=segment, previous=previous,
-            inputs=inputs,
-        )  # fmt: skip
+            period=period, rows=rows, window=window, segment=segment, previous=previous
+        )
         if kept.activity.period.kind != activity_period:  # another was loaded alone since
             activity, words = load_activity(portfolio, activity_period, kept.segment_ids)
             kept = replace(kept, activity=activity, lever_words=words)
-        return replace(kept, period=period, kpis=kpis, kpi_inputs=inputs)
+        return replace(kept, period=period, kpis=kpis)
     saved = tuple(s.name for s in portfolio.segments.list())
     segment = segment if segment in saved else None
     ids = portfolio.reports.segment_accounts(segment)
-    inputs = portfolio.reports.kpi_inputs(None, period, window, previous)
     kpis = portfolio.reports.kpi_report(
-        period=period, rows=rows, window=window, segment=segment, previous=previous, inputs=inputs
+        period=period, rows=rows, window=window, segment=segment, previous=previous
     )
     abc, rfm = portfolio.reports.badges(w)
     activity, words = load_activity(portfolio, activity_period, ids)
@@ -141,7 +137,7 @@ def load_dashboard(
     churn = portfolio.churn.weighted_churn_risk()
     whitespace = frozenset(portfolio.deals.whitespace_cells(window=window, by=rows))
     return DashboardData(period, w, rows, kpis, abc, rfm, activity, words, churn, projection,
-                         sentence, saved, segment, ids, whitespace, inputs)  # fmt: skip
+                         sentence, saved, segment, ids, whitespace)  # fmt: skip
 
 
 def previous_words(k: Kpis) -> str:

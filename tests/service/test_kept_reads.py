@@ -1,0 +1,61 @@
+"""The activity index and the white space are kept per version of what they read (issue 14):
+read back in a new process they are what a computation from scratch gives, and a write to what
+they read makes them computed again (a call for the activity, a sale for the white space),
+while a write to anything else leaves the white space kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from portfolio_tui.service import Portfolio
+
+from conftest import FIXED_NOW, open_portfolio
+
+TODAY = FIXED_NOW.date()
+
+
+def _scratch(pf: Portfolio) -> None:
+    pf.core.data_changed()
+    pf.core.cache_file.path.unlink(missing_ok=True)
+
+
+def _kinds(pf: Portfolio) -> set[str]:
+    return {name.split("|")[0] for _version, name in pf.core.kept_cache}
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter"])
+def test_the_activity_index_read_back_and_after_a_call(demo_db_path, period, monkeypatch):
+    with open_portfolio(demo_db_path) as pf:
+        first = pf.activity.activity_report(period)
+        some = frozenset(sorted(a.account_id for a in pf.reports.portfolio_rows())[:20])
+        narrowed = pf.activity.activity_report(period, accounts=some)
+        assert narrowed != first
+    with open_portfolio(demo_db_path) as pf:
+        monkeypatch.setattr(pf.activity, "_index", lambda *a: pytest.fail("computed again"))
+        assert pf.activity.activity_report(period) == first
+        assert pf.activity.activity_report(period, accounts=some) == narrowed
+        monkeypatch.undo()
+        client = pf.reports.client_report()[0].account_id
+        pf.routine.log_interaction("call", client, "Point mensuel")
+        after = pf.activity.activity_report(period)
+        assert after != first
+        _scratch(pf)
+        assert pf.activity.activity_report(period) == after
+
+
+def test_the_white_space_read_back_after_a_sale_and_kept_through_a_call(demo_db_path):
+    with open_portfolio(demo_db_path) as pf:
+        first = pf.deals.whitespace(by="sector")
+        assert first
+        client = first[0].account_id
+        pf.routine.log_interaction("call", client, "Point mensuel")
+        assert pf.deals.whitespace(by="sector") is first  # a call: nothing it reads
+    with open_portfolio(demo_db_path) as pf:
+        assert pf.deals.whitespace(by="sector") == first
+        assert "whitespace" in _kinds(pf)
+        kept = pf.deals.whitespace(by="sector")
+        pf.routine.record_sale(client, TODAY, 5_000_000)
+        after = pf.deals.whitespace(by="sector")
+        assert after is not kept  # computed again
+        _scratch(pf)
+        assert pf.deals.whitespace(by="sector") == after
