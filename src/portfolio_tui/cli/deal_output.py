@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from portfolio_tui.cli.output import table, terminal_width
@@ -52,7 +53,8 @@ def agenda_deals_text(agenda: Agenda, settings: Settings) -> list[str]:
         if not items:
             continue
         lines += ["", f"{heading} ({count_text(len(items))})"]
-        rows = [_agenda_row(item, agenda.today, settings) for item in items]
+        row = _AgendaRows(agenda.today, settings)
+        rows = [row(item) for item in items]
         headers = (
             pgettext("column", "id"), _("close"), pgettext("column", "account"), _("title"),
             pgettext("column", "stage"), _("amount"), _("prob."), _("days"),
@@ -61,19 +63,28 @@ def agenda_deals_text(agenda: Agenda, settings: Settings) -> list[str]:
     return lines
 
 
-def _agenda_row(item: DealAgendaItem, today: date, settings: Settings) -> tuple[str, ...]:
-    late = item.expected_close is not None and item.expected_close < today
-    close = _day(item.expected_close, today) + (" !" if late else "")
-    return (
-        item.deal_id[:8],
-        close,
-        item.account_name,
-        item.title,
-        _stage(item.stage),
-        money_text(item.amount, settings),
-        percent_text(item.probability / 100, 0),
-        count_text(item.days_in_stage),
-    )
+class _AgendaRows:
+    """A deal's row of `today`: thousands of them share a few days, stages and counts, each
+    written once."""
+
+    def __init__(self, today: date, settings: Settings) -> None:
+        self.today, self.settings = today, settings
+        self.day = cache(lambda day: _day(day, today))
+        self.stage, self.count = cache(_stage), cache(count_text)
+        self.percent = cache(lambda probability: percent_text(probability / 100, 0))
+
+    def __call__(self, item: DealAgendaItem) -> tuple[str, ...]:
+        late = item.expected_close is not None and item.expected_close < self.today
+        return (
+            item.deal_id[:8],
+            self.day(item.expected_close) + (" !" if late else ""),
+            item.account_name,
+            item.title,
+            self.stage(item.stage),
+            money_text(item.amount, self.settings),
+            self.percent(item.probability),
+            self.count(item.days_in_stage),
+        )
 
 
 def agenda_deals_json(agenda: Agenda) -> dict[str, list[dict[str, Any]]]:

@@ -14,6 +14,7 @@ import json
 import shutil
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
 from portfolio_tui.cli.readable import (
@@ -77,19 +78,18 @@ def table(
     """A plain fixed-width table; columns in `right` are right-aligned. Within `width`
     characters, the texts of the columns in `cut` (names, titles) are cut with "…"."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    natural = [max(map(len, column)) for column in zip(*cells, strict=True)]
+    widths = natural
     if width is not None and cut:
-        widths = _fitted(widths, width, cut)
-        cells = [[_cut(cell, widths[i]) for i, cell in enumerate(row)] for row in cells]
-    lines = []
-    for n, row in enumerate(cells):
-        parts = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(parts).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
+        widths = _fitted(natural, width, cut)
+        for i in [i for i in cut if widths[i] < natural[i]]:
+            for row in cells:
+                row[i] = _cut(row[i], widths[i])
+    line = "  ".join(
+        f"{{:{'>' if i in right else '<'}{w}}}" if w else "{}" for i, w in enumerate(widths)
+    ).format
+    lines = [line(*cells[0]).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += [line(*row).rstrip() for row in cells[1:]]
     return "\n".join(lines)
 
 
@@ -189,10 +189,10 @@ def client_rows_table(rows: Sequence[ClientRow], settings: Settings) -> str:
 # --- today ------------------------------------------------------------------------------------
 
 
-def _when(item: AgendaItem) -> str:
+def _when(item: AgendaItem, day: Callable[[date], str] = day_text) -> str:
     if item.due_on is None:
         return ""
-    text = day_text(item.due_on)
+    text = day(item.due_on)
     return f"{text} {time_text(item.due_at)}" if item.due_at else text
 
 
@@ -202,6 +202,8 @@ def _badge(item: AgendaItem) -> str:
 
 def agenda_text(agenda: Agenda) -> str:
     out = [_("Today, {date}").format(date=_long_day(agenda.today))]
+    # Thousands of rows share a few days, stages and counts: each is written once.
+    day, stage, ago = cache(day_text), cache(stage_text), cache(_days_ago)
     for title, items in agenda.groups:
         out.append("")
         out.append(f"{_(title)} ({count_text(len(items))})")
@@ -211,12 +213,12 @@ def agenda_text(agenda: Agenda) -> str:
         rows = [
             (
                 (i.follow_up_id or "")[:8],
-                _when(i),
+                _when(i, day),
                 i.account_name,
-                stage_text(i.stage),
+                stage(i.stage),
                 _badge(i),
                 i.title,
-                "" if i.days_since_contact is None else _days_ago(i.days_since_contact),
+                "" if i.days_since_contact is None else ago(i.days_since_contact),
             )
             for i in items
         ]

@@ -8,6 +8,8 @@ an account is "Perdu", a deal (une affaire) "Perdue".
 
 from __future__ import annotations
 
+from functools import cache
+
 from portfolio_tui.i18n import (
     current_language,
     field_error,
@@ -40,7 +42,14 @@ __all__ = [
 
 def stage_label(stage: str) -> str:
     """An account's stage (`domain.stages.Stage`): "warm" → "Warm" / "Tiède"."""
-    labels = {
+    return _stage_labels(current_language())[stage]
+
+
+@cache
+def _stage_labels(_language: str) -> dict[str, str]:
+    """The labels in the current language (`_language`: the cache's key; a table prints one
+    per row)."""
+    return {
         "suspect": pgettext("account stage", "Suspect"),
         "cold": pgettext("account stage", "Cold"),
         "warm": pgettext("account stage", "Warm"),
@@ -48,7 +57,6 @@ def stage_label(stage: str) -> str:
         "client": pgettext("account stage", "Client"),
         "lost": pgettext("account stage", "Lost"),
     }
-    return labels[stage]
 
 
 def stage_move_text(from_stage: str | None, to_stage: str) -> str:
@@ -82,14 +90,19 @@ _ACCOUNT_STAGES = frozenset({"suspect", "cold", "warm", "hot", "client", "lost"}
 
 def deal_stage_label(stage: str) -> str:
     """A deal's stage (`domain.deals.DealStage`): "won" → "Won" / "Gagnée"."""
-    labels = {
+    return _deal_stage_labels(current_language())[stage]
+
+
+@cache
+def _deal_stage_labels(_language: str) -> dict[str, str]:
+    """As `_stage_labels`."""
+    return {
         "qualification": pgettext("deal stage", "Qualification"),
         "proposal": pgettext("deal stage", "Proposal"),
         "negotiation": pgettext("deal stage", "Negotiation"),
         "won": pgettext("deal stage", "Won"),
         "lost": pgettext("deal stage", "Lost"),
     }
-    return labels[stage]
 
 
 def lost_reason_label(reason: str) -> str:
