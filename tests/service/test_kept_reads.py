@@ -59,3 +59,20 @@ def test_the_white_space_read_back_after_a_sale_and_kept_through_a_call(demo_db_
         assert after is not kept  # computed again
         _scratch(pf)
         assert pf.deals.whitespace(by="sector") == after
+
+
+def test_the_clients_report_read_back_and_after_a_sale_or_a_rename(demo_db_path):
+    with open_portfolio(demo_db_path) as pf:
+        first = pf.reports.client_report()
+    with open_portfolio(demo_db_path) as pf:
+        assert pf.reports.client_report() == first
+        assert "clients" in _kinds(pf)
+        last = first[-1].account_id
+        pf.routine.record_sale(last, TODAY, 90_000_000)
+        sold = pf.reports.client_report()
+        assert sold[0].account_id == last
+        pf.routine.edit_account(last, name="Zèbre & Fils")
+        renamed = pf.reports.client_report()
+        assert renamed[0].name == "Zèbre & Fils"
+        _scratch(pf)
+        assert pf.reports.client_report() == renamed

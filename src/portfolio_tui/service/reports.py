@@ -37,6 +37,7 @@ from portfolio_tui.service.derived import (
     kept_figures,
     kept_read,
 )
+from portfolio_tui.service.pipeline import pipeline_cards
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -121,11 +122,12 @@ class ReportCases:
         then name, then id), then the accounts without a positive value, by name. With a
         saved `segment`, only its accounts (ranked and classed among all)."""
         keep = self.segment_accounts(segment, as_of)
-        rows = self._client_rows(as_of, window, by)
+        w = self.window(as_of, window)
+        rows = kept_read(self.core, "clients", (w.start, w.as_of, by), ("account",),
+                         lambda: self._client_rows(w, by))  # fmt: skip
         return rows if keep is None else [r for r in rows if r.account_id in keep]
 
-    def _client_rows(self, as_of: date | None, window: str | None, by: str) -> list[ClientRow]:
-        w = self.window(as_of, window)
+    def _client_rows(self, w: Window, by: str) -> list[ClientRow]:
         abc = self.abc(w, by)
         figures = {f.account_id: f for f in self.figures(w)}
         rfm = score_rfm(figures.values(), w.as_of)
@@ -458,31 +460,7 @@ class ReportCases:
 
     def pipeline(self, period: str = "year") -> list[PipelineCard]:
         """Prospects by stage, plus the accounts won in the current period and the lost ones."""
-        today = self.core.today()
-        current = period_of(today, period)
-        with self.core.db.raw() as conn:
-            entered = queries.stage_entered(conn)
-            upcoming = queries.next_follow_ups(conn)
-            rows = queries.pipeline_accounts(conn)
-        cards = []
-        for account_id, name, stage, potential, accessibility in rows:
-            since = entered.get(account_id)
-            since_day = self.core.local(since).date() if since else None
-            if stage == Stage.CLIENT.value and not (since_day and current.contains(since_day)):
-                continue
-            follow_up = upcoming.get(account_id)
-            cards.append(
-                PipelineCard(
-                    account_id=account_id,
-                    name=name,
-                    stage=stage,
-                    potential=potential,
-                    accessibility=accessibility,
-                    days_in_stage=(today - since_day).days if since_day else None,
-                    next_follow_up=follow_up[0] if follow_up else None,
-                )
-            )
-        return cards
+        return pipeline_cards(self.core, period)
 
 
 def _due_order(row: FollowUp) -> tuple[date, bool, datetime]:
