@@ -100,7 +100,8 @@ def test_another_day_language_or_setting_is_another_agenda(demo_db_path):
     with open_portfolio(demo_db_path, clock=lambda: tuesday) as pf:
         assert pf.reports.agenda().today == date(2026, 11, 24)
         assert pf.reports.agenda() == from_scratch(pf)
-    previous = i18n.set_language("fr")
+    previous = i18n.current_language()
+    i18n.set_language("fr")
     try:
         with open_portfolio(demo_db_path) as pf:
             french = pf.reports.agenda()
