@@ -76,3 +76,18 @@ def test_the_clients_report_read_back_and_after_a_sale_or_a_rename(demo_db_path)
         assert renamed[0].name == "Zèbre & Fils"
         _scratch(pf)
         assert pf.reports.client_report() == renamed
+
+
+def test_the_portfolio_rows_read_back_and_after_a_call_or_a_follow_up(demo_db_path):
+    with open_portfolio(demo_db_path) as pf:
+        first = pf.reports.portfolio_rows()
+    with open_portfolio(demo_db_path) as pf:
+        assert pf.reports.portfolio_rows() == first
+        assert "portfolio" in _kinds(pf)
+        quiet = next(r for r in first if r.last_contact != TODAY and r.next_follow_up is None)
+        pf.routine.log_interaction("call", quiet.account_id, "Premier appel")
+        pf.routine.schedule_follow_up(quiet.account_id, "Envoyer le catalogue", "demain")
+        after = {r.account_id: r for r in pf.reports.portfolio_rows()}[quiet.account_id]
+        assert after.last_contact == TODAY and after.next_follow_up_title == "Envoyer le catalogue"
+        _scratch(pf)
+        assert {r.account_id: r for r in pf.reports.portfolio_rows()}[quiet.account_id] == after

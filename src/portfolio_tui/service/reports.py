@@ -58,6 +58,7 @@ Clock = Callable[[], datetime]
 # What the KPIs read besides the sales: the accounts (stages, fields), their stage moves, the
 # products' families.
 _KPI_TABLES = ("account", "stagechange", "product")
+_PORTFOLIO_TABLES = ("account", "interaction", "followup", "contact")
 
 
 class ReportCases:
@@ -332,7 +333,12 @@ class ReportCases:
         return ChurnCases(self.core, self)
 
     def portfolio_rows(self, window: str | None = None) -> list[PortfolioRow]:
+        """A row per live account, kept per version of what they show (`derived.kept_read`)."""
         w = self.window(None, window)
+        key, tables = (w.start, w.as_of, self.core.today()), _PORTFOLIO_TABLES
+        return kept_read(self.core, "portfolio", key, tables, partial(self._rows, w, window))
+
+    def _rows(self, w: Window, window: str | None) -> list[PortfolioRow]:
         badges = self.account_badges(window)
         revenue = {f.account_id: f.revenue for f in self.figures(w)}
         with self.core.db.raw() as conn:
