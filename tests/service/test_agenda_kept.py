@@ -117,3 +117,20 @@ def test_another_day_language_or_setting_is_another_agenda(demo_db_path):
         stale = pf.reports.agenda()
         assert len(stale.deals_rotting) > len(monday.deals_rotting)
         assert stale == from_scratch(pf)
+
+
+def test_what_was_kept_after_a_write_is_read_back_at_the_next_start(demo_db_path, monkeypatch):
+    """Closing the file copies its write-ahead log into it (its stamp changes, not what it
+    holds): the next start still reads back what was kept after the session's last write."""
+    with open_portfolio(demo_db_path) as pf:
+        pf.routine.complete_follow_up(pf.reports.agenda().overdue[0].follow_up_id)
+        after_write = pf.reports.agenda()
+        rows = pf.reports.portfolio_rows()
+        wal = demo_db_path.with_name(demo_db_path.name + "-wal")
+        assert wal.stat().st_size > 0  # the write is in the log until the file is closed
+    assert not wal.exists() or wal.stat().st_size == 0
+    with open_portfolio(demo_db_path) as again:
+        monkeypatch.setattr(again.reports, "_agenda", lambda: pytest.fail("computed again"))
+        monkeypatch.setattr(again.reports, "_rows", lambda *a: pytest.fail("computed again"))
+        assert again.reports.agenda() == after_write
+        assert again.reports.portfolio_rows() == rows

@@ -121,14 +121,15 @@ class ActivityCases:
     ) -> ActivityReport:
         keep = _Keep(accounts)
         targets = self.core.settings.activity
+        follow_ups = self._follow_ups(span.end)
         return activity_index(
             [i for i in self.interactions(span.start, span.end) if keep(i.account_id)],
             span.end,
             period,
             priority_accounts={a for a in self.priority_accounts(span.end) if keep(a)},
             results=self._results(span, keep),
-            follow_ups_done=self._follow_ups_done(span.end, keep),
-            pending_follow_up_dues=self._pending_dues(span.end, keep),
+            follow_ups_done=self._follow_ups_done(follow_ups, keep),
+            pending_follow_up_dues=self._pending_dues(follow_ups, span.end, keep),
             a_clients=self._a_client_facts(span.end, keep),
             targets=targets,
         )
@@ -170,14 +171,7 @@ class ActivityCases:
     def won_deal_days(self, start: date, end: date) -> list[tuple[str, date]] | None:
         """(account id, close day) of the deals won in start..end; None without a deal table."""
         with self.core.db.raw() as conn:
-            deals = aq.deal_facts(conn)
-        if deals is None:
-            return None
-        return [
-            (d.account_id, d.closed_on)
-            for d in deals
-            if d.stage == "won" and d.closed_on is not None and start <= d.closed_on <= end
-        ]
+            return aq.won_deal_days(conn, start, end)
 
     def _results(self, span: ActivityPeriod, keep: _Keep) -> dict[str, list[date]]:
         # Results count only up to as_of (the domain also caps them at 30 days after the
@@ -196,18 +190,22 @@ class ActivityCases:
         with self.core.db.raw() as conn:
             return aq.follow_ups_created_before(conn, self.day_start(as_of + timedelta(days=1)))
 
-    def _follow_ups_done(self, as_of: date, keep: _Keep) -> list[FollowUpDone]:
+    def _follow_ups_done(
+        self, follow_ups: list[aq.FollowUpFact], keep: _Keep
+    ) -> list[FollowUpDone]:
         return [
             FollowUpDone(f.due_on, self.local_day(f.done_at))
-            for f in self._follow_ups(as_of)
+            for f in follow_ups
             if f.done_at is not None and keep(f.account_id)
         ]
 
-    def _pending_dues(self, as_of: date, keep: _Keep) -> list[date]:
+    def _pending_dues(
+        self, follow_ups: list[aq.FollowUpFact], as_of: date, keep: _Keep
+    ) -> list[date]:
         """The due days of the follow-ups still open at the end of as_of."""
         return [
             f.due_on
-            for f in self._follow_ups(as_of)
+            for f in follow_ups
             if keep(f.account_id) and (f.done_at is None or self.local_day(f.done_at) > as_of)
         ]
 

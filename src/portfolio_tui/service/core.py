@@ -192,6 +192,16 @@ class Core:
         with self.db.raw() as conn:
             return derived.sales_version(conn)
 
+    def close(self) -> None:
+        """Close the file. Closing its last connection copies the write-ahead log into it (a
+        checkpoint): its stamp changes (`store/derived.file_stamp`), not what it holds, so what
+        was kept at the stamp before is stamped with the one after, for the next start."""
+        before = derived.file_stamp(self.db.path)
+        self.db.dispose()
+        after = derived.file_stamp(self.db.path)
+        if after != before:
+            self.cache_file.restamp(before, after)
+
     def tables_version(self, *tables: str) -> str:
         """The version of the sales and of `tables` (of `store/derived.BOOK_TABLES`): moved by
         any write to them, by anyone."""

@@ -173,7 +173,7 @@ class Portfolio:
             return queries.search_account_names(conn, text, limit)
 
     def close(self) -> None:
-        self.core.db.dispose()
+        self.core.close()
 
     def __enter__(self) -> Portfolio:
         return self

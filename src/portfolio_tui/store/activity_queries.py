@@ -137,6 +137,22 @@ def deal_facts(conn: sqlite3.Connection) -> list[DealFact] | None:
     ]
 
 
+def won_deal_days(
+    conn: sqlite3.Connection, start: date, end: date
+) -> list[tuple[str, date]] | None:
+    """(account id, close day) of the live deals of live accounts won start..end (days);
+    None while the `deal` table is missing."""
+    if not table_exists(conn, "deal"):
+        return None
+    rows = conn.execute(
+        "SELECT d.account_id, d.closed_on FROM deal AS d JOIN account AS a ON a.id = d.account_id "
+        "WHERE d.deleted_at IS NULL AND a.deleted_at IS NULL AND d.stage = 'won' "
+        "AND d.closed_on >= ? AND d.closed_on <= ? ORDER BY d.title COLLATE NOCASE, d.id",
+        (start.isoformat(), end.isoformat()),
+    ).fetchall()
+    return [(account_id, date.fromisoformat(day)) for account_id, day in rows]
+
+
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 

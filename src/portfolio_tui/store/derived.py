@@ -83,6 +83,7 @@ _CACHE_TABLE = (
     "CREATE TABLE IF NOT EXISTS derived ("
     "name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, value BLOB NOT NULL)"
 )
+_RESTAMP = "UPDATE derived SET version = ? WHERE name = ?"
 _WRITE_WAIT_S = 0.2  # a cache write waits this long at most for another process's
 
 
@@ -182,6 +183,24 @@ class CacheFile:
         except (OSError, sqlite3.Error):
             return False
         return True
+
+    def restamp(self, before: str, after: str) -> None:
+        """Stamp with the file stamp `after` the values kept at `before` (the second field of
+        their "|"-separated versions: `service/derived.py` writes them so)."""
+        if not self.path.exists():
+            return
+        try:
+            with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn, conn:
+                for name, version in conn.execute("SELECT name, version FROM derived").fetchall():
+                    fields = version.split("|")
+                    if len(fields) > 1 and fields[1] == before:
+                        fields[1] = after
+                        conn.execute(
+                            "UPDATE derived SET version = ? WHERE name = ?",
+                            ("|".join(fields), name),
+                        )
+        except sqlite3.Error:
+            pass  # only a cache: the next start computes them again
 
     def _create(self) -> None:
         """The folder (0700) and the file (0600), created private before any byte is in it."""
