@@ -358,9 +358,11 @@ async def dashboard_figures(app, pilot, frames: FrameClock, dashboard: type) -> 
     return figures
 
 
-def child_report(result: dict[str, object]) -> None:
-    """Print the session's figures and peak memory as one JSON line, and end the process."""
+def child_report(app, result: dict[str, object]) -> None:
+    """Print the session's figures and peak memory as one JSON line, and end the process,
+    the portfolio closed first as the app closes it when it quits."""
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    app.close_portfolio()
     print(json.dumps(result), flush=True)
     os._exit(0)
 
@@ -402,7 +404,7 @@ async def session(db: Path, smoke: bool) -> dict[str, object]:
         # Last: a dashboard that never gets there must not slow the figures above.
         result.update(await dashboard_figures(app, pilot, frames, DashboardScreen))
         # Done: a dashboard load still running in its thread must not hold the exit up.
-        child_report(result)
+        child_report(app, result)
     app.portfolio.close()
     return result
 
@@ -429,7 +431,7 @@ async def reopen(db: Path) -> dict[str, object]:
         result["portfolio_open"] = await timed(pilot, frames, "portfolio", "2", portfolio_shown)
         await settle(frames)
         result.update(await dashboard_figures(app, pilot, frames, DashboardScreen))
-        child_report(result)
+        child_report(app, result)
     return result
 
 
