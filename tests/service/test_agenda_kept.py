@@ -134,3 +134,17 @@ def test_what_was_kept_after_a_write_is_read_back_at_the_next_start(demo_db_path
         monkeypatch.setattr(again.reports, "_rows", lambda *a: pytest.fail("computed again"))
         assert again.reports.agenda() == after_write
         assert again.reports.portfolio_rows() == rows
+
+
+def test_what_a_write_did_not_touch_is_read_back_at_the_next_start(demo_db_path, monkeypatch):
+    """A call logged moves the file's stamp but not the sales: the badges and the KPIs kept
+    before it are still read back by the next process (their versions say they hold)."""
+    with open_portfolio(demo_db_path) as pf:
+        badges = pf.reports.account_badges()
+        kpis = pf.reports.kpi_report(period="quarter").to_dict()
+        pf.routine.log_interaction("call", next(iter(badges)), "Point trimestriel")
+    with open_portfolio(demo_db_path) as again:
+        monkeypatch.setattr(again.reports, "_compute_badges", lambda w: pytest.fail("badges"))
+        monkeypatch.setattr(again.reports, "_kpis", lambda *a: pytest.fail("computed again"))
+        assert again.reports.account_badges() == badges
+        assert again.reports.kpi_report(period="quarter").to_dict() == kpis

@@ -167,10 +167,23 @@ class Core:
     @contextmanager
     def write(self, label: str) -> Iterator[Writer]:
         """One transaction; what it changed becomes one undo step."""
-        with self.lock, self.db.transaction() as session:
+        with self.lock, self.stamped_along(), self.db.transaction() as session:
             writer = Writer(session, self.device_id, self.stored(self.now()), label)
             yield writer
         self.after_write(writer.changeset)
+
+    @contextmanager
+    def stamped_along(self) -> Iterator[None]:
+        """Around a write of this process, or the close: it changes the file's stamp
+        (`store/derived.file_stamp`, which tells this file from another put in its place), so
+        what was kept at the stamp before is stamped with the one after. Their versions still
+        say whether the write touched what they read: the values it did not touch (the sales'
+        figures after a call logged) are read back at the next start."""
+        before = derived.file_stamp(self.db.path)
+        yield
+        after = derived.file_stamp(self.db.path)
+        if after != before:
+            self.cache_file.restamp(before, after)
 
     def after_write(self, changeset: ChangeSet | None) -> None:
         # The cached figures stay: `sales_version` tells whether the write touched the sales.
@@ -193,14 +206,10 @@ class Core:
             return derived.sales_version(conn)
 
     def close(self) -> None:
-        """Close the file. Closing its last connection copies the write-ahead log into it (a
-        checkpoint): its stamp changes (`store/derived.file_stamp`), not what it holds, so what
-        was kept at the stamp before is stamped with the one after, for the next start."""
-        before = derived.file_stamp(self.db.path)
-        self.db.dispose()
-        after = derived.file_stamp(self.db.path)
-        if after != before:
-            self.cache_file.restamp(before, after)
+        """Close the file: closing its last connection copies the write-ahead log into it (a
+        checkpoint), which changes its stamp, not what it holds (`stamped_along`)."""
+        with self.stamped_along():
+            self.db.dispose()
 
     def tables_version(self, *tables: str) -> str:
         """The version of the sales and of `tables` (of `store/derived.BOOK_TABLES`): moved by
@@ -222,7 +231,7 @@ class Core:
         if not self.undo_stack:
             return None
         changeset = self.undo_stack[-1]
-        with self.lock, self.db.transaction() as session:
+        with self.lock, self.stamped_along(), self.db.transaction() as session:
             Writer(session, self.device_id, self.stored(self.now()), "undo").revert(changeset)
         self.undo_stack.pop()
         return changeset.label

@@ -51,7 +51,7 @@ class _DealPlan:
 
 def import_deals(core: Core, rows: list[Row], report: ImportReport, label: str) -> None:
     """Plan every row, then, unless a row was refused or it is a dry run, write them all."""
-    with core.lock, core.db.transaction() as session:
+    with core.lock, core.stamped_along(), core.db.transaction() as session:
         writer = Writer(session, core.device_id, core.stored(core.now()), label)
         planner = _Planner(core, session)
         plan = _DealPlan()

@@ -181,7 +181,7 @@ class ImportCases:
         self._write_records("contacts", rows, report, f"import contacts {Path(report.source).name}")
 
     def _write_records(self, kind: str, rows: list[Row], report: ImportReport, label: str) -> None:
-        with self.core.lock, self.core.db.transaction() as session:
+        with self.core.lock, self.core.stamped_along(), self.core.db.transaction() as session:
             now = self.core.stored(self.core.now())
             writer = Writer(session, self.core.device_id, now, label)
             accounts = {a.id: a for a in xq.live_accounts(session)}
