@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from enum import Enum
-from typing import Any
+from operator import attrgetter
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 UnpicklingError = pickle.UnpicklingError
@@ -77,17 +79,32 @@ def _field_names(cls: type) -> tuple[str, ...]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """What reads a record's field values as a tuple (in C); None for another class."""
+    if cls.__module__.startswith(_OWN) and is_dataclass(cls):
+        names = _field_names(cls)
+        getter = attrgetter(*names)
+        return getter if len(names) > 1 else lambda record: (getter(record),)
+    return None
+
+
 class _Pickler(pickle.Pickler):
+    def __init__(self, file: IO[bytes]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._readers: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
-        if cls.__module__.startswith(_OWN) and is_dataclass(cls):
-            return _record, (cls, tuple([getattr(obj, name) for name in _field_names(cls)]))
-        return NotImplemented
+        try:
+            values = self._readers[cls]
+        except KeyError:
+            values = self._readers[cls] = _values_of(cls)
+        return NotImplemented if values is None else (_record, (cls, values(obj)))
 
 
 def dumps(value: object) -> bytes:
     out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    _Pickler(out).dump(value)
     return out.getvalue()
 
 
