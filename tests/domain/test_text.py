@@ -310,3 +310,11 @@ def test_email_length_limits_are_inclusive() -> None:
     assert len(longest) == 254 and is_valid_email(longest)
     too_long = "elodie@" + "a." * 123 + "fr"
     assert len(too_long) == 255 and not is_valid_email(too_long)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_ascii_text_folds_as_any_text_does(text):
+    """`fold` skips the decomposition of plain ASCII text: the same key all the same."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(text) == bare.casefold()

@@ -70,6 +70,8 @@ class TextError(ValueError):
 def fold(text: str) -> str:
     """Case- and accent-blind key: `fold("Électricité") == "electricite"`,
     `fold("Œuvre Straße") == "oeuvre strasse"`. Compatibility forms fold too (ﬁ → fi, ² → 2)."""
+    if text.isascii():  # nothing to decompose or strip: the same, without a pass per letter
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.casefold().translate(_FOLD_EXTRA)

@@ -111,15 +111,23 @@ class PortfolioRow:
     tags: str
     contacts: tuple[str, ...]
     p_alive: float | None = None  # the churn model's; None without a fit or an order
+    # What the `/` filter matches: the row's words folded (`domain.text.fold`), made once
+    # with the row (and kept with it), not at every load of the screen.
+    folded: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded", fold(self._words()))
+
+    def _words(self) -> str:
+        return " ".join((self.name, self.city or "", self.sector or "", self.tags, *self.contacts))
 
     @property
     def search_text(self) -> str:
         """The text the `/` filter matches against: folded (`domain.text.fold`, case and
         accents ignored), after the lower-cased text when that differs, so that a word typed
         folded ("electricite") or just lower-cased ("électricité") is found."""
-        text = " ".join((self.name, self.city or "", self.sector or "", self.tags, *self.contacts))
-        lowered, folded = text.lower(), fold(text)
-        return folded if folded == lowered else f"{lowered}\n{folded}"
+        lowered = self._words().lower()
+        return self.folded if self.folded == lowered else f"{lowered}\n{self.folded}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,9 @@
 """What the Portfolio screen shows: its rows filtered by text and quick filters, and sorted.
 
-Kept apart from the screen (no Textual here) so it can be tested and timed on its own. Built
-once per data load: the folded search text of every row (`domain.text.fold`: case and accents
-ignored, as in the typed words) is computed up front, the rows are
-sorted once per sort change, and a filter keystroke is a single pass over plain strings (or over
-the previous result when the text only grew).
+Kept apart from the screen (no Textual here) so it can be tested and timed on its own. Each
+row comes with its folded search text (`PortfolioRow.folded`: case and accents ignored, as in
+the typed words), the rows are sorted once per sort change, and a filter keystroke is a single
+pass over plain strings (or over the previous result when the text only grew).
 """
 
 from __future__ import annotations
@@ -164,8 +163,7 @@ class PortfolioView:
 
     def __init__(self, rows: Sequence[PortfolioRow], sort: str = "revenue", descending=True):
         self.all_rows = list(rows)
-        # Folded again: `search_text` keeps a lower-cased copy that folded words never need.
-        self._texts = [fold(row.search_text) for row in self.all_rows]
+        self._texts = [row.folded for row in self.all_rows]
         self.sort_column = sort
         self.descending = descending
         self.filters = Filters()
