@@ -9,13 +9,16 @@ import pickle
 import sqlite3
 import zlib
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from portfolio_tui.domain.deals import DealStage
 from portfolio_tui.domain.rfm import RfmScore
-from portfolio_tui.service import Portfolio, cache_pickle
+from portfolio_tui.service import cache_pickle
+from portfolio_tui.service.views import AgendaItem, PortfolioRow
 from portfolio_tui.store import bulk
+from portfolio_tui.store.database import Database
 
 from conftest import PARIS, open_portfolio
 
@@ -30,8 +33,12 @@ def test_records_enums_dates_and_zones_come_back_equal(portfolio):
         {frozenset({"a"}), date(2026, 2, 28)},
         RfmScore(12, 4, 125_000, 5, 4, 3, "Champions"),
     ]
+    rows = portfolio.reports.portfolio_rows()[:50]  # made with their folded text
+    values.append(rows)
     back = cache_pickle.loads(cache_pickle.dumps(values))
     assert back == values
+    assert [r.folded for r in back[-1]] == [r.folded for r in rows] and isinstance(
+        back[-1][0], PortfolioRow)  # fmt: skip
     assert back[2].tzinfo is PARIS and back[1] is DealStage.NEGOTIATION
 
 
@@ -46,16 +53,24 @@ class _OwnFunction:
 
 
 class _Getattr:
-    def __reduce__(self):  # a method of one of the project's classes, not an enum member
-        return getattr, (Portfolio, "undo")
+    def __reduce__(self):  # a method of one of the project's records, not an enum member
+        return getattr, (AgendaItem, "__init__")
 
 
-@pytest.mark.parametrize("hostile", [_Shell(), _OwnFunction(), _Getattr()],
-                         ids=["os.system", "a function of the project", "getattr"])  # fmt: skip
+class _OwnClass:
+    def __reduce__(self):  # a class of the project that is no record: it opens a file
+        return Database, ("/tmp/made-by-a-pickle.db",)
+
+
+@pytest.mark.parametrize(
+    "hostile", [_Shell(), _OwnFunction(), _Getattr(), _OwnClass()],
+    ids=["os.system", "a function of the project", "getattr", "a class that is no record"],
+)  # fmt: skip
 def test_a_pickle_naming_anything_else_is_refused(hostile):
     data = pickle.dumps(hostile, protocol=pickle.HIGHEST_PROTOCOL)
     with pytest.raises(pickle.UnpicklingError):
         cache_pickle.loads(data)
+    assert not Path("/tmp/made-by-a-pickle.db").exists()
 
 
 def test_a_kept_agenda_replaced_by_a_hostile_pickle_is_computed_again(demo_db_path, tmp_path):

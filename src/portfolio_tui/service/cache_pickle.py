@@ -53,7 +53,9 @@ class _Restricted(pickle.Unpickler):
             return super().find_class(module, name)
         if module.startswith(_OWN) and "." not in name:
             found = super().find_class(module, name)
-            if isinstance(found, type):  # a record's class, not a function to call
+            # A record's class or an enum: making one only sets its fields, where any other
+            # class (the database, a file) or a function would do what a pickle asks.
+            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a record of the cache")
 
@@ -79,27 +81,31 @@ def _field_names(cls: type) -> tuple[str, ...]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """What reads a record's field values as a tuple (in C); None for another class."""
-    if cls.__module__.startswith(_OWN) and is_dataclass(cls):
-        names = _field_names(cls)
-        getter = attrgetter(*names)
-        return getter if len(names) > 1 else lambda record: (getter(record),)
-    return None
+def _reducer_of(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """How a record of `cls` is pickled: made again by its class from its field values (the
+    class's own `__init__`, twice as fast as setting them one by one), or by `_record` when
+    making it does more (a `__post_init__`, a field made there); None for another class."""
+    if not (cls.__module__.startswith(_OWN) and is_dataclass(cls)):
+        return None
+    names = _field_names(cls)
+    values = attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
+    if hasattr(cls, "__post_init__") or not all(f.init for f in fields(cls)):
+        return lambda record: (_record, (cls, values(record)))
+    return lambda record: (cls, values(record))
 
 
 class _Pickler(pickle.Pickler):
     def __init__(self, file: IO[bytes]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._readers: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+        self._reducers: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         cls = type(obj)
         try:
-            values = self._readers[cls]
+            reduce = self._reducers[cls]
         except KeyError:
-            values = self._readers[cls] = _values_of(cls)
-        return NotImplemented if values is None else (_record, (cls, values(obj)))
+            reduce = self._reducers[cls] = _reducer_of(cls)
+        return NotImplemented if reduce is None else reduce(obj)
 
 
 def dumps(value: object) -> bytes:
