@@ -82,7 +82,9 @@ def test_a_kept_agenda_replaced_by_a_hostile_pickle_is_computed_again(demo_db_pa
     with sqlite3.connect(cache) as conn:
         assert (
             conn.execute(
-                "UPDATE derived SET value = ? WHERE name LIKE 'agenda|%'", (zlib.compress(evil),)
+                "UPDATE kept_value SET value = ? WHERE id = "
+                "(SELECT value_id FROM kept WHERE name LIKE 'agenda|%')",
+                (zlib.compress(evil),),
             ).rowcount
             == 1
         )
@@ -98,3 +100,15 @@ class _Touch:
 
     def __reduce__(self):
         return open, (self.path, "w")
+
+
+def test_a_damaged_cache_file_is_started_again(demo_db_path, monkeypatch):
+    with open_portfolio(demo_db_path) as pf:
+        agenda = pf.reports.agenda()
+        cache = pf.core.cache_file.path
+    cache.write_bytes(b"not a database at all" * 100)
+    with open_portfolio(demo_db_path) as pf:
+        assert pf.reports.agenda() == agenda  # computed again, kept in a new cache file
+    with open_portfolio(demo_db_path) as pf:
+        monkeypatch.setattr(pf.reports, "_agenda", lambda: pytest.fail("computed again"))
+        assert pf.reports.agenda() == agenda

@@ -60,10 +60,13 @@ def test_the_next_process_reads_the_fit_back_from_the_cache_file(demo_db_path: P
     conn = sqlite3.connect(cache)
     with conn:
         (name, version) = conn.execute(
-            "SELECT name, version FROM derived WHERE name LIKE 'clv|%'"
+            "SELECT name, version FROM kept WHERE name LIKE 'clv|%'"
         ).fetchone()
         blob = zlib.compress(json.dumps(clv_to_json(planted)).encode())
-        conn.execute("UPDATE derived SET value = ? WHERE name = ?", (blob, name))
+        conn.execute(
+            "UPDATE kept_value SET value = ? WHERE id = (SELECT value_id FROM kept WHERE name = ?)",
+            (blob, name),
+        )
     conn.close()
     assert f"|{FORMAT}|" in version
     with open_portfolio(demo_db_path) as pf:

@@ -79,11 +79,20 @@ TABLE_TRIGGERS = tuple(
     for event in ("UPDATE", "DELETE")
 )
 _VERSION_SQL = "SELECT (SELECT max(rowid) FROM sale), (SELECT value FROM meta WHERE key = ?)"
-_CACHE_TABLE = (
-    "CREATE TABLE IF NOT EXISTS derived ("
-    "name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, value BLOB NOT NULL)"
+# A value and its stamp in two tables: stamping a value again (`restamp`, after each write of
+# the app) rewrites a small row, not the value's megabytes.
+_CACHE_TABLES = (
+    "CREATE TABLE IF NOT EXISTS kept ("
+    "name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, value_id INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS kept_value (id INTEGER PRIMARY KEY, value BLOB NOT NULL)",
+    "DROP TABLE IF EXISTS derived",  # the layout before, value and stamp in one row
 )
-_RESTAMP = "UPDATE derived SET version = ? WHERE name = ?"
+_READ = (
+    "SELECT v.value FROM kept AS k JOIN kept_value AS v ON v.id = k.value_id "
+    "WHERE k.name = ? AND k.version = ?"
+)
+# The values of a kind kept at another version, and the one of the same name.
+_REPLACED = "(substr(name, 1, ?) = ? AND version <> ?) OR name = ?"
 _WRITE_WAIT_S = 0.2  # a cache write waits this long at most for another process's
 
 
@@ -156,31 +165,42 @@ class CacheFile:
             return None
         try:
             with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn:
-                row = conn.execute(
-                    "SELECT value FROM derived WHERE name = ? AND version = ?", (name, version)
-                ).fetchone()
+                row = conn.execute(_READ, (name, version)).fetchone()
         except sqlite3.Error:
             return None
         return None if row is None else bytes(row[0])
 
-    def write(self, kind: str, name: str, version: str, value: bytes) -> bool:
+    def write(
+        self, kind: str, name: str, version: str, value: bytes, *, again: bool = True
+    ) -> bool:
         """Keep `value` as `name` at `version`, dropping the values of the same `kind` (names
         starting "kind|") kept at another version; False when nothing could be kept."""
         try:
             self._create()
-            with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn, conn:
-                conn.execute(_CACHE_TABLE)
+            with closing(self._writing()) as conn, conn:
+                for statement in _CACHE_TABLES:
+                    conn.execute(statement)
+                replaced = (len(kind) + 1, kind + "|", version, name)
                 conn.execute(
-                    "DELETE FROM derived WHERE substr(name, 1, ?) = ? AND version <> ?",
-                    (len(kind) + 1, kind + "|", version),
+                    f"DELETE FROM kept_value WHERE id IN (SELECT value_id FROM kept WHERE "
+                    f"{_REPLACED})",
+                    replaced,
                 )
+                conn.execute(f"DELETE FROM kept WHERE {_REPLACED}", replaced)
+                value_id = conn.execute(
+                    "INSERT INTO kept_value (value) VALUES (?)", (value,)
+                ).lastrowid
                 conn.execute(
-                    "INSERT INTO derived (name, version, value) VALUES (?, ?, ?) "
-                    "ON CONFLICT (name) DO UPDATE SET version = excluded.version, "
-                    "value = excluded.value",
-                    (name, version, value),
+                    "INSERT INTO kept (name, version, value_id) VALUES (?, ?, ?)",
+                    (name, version, value_id),
                 )
-        except (OSError, sqlite3.Error):
+        except sqlite3.DatabaseError as error:
+            if type(error) is sqlite3.DatabaseError:  # damaged (not busy): start it again
+                for part in ("", "-journal", "-wal", "-shm"):
+                    self.path.with_name(self.path.name + part).unlink(missing_ok=True)
+                return again and self.write(kind, name, version, value, again=False)
+            return False
+        except OSError:
             return False
         return True
 
@@ -190,17 +210,25 @@ class CacheFile:
         if not self.path.exists():
             return
         try:
-            with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn, conn:
-                for name, version in conn.execute("SELECT name, version FROM derived").fetchall():
+            with closing(self._writing()) as conn, conn:
+                for name, version in conn.execute("SELECT name, version FROM kept").fetchall():
                     fields = version.split("|")
                     if len(fields) > 1 and fields[1] == before:
                         fields[1] = after
+                        restamped = "|".join(fields)
                         conn.execute(
-                            "UPDATE derived SET version = ? WHERE name = ?",
-                            ("|".join(fields), name),
+                            "UPDATE kept SET version = ? WHERE name = ?", (restamped, name)
                         )
         except sqlite3.Error:
             pass  # only a cache: the next start computes them again
+
+    def _writing(self) -> sqlite3.Connection:
+        """A connection to write with, without a disk sync at each commit: a restamp after each
+        of the app's own writes cost ~25 ms of syncs on a save. A cache damaged by a crash of
+        the system is started again (`write`)."""
+        conn = sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)
+        conn.execute("PRAGMA synchronous=OFF")
+        return conn
 
     def _create(self) -> None:
         """The folder (0700) and the file (0600), created private before any byte is in it."""
