@@ -91,3 +91,30 @@ def test_the_portfolio_rows_read_back_and_after_a_call_or_a_follow_up(demo_db_pa
         assert after.last_contact == TODAY and after.next_follow_up_title == "Envoyer le catalogue"
         _scratch(pf)
         assert {r.account_id: r for r in pf.reports.portfolio_rows()}[quiet.account_id] == after
+
+
+def test_the_stage_of_each_account_at_a_day_is_its_last_change_by_then(demo_db_path):
+    """`stages_at` reads the last change per account in SQL: the stage the changes give when
+    played in order (by time, then id), as it was computed before."""
+    from datetime import datetime, timedelta
+
+    from portfolio_tui.store import activity_queries as aq
+    from portfolio_tui.store import queries
+
+    with open_portfolio(demo_db_path) as pf:
+        for day in (TODAY, TODAY - timedelta(days=200), TODAY - timedelta(days=700)):
+            end = pf.activity.day_start(day + timedelta(days=1))
+            with pf.core.db.raw() as conn:
+                played = {a: stage for a, _, stage in queries.account_names_stages(conn)}
+                for move in aq.stage_moves_between(conn, datetime(1, 1, 1), end):
+                    if move.account_id in played:
+                        played[move.account_id] = move.to_stage
+            assert pf.activity.stages_at(day) == played
+
+
+def test_the_dashboard_s_white_space_cells_are_the_suggestions(demo_db_path):
+    with open_portfolio(demo_db_path) as pf:
+        for by in ("abc", "sector", "region"):
+            cells = pf.deals.whitespace_cells(by=by)
+            assert cells == {(r.segment, r.family) for r in pf.deals.whitespace(by=by)}
+        assert cells

@@ -85,11 +85,8 @@ class ActivityCases:
         end = self.day_start(as_of + timedelta(days=1))
         with self.core.db.raw() as conn:
             stages = {a: stage for a, _, stage in queries.account_names_stages(conn)}
-            moves = aq.stage_moves_between(conn, datetime(1, 1, 1), end)
-        for move in moves:  # oldest first: the last one wins
-            if move.account_id in stages:
-                stages[move.account_id] = move.to_stage
-        return stages
+            moved = aq.last_stages_before(conn, end)
+        return {a: moved.get(a, stage) for a, stage in stages.items()}
 
     def priority_accounts(self, as_of: date) -> set[str]:
         """The A clients at as_of and the accounts hot or warm at as_of."""

@@ -18,8 +18,6 @@ from portfolio_tui.domain.deals import (
     pipeline_figures,
 )
 from portfolio_tui.domain.stages import Stage
-from portfolio_tui.domain.whitespace import ClientRevenue, white_space
-from portfolio_tui.domain.window import Window
 from portfolio_tui.errors import Ambiguous, NotFound, UserError
 from portfolio_tui.i18n import _, current_language
 from portfolio_tui.i18n.terms import deal_stage_label
@@ -40,8 +38,9 @@ from portfolio_tui.service.deal_views import (
     match_lost_reason,
 )
 from portfolio_tui.service.derived import kept_read
-from portfolio_tui.service.reports import NO_FAMILY, ReportCases
-from portfolio_tui.store import deal_queries, queries
+from portfolio_tui.service.reports import ReportCases
+from portfolio_tui.service.whitespace import cells, check_by, suggestions
+from portfolio_tui.store import deal_queries
 from portfolio_tui.store.deal_queries import DealRow
 from portfolio_tui.store.writes import Writer
 
@@ -405,39 +404,10 @@ class DealCases:
     ) -> list[WhiteSpaceRow]:
         """What to sell next: per client, the families most of its segment's peers bought.
         Kept per version of the sales, accounts and products (`derived.kept_read`)."""
-        if by != "abc" and by not in queries.ACCOUNT_INFO_FIELDS:
-            choices = ", ".join(("abc", *queries.ACCOUNT_INFO_FIELDS))
-            raise UserError(_("by: {by!r} is not one of {choices}").format(by=by, choices=choices))
+        check_by(by)
         w = self.reports.window(as_of, window)
         return kept_read(self.core, "whitespace", (w.start, w.as_of, by), ("account", "product"),
-                         lambda: self._whitespace(w, by))  # fmt: skip
-
-    def _whitespace(self, w: Window, by: str) -> list[WhiteSpaceRow]:
-        reports = self.reports
-        first_day = w.start + timedelta(days=1) if w.start else date.min
-        with self.core.db.raw() as conn:
-            revenue = queries.revenue_by_account_family(conn, first_day, w.as_of, NO_FAMILY)
-            infos = {info.account_id: info for info in queries.account_infos(conn)}
-        abc = reports.abc(w) if by == "abc" else None
-        families: dict[str, dict[str, int]] = {}
-        for (account_id, family), cents in revenue.items():
-            if account_id in infos and family != NO_FAMILY:
-                families.setdefault(account_id, {})[family] = cents
-        clients = []
-        for account_id, bought in families.items():
-            info = infos[account_id]
-            segment = abc.class_of(account_id) if abc else info.fields.get(by)
-            if segment:  # no segment known: no peers to compare with
-                clients.append(ClientRevenue(account_id, segment, bought))
-        settings = self.core.settings
-        found = white_space(clients, settings.whitespace_min_share, settings.whitespace_min_peers)
-        return [
-            WhiteSpaceRow(
-                s.account_id, infos[s.account_id].name, s.segment, s.family, s.peers_buying,
-                s.peers, s.share, s.estimate,
-            )
-            for s in found
-        ]  # fmt: skip
+                         lambda: suggestions(self.core, self.reports, w, by))  # fmt: skip
 
     def account_suggestions(
         self, account_ref: str, as_of: date | None = None, window: str | None = None
@@ -449,8 +419,17 @@ class DealCases:
     def whitespace_cells(
         self, as_of: date | None = None, window: str | None = None, by: str = "sector"
     ) -> set[tuple[str, str]]:
-        """The (segment, family) cells of the dashboard's matrix that hold a suggestion."""
-        return {(r.segment, r.family) for r in self.whitespace(as_of, window, by)}
+        """The (segment, family) cells of the dashboard's matrix that hold a suggestion, kept
+        apart from the suggestions (the Dashboard needs a few cells, not 20,000 rows)."""
+        check_by(by)
+        w = self.reports.window(as_of, window)
+        return kept_read(
+            self.core,
+            "whitespace_cells",
+            (w.start, w.as_of, by),
+            ("account", "product"),
+            lambda: cells(suggestions(self.core, self.reports, w, by)),
+        )
 
 
 def _haystack(row: DealRow) -> str:

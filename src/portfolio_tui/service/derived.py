@@ -54,9 +54,14 @@ def kept(
     return _kept(core, kind, key, version, compute, dump, lambda raw: decode(json.loads(raw)))
 
 
-def kept_object(core: Core, kind: str, key: str, version: str, compute: Callable[[], T]) -> T:
+def kept_object(
+    core: Core, kind: str, key: str, version: str, compute: Callable[[], T], *, in_file: bool = True
+) -> T:
     """As `kept`, for a value made of the project's own records (dataclasses, enums, dates):
-    kept as a pickle, read back only with the classes `cache_pickle` allows."""
+    kept as a pickle, read back only with the classes `cache_pickle` allows. Not `in_file`:
+    kept in memory only."""
+    if not in_file:
+        return _in_memory(core, kind, f"{kind}|{key}", version, compute)
     return _kept(core, kind, key, version, compute, cache_pickle.dumps, cache_pickle.loads)
 
 
@@ -84,6 +89,13 @@ def _kept(
     if value is None:
         value = compute()
         core.cache_file.write(kind, name, stamp, zlib.compress(dump(value), 1))
+    return _in_memory(core, kind, name, version, lambda: value)
+
+
+def _in_memory(core: Core, kind: str, name: str, version: str, compute: Callable[[], T]) -> T:
+    if (version, name) in core.kept_cache:
+        return core.kept_cache[version, name]  # type: ignore[no-any-return]
+    value = compute()
     for stale in [k for k in core.kept_cache if k[1].startswith(kind + "|") and k[0] != version]:
         del core.kept_cache[stale]  # one version of each kind in memory, as in the file
     core.kept_cache[version, name] = value
@@ -191,14 +203,22 @@ def _badges_back(data: dict[str, list[Any]]) -> dict[str, CardBadges]:
 
 
 def kept_read(
-    core: Core, kind: str, key: tuple[object, ...], tables: Sequence[str], compute: Callable[[], T]
+    core: Core,
+    kind: str,
+    key: tuple[object, ...],
+    tables: Sequence[str],
+    compute: Callable[[], T],
+    *,
+    in_file: bool = True,
 ) -> T:
     """`compute()`, kept per version of the sales and of `tables` (`Core.tables_version`),
     `key` (what it was asked for: the day, the period…), the language (some values hold words)
-    and the settings: the next process, or this one after a write elsewhere, reads it back."""
+    and the settings: the next process, or this one after a write elsewhere, reads it back
+    (`in_file`; else only this process)."""
     parts = (*key, current_language(), core.tz, digest(core.settings))
     version = core.tables_version(*tables)
-    return kept_object(core, kind, "|".join(map(str, parts)), version, compute)
+    name = "|".join(map(str, parts))
+    return kept_object(core, kind, name, version, compute, in_file=in_file)
 
 
 def digest(value: object) -> str:

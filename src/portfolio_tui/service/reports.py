@@ -203,8 +203,10 @@ class ReportCases:
         (accounts, first sales, stage moves, classes) kept per version of what they read."""
         as_of = as_of or self.core.today()
         w = self.window(as_of, window)
+        # In memory only: the next start reads the KPIs themselves back, and this, the largest
+        # value kept (~8 MB pickled), cost the TUI ~20 MB at its peak to write.
         base = kept_read(self.core, "kpi_base", (as_of, w.start, w.as_of), _KPI_TABLES,
-                         lambda: self._kpi_base(as_of, window))  # fmt: skip
+                         lambda: self._kpi_base(as_of, window), in_file=False)  # fmt: skip
         current = period_of(as_of, period)
         before_start, before_end = compared_span(current, as_of, previous)
         end_now = min(current.end, as_of)

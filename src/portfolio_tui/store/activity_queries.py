@@ -71,6 +71,18 @@ def stage_moves_between(
     return [StageMoveFact(a, f, t, datetime.fromisoformat(at)) for a, f, t, at in rows]
 
 
+def last_stages_before(conn: sqlite3.Connection, end: datetime) -> dict[str, str]:
+    """Per account, the stage its last live stage change before `end` (naive UTC) moved it to
+    (the last by time, then by id)."""
+    rows = conn.execute(
+        "SELECT account_id, to_stage FROM (SELECT account_id, to_stage, row_number() OVER "
+        "(PARTITION BY account_id ORDER BY at DESC, id DESC) AS n FROM stagechange "
+        "WHERE deleted_at IS NULL AND at < ?) WHERE n = 1",
+        (sql_instant(end),),
+    ).fetchall()
+    return dict(rows)
+
+
 def sale_days_between(conn: sqlite3.Connection, start: date, end: date) -> list[tuple[str, date]]:
     """(account id, day) of every live sale line with start <= sold_on <= end."""
     rows = conn.execute(
