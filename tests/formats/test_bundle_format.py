@@ -357,3 +357,15 @@ def test_a_value_json_can_not_carry_is_refused_in_one_line(tmp_path: Path) -> No
     with pytest.raises(UserError, match=r"can't export account 'a1': it holds a value"):
         write_bundle(tmp_path / "a.pfbundle", header(counts={"account": 1}), [("account", rows)])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_id_is_remembered_exactly_whatever_its_form() -> None:
+    """Ids are remembered as numbers when they are UUIDs as ids are written (less memory on a
+    million sales), as text otherwise: two ids share a key only when they are the same text."""
+    from portfolio_tui.formats.bundle import _id_key
+
+    lower = "3f2a9c1e-0b7d-4c1a-9e8f-0123456789ab"
+    keys = {_id_key(lower), _id_key(lower.upper()), _id_key(lower.replace("-", "")),
+            _id_key("a1"), _id_key(" " + lower)}  # fmt: skip
+    assert len(keys) == 5
+    assert _id_key(lower) == int(lower.replace("-", ""), 16) and _id_key("a1") == "a1"

@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -407,7 +408,7 @@ class _IdCheck:
     ) -> None:
         self.path = path
         self.id_at = {t: c.index("id") for t, c in columns.items() if "id" in c}
-        self.seen: dict[str, set[str]] = {t: set() for t in columns}
+        self.seen: dict[str, set[int | str]] = {t: set() for t in columns}
         self.then = then
 
     def __call__(self, table: str, run: list[tuple[int, list[Any]]]) -> None:
@@ -416,10 +417,10 @@ class _IdCheck:
             ids = [values[at] for _, values in run]
             if set(map(type, ids)) != {str}:
                 self._refuse(table, run, at, lambda value, _: type(value) is not str)
-            distinct = set(ids)
+            distinct = set(map(_id_key, ids))
             seen = self.seen[table]
             if len(distinct) != len(ids) or not seen.isdisjoint(distinct):
-                self._refuse(table, run, at, lambda value, earlier: value in earlier)
+                self._refuse(table, run, at, lambda value, earlier: _id_key(value) in earlier)
             seen |= distinct
         if self.then is not None:
             self.then(table, run)
@@ -429,7 +430,7 @@ class _IdCheck:
         table: str,
         run: list[tuple[int, list[Any]]],
         at: int,
-        bad: Callable[[Any, set[str]], bool],
+        bad: Callable[[Any, set[int | str]], bool],
     ) -> None:
         """Raise naming the first row of `run` whose id is `bad` (given the ids before it)."""
         earlier = set(self.seen[table])
@@ -442,7 +443,19 @@ class _IdCheck:
                     else "listed twice in the bundle"
                 )
                 raise BundleValueError(self.path, table, "id", value, reason, line)
-            earlier.add(value)
+            earlier.add(_id_key(value) if type(value) is str else value)
+
+
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _id_key(row_id: str) -> int | str:
+    """What a bundle's id is remembered as: a UUID written as ids are (lower case) as its
+    128-bit number, anything else as its text; two ids have the same key only if they are
+    the same text. A million sale ids as numbers: ~70 MB less than as text."""
+    if _CANONICAL_ID.fullmatch(row_id):
+        return int(row_id.replace("-", ""), 16)
+    return row_id
 
 
 def _text(value: Any) -> str:
