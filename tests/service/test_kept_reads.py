@@ -118,3 +118,18 @@ def test_the_dashboard_s_white_space_cells_are_the_suggestions(demo_db_path):
             cells = pf.deals.whitespace_cells(by=by)
             assert cells == {(r.segment, r.family) for r in pf.deals.whitespace(by=by)}
         assert cells
+
+
+def test_the_dashboard_s_book_panels_are_read_back_at_the_next_start(demo_db_path, monkeypatch):
+    """ABC and RFM, the churn risk and the projection: kept per sales version."""
+    with open_portfolio(demo_db_path) as pf:
+        first = pf.reports.badges(), pf.churn.weighted_churn_risk(), pf.churn.projection()
+        assert all(first)
+    with open_portfolio(demo_db_path) as pf:
+        for name in ("_churn_risk", "_projection"):
+            monkeypatch.setattr(pf.churn, name, lambda *a: pytest.fail("computed again"))
+        monkeypatch.setattr(pf.reports, "abc", lambda *a: pytest.fail("computed again"))
+        assert (pf.reports.badges(), pf.churn.weighted_churn_risk(), pf.churn.projection()) == first
+        monkeypatch.undo()
+        _scratch(pf)
+        assert (pf.reports.badges(), pf.churn.weighted_churn_risk(), pf.churn.projection()) == first

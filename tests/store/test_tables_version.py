@@ -58,6 +58,7 @@ def test_the_version_of_some_tables_moves_with_those_only(demo_db_path):
     assert derived.tables_version(conn, ["followup"]) != follow_ups
     conn.execute("UPDATE sale SET amount = amount + 1 WHERE rowid = 1")  # the sales: all move
     assert derived.tables_version(conn, ["deal", "dealstagechange"]) != deals
+    assert derived.tables_version(conn, []) == derived.sales_version(conn)  # the sales alone
     with pytest.raises(ValueError, match="meta"):
         derived.tables_version(conn, ["meta"])
     conn.close()

@@ -40,7 +40,7 @@ from portfolio_tui.errors import UserError
 from portfolio_tui.i18n import _
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.service.core import Core
-from portfolio_tui.service.derived import clv_from_json, clv_to_json, kept
+from portfolio_tui.service.derived import clv_from_json, clv_to_json, kept, kept_read
 from portfolio_tui.service.reports import ReportCases
 from portfolio_tui.service.views import AtRiskItem
 from portfolio_tui.store import churn_queries, queries
@@ -181,8 +181,12 @@ class ChurnCases:
         return {c.account_id: c.p_alive for c in result.clients if c.p_alive is not None}
 
     def weighted_churn_risk(self, as_of: date | None = None) -> ChurnRiskReport | None:
-        """The revenue at risk over the last 12 months; None when the book can't be fitted."""
-        as_of = as_of or self.core.today()
+        """The revenue at risk over the last 12 months; None when the book can't be fitted.
+        Kept per sales version (`derived.kept_read`), as the projection."""
+        day = as_of or self.core.today()
+        return kept_read(self.core, "churn_risk", (day,), (), lambda: self._churn_risk(day))
+
+    def _churn_risk(self, as_of: date) -> ChurnRiskReport | None:
         alive = self.p_alive_by_account(as_of)
         if not alive:
             return None
@@ -196,8 +200,10 @@ class ChurnCases:
 
     def projection(self, as_of: date | None = None) -> BookProjection | None:
         """The book in four years; None without a complete year that had clients at its start."""
-        as_of = as_of or self.core.today()
+        day = as_of or self.core.today()
+        return kept_read(self.core, "projection", (day,), (), lambda: self._projection(day))
 
+    def _projection(self, as_of: date) -> BookProjection | None:
         def read() -> dict[str, dict[int, int]]:
             with self.core.db.raw() as conn:
                 return churn_queries.yearly_revenue(conn, as_of)

@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portfolio_tui import paths
-from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.cadence import Cadence
 from portfolio_tui.domain.clv import ClvResult
 from portfolio_tui.domain.dates import When, parse_when
-from portfolio_tui.domain.rfm import RfmScore
 from portfolio_tui.domain.settings import Settings, SettingsError
 from portfolio_tui.domain.workdays import WorkingCalendar
 from portfolio_tui.errors import Ambiguous, FutureDate, NotFound, PastDate
@@ -79,7 +77,6 @@ class Core:
     undo_stack: list[ChangeSet]
     # Keyed by the sales version they were computed at first: a value a load still running
     # computes from an older version is never taken for the current one.
-    badges_cache: dict[tuple[str, date | None, date], tuple[AbcResult, dict[str, RfmScore]]]
     churn_cache: dict[tuple[str, date, float], ClvResult]  # (…, as_of, penalizer) → the fit
     kept_cache: dict[tuple[str, str], Any]  # (…, name) → what `service.derived.kept` gave
     cache_version: str | None  # the sales version the caches above are forgotten at moving
@@ -93,7 +90,6 @@ class Core:
         self._clock = clock
         self.lock = threading.RLock()
         self.undo_stack = []
-        self.badges_cache = {}
         self.churn_cache = {}
         self.kept_cache = {}
         self.cache_version = None
@@ -194,7 +190,6 @@ class Core:
     def data_changed(self) -> None:
         """Forget the cached figures (they would be forgotten at the next read anyway when the
         sales version moved; this also drops them when it did not)."""
-        self.badges_cache.clear()
         self.churn_cache.clear()
         self.kept_cache.clear()
         self.cache_version = None

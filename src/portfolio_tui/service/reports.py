@@ -91,14 +91,11 @@ class ReportCases:
         return kept[key]  # type: ignore[no-any-return]
 
     def badges(self, window: Window | None = None) -> tuple[AbcResult, dict[str, RfmScore]]:
-        """ABC classes (by revenue) and RFM scores over `window` (default: the settings')."""
-        window = window or self.window()
-        key = (self.core.fresh_caches(), window.start, window.as_of)
-        cached = self.core.badges_cache.get(key)
-        if cached is None:
-            cached = self.abc(window), score_rfm(self.figures(window), window.as_of)
-            self.core.badges_cache[key] = cached
-        return cached
+        """ABC classes (by revenue) and RFM scores over `window` (default: the settings'), kept
+        per sales version (`derived.kept_read`: the Dashboard's first panels at the next start)."""
+        w = window or self.window()
+        return kept_read(self.core, "abc_rfm", (w.start, w.as_of), (),
+                         lambda: (self.abc(w), score_rfm(self.figures(w), w.as_of)))  # fmt: skip
 
     def segment_accounts(
         self, segment: str | None, as_of: date | None = None

@@ -112,6 +112,8 @@ def create_table_counts(conn: sqlite3.Connection) -> None:
 def tables_version(conn: sqlite3.Connection, tables: Sequence[str]) -> str:
     """The version of what `tables` (of BOOK_TABLES) and the sales hold now: the sales version,
     then each table's max rowid and count of other changes, "<sales>/<rowid>.<count>…"."""
+    if not tables:
+        return sales_version(conn)
     values = conn.execute(_tables_sql(tuple(tables))).fetchone()
     return f"{sales_version(conn)}/{'.'.join(str(v or 0) for v in values)}"
 
