@@ -380,13 +380,7 @@ async def session(db: Path, smoke: bool) -> dict[str, object]:
     result: dict[str, object] = {}
     frames = FrameClock(app)
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: current(app.screen, TodayScreen) and app.screen.agenda is not None)
-        await settle(frames)
-
-        def portfolio_shown() -> bool:
-            return isinstance(app.screen, PortfolioScreen) and app.screen.view is not None
-
-        result["portfolio_open"] = await timed(pilot, frames, "portfolio", "2", portfolio_shown)
+        result["portfolio_open"] = await today_then_portfolio(app, pilot, frames)
         result["accounts"] = len(app.screen.view.all_rows)
         await until(lambda: current(app.screen, PortfolioScreen))
         result["keystrokes"] = await filter_keystrokes(app, pilot, frames, keys)
@@ -409,26 +403,32 @@ async def session(db: Path, smoke: bool) -> dict[str, object]:
     return result
 
 
+async def today_then_portfolio(app, pilot, frames: FrameClock) -> float:
+    """Wait for Today with its agenda, then open the Portfolio: seconds to its rows shown."""
+    from portfolio_tui.tui.screens.portfolio import PortfolioScreen
+    from portfolio_tui.tui.screens.today import TodayScreen
+
+    await until(lambda: current(app.screen, TodayScreen) and app.screen.agenda is not None)
+    await settle(frames)
+
+    def portfolio_shown() -> bool:
+        return isinstance(app.screen, PortfolioScreen) and app.screen.view is not None
+
+    return await timed(pilot, frames, "portfolio", "2", portfolio_shown)
+
+
 async def reopen(db: Path) -> dict[str, object]:
     """The app started again on the file the session left (nothing written since): the
     Portfolio and the Dashboard as a rep sees them at the next start, their reads kept."""
     from portfolio_tui.domain.settings import Settings
     from portfolio_tui.tui.app import make_app
     from portfolio_tui.tui.screens.dashboard import DashboardScreen
-    from portfolio_tui.tui.screens.portfolio import PortfolioScreen
-    from portfolio_tui.tui.screens.today import TodayScreen
 
     app = make_app(db, clock=clock, tz=ZONE, settings=Settings())
     frames = FrameClock(app)
     result: dict[str, object] = {}
     async with app.run_test(size=SIZE) as pilot:
-        await until(lambda: current(app.screen, TodayScreen) and app.screen.agenda is not None)
-        await settle(frames)
-
-        def portfolio_shown() -> bool:
-            return isinstance(app.screen, PortfolioScreen) and app.screen.view is not None
-
-        result["portfolio_open"] = await timed(pilot, frames, "portfolio", "2", portfolio_shown)
+        result["portfolio_open"] = await today_then_portfolio(app, pilot, frames)
         await settle(frames)
         result.update(await dashboard_figures(app, pilot, frames, DashboardScreen))
         child_report(app, result)
