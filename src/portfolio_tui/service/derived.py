@@ -1,13 +1,15 @@
-"""Figures derived from the sales, kept under the sales version they were computed at
-(`store/derived.py`): in memory, and in the cache file so a new process (the app's start,
-`portfolio today`, `show`) reads them back instead of computing them again. The BG/NBD fit of
-the book took ~3 s of the ~3.3 s the Today screen needed on 20,000 accounts and a million
-sales lines.
+"""Figures derived from the book, kept under the version of what they read (`store/derived.py`):
+in memory, and in the cache file so a new process (the app's start, `portfolio today`, `show`)
+reads them back instead of computing them again. The BG/NBD fit, the window's figures, the
+badges and the alerts read the sales (the *sales version*); the agenda, the activity index, the
+white space, the KPIs, the clients report and the Portfolio rows declare the tables they read
+(`kept_read`, `Core.tables_version`). The BG/NBD fit of the book took ~3 s of the ~3.3 s the
+Today screen needed on 20,000 accounts and a million sales lines; the agenda ~0.9 s more.
 
-A kept value is read back only at the same sales version and portfolio file (`file_stamp`),
-the same format (`FORMAT`, bumped with any change to what is kept or how it is computed) and
-the same program version; anything else, or a value that can't be read back, is computed
-again and kept in its place.
+A kept value is read back only at the same version and portfolio file (`file_stamp`), the same
+format (`FORMAT`, bumped with any change to what is kept or how it is computed) and the same
+program version; anything else, or a value that can't be read back, is computed again and kept
+in its place.
 """
 
 from __future__ import annotations
@@ -96,8 +98,11 @@ def _in_memory(core: Core, kind: str, name: str, version: str, compute: Callable
     if (version, name) in core.kept_cache:
         return core.kept_cache[version, name]  # type: ignore[no-any-return]
     value = compute()
-    for stale in [k for k in core.kept_cache if k[1].startswith(kind + "|") and k[0] != version]:
-        del core.kept_cache[stale]  # one version of each kind in memory, as in the file
+    # One version of each kind in memory, as in the file. The app's loads run on threads:
+    # the keys are copied at once (`list`), and another thread may have dropped one already.
+    for stale in [k for k in list(core.kept_cache) if k[1].startswith(kind + "|")]:
+        if stale[0] != version:
+            core.kept_cache.pop(stale, None)
     core.kept_cache[version, name] = value
     return value
 
