@@ -83,8 +83,10 @@ def table(
     if width is not None and cut:
         widths = _fitted(natural, width, cut)
         for i in [i for i in cut if widths[i] < natural[i]]:
-            for row in cells:
-                row[i] = _cut(row[i], widths[i])
+            w = widths[i]
+            for row in cells:  # cut with "…"
+                if len(row[i]) > w:
+                    row[i] = row[i][: w - 1] + "…"
     line = "  ".join(
         f"{{:{'>' if i in right else '<'}{w}}}" if w else "{}" for i, w in enumerate(widths)
     ).format
@@ -105,10 +107,6 @@ def _fitted(widths: list[int], width: int, cut: Collection[int]) -> list[int]:
         widths[widest] -= 1
         overflow -= 1
     return widths
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- report clients ---------------------------------------------------------------------------
