@@ -112,3 +112,22 @@ def test_a_damaged_cache_file_is_started_again(demo_db_path, monkeypatch):
     with open_portfolio(demo_db_path) as pf:
         monkeypatch.setattr(pf.reports, "_agenda", lambda: pytest.fail("computed again"))
         assert pf.reports.agenda() == agenda
+
+
+def test_a_cache_file_of_an_older_layout_is_laid_out_again(demo_db_path, monkeypatch):
+    with open_portfolio(demo_db_path) as pf:
+        cache = pf.core.cache_file.path
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(cache) as conn:  # the layout of stop 17: value and stamp in one row
+        conn.execute("CREATE TABLE derived (name TEXT PRIMARY KEY, version TEXT, value BLOB)")
+        conn.execute("INSERT INTO derived VALUES ('agenda|x', 'v', x'00')")
+    conn.close()
+    with open_portfolio(demo_db_path) as pf:
+        agenda = pf.reports.agenda()
+    with open_portfolio(demo_db_path) as pf:
+        monkeypatch.setattr(pf.reports, "_agenda", lambda: pytest.fail("computed again"))
+        assert pf.reports.agenda() == agenda
+    with sqlite3.connect(cache) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    assert "derived" not in tables and {"kept", "kept_value"} <= tables

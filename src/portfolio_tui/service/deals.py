@@ -4,8 +4,9 @@ the board, the pipeline figures and the white-space suggestions. Part of the Por
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from portfolio_tui.domain.deals import (
     DEFAULT_ROTTING_DAYS,
@@ -60,6 +61,9 @@ class _Keep:
 
 
 KEEP: Final = _Keep()
+
+
+T = TypeVar("T")
 
 
 class DealCases:
@@ -404,10 +408,7 @@ class DealCases:
     ) -> list[WhiteSpaceRow]:
         """What to sell next: per client, the families most of its segment's peers bought.
         Kept per version of the sales, accounts and products (`derived.kept_read`)."""
-        check_by(by)
-        w = self.reports.window(as_of, window)
-        return kept_read(self.core, "whitespace", (w.start, w.as_of, by), ("account", "product"),
-                         lambda: suggestions(self.core, self.reports, w, by))  # fmt: skip
+        return self._white_space("whitespace", as_of, window, by, list)
 
     def account_suggestions(
         self, account_ref: str, as_of: date | None = None, window: str | None = None
@@ -421,15 +422,17 @@ class DealCases:
     ) -> set[tuple[str, str]]:
         """The (segment, family) cells of the dashboard's matrix that hold a suggestion, kept
         apart from the suggestions (the Dashboard needs a few cells, not 20,000 rows)."""
+        return self._white_space("whitespace_cells", as_of, window, by, cells)
+
+    def _white_space(
+        self, kind: str, as_of: date | None, window: str | None, by: str,
+        shape: Callable[[list[WhiteSpaceRow]], T],
+    ) -> T:  # fmt: skip
+        """The suggestions in `shape`, kept per version of the sales, accounts and products."""
         check_by(by)
         w = self.reports.window(as_of, window)
-        return kept_read(
-            self.core,
-            "whitespace_cells",
-            (w.start, w.as_of, by),
-            ("account", "product"),
-            lambda: cells(suggestions(self.core, self.reports, w, by)),
-        )
+        return kept_read(self.core, kind, (w.start, w.as_of, by), ("account", "product"),
+                         lambda: shape(suggestions(self.core, self.reports, w, by)))  # fmt: skip
 
 
 def _haystack(row: DealRow) -> str:

@@ -77,21 +77,22 @@ def _kept(
     load: Callable[[bytes], T],
 ) -> T:
     name = f"{kind}|{key}"
-    if (version, name) in core.kept_cache:
-        return core.kept_cache[version, name]  # type: ignore[no-any-return]
-    stamp = f"{version}|{derived.file_stamp(core.db.path)}|{FORMAT}|{__version__}"
-    value: T | None = None
-    blob = core.cache_file.read(name, stamp)
-    if blob is not None:
-        try:
-            value = load(zlib.decompress(blob))
-        except (zlib.error, ValueError, TypeError, KeyError, IndexError, AttributeError,
-                cache_pickle.UnpicklingError):  # fmt: skip
-            value = None  # not what this version writes: computed again below
-    if value is None:
+
+    def from_file() -> T:
+        kept_as = f"{version}|{FORMAT}|{__version__}"
+        stamp = derived.file_stamp(core.db.path)
+        blob = core.cache_file.read(name, kept_as, stamp)
+        if blob is not None:
+            try:
+                return load(zlib.decompress(blob))
+            except (zlib.error, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                    cache_pickle.UnpicklingError):  # fmt: skip
+                pass  # not what this version writes: computed again below
         value = compute()
-        core.cache_file.write(kind, name, stamp, zlib.compress(dump(value), 1))
-    return _in_memory(core, kind, name, version, lambda: value)
+        core.cache_file.write(kind, name, kept_as, stamp, zlib.compress(dump(value), 1))
+        return value
+
+    return _in_memory(core, kind, name, version, from_file)
 
 
 def _in_memory(core: Core, kind: str, name: str, version: str, compute: Callable[[], T]) -> T:

@@ -79,20 +79,24 @@ TABLE_TRIGGERS = tuple(
     for event in ("UPDATE", "DELETE")
 )
 _VERSION_SQL = "SELECT (SELECT max(rowid) FROM sale), (SELECT value FROM meta WHERE key = ?)"
-# A value and its stamp in two tables: stamping a value again (`restamp`, after each write of
-# the app) rewrites a small row, not the value's megabytes.
+# The layout of the cache file (its `PRAGMA user_version`): a file of another layout is
+# emptied and laid out again. A value and its stamps in two tables: stamping values again
+# (`restamp`, after each write of the app) rewrites small rows, not the values' megabytes.
+CACHE_LAYOUT = 2
 _CACHE_TABLES = (
-    "CREATE TABLE IF NOT EXISTS kept ("
-    "name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, value_id INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS kept_value (id INTEGER PRIMARY KEY, value BLOB NOT NULL)",
-    "DROP TABLE IF EXISTS derived",  # the layout before, value and stamp in one row
+    "CREATE TABLE kept (name TEXT NOT NULL PRIMARY KEY, version TEXT NOT NULL, "
+    "stamp TEXT NOT NULL, value_id INTEGER NOT NULL)",
+    "CREATE INDEX kept_stamp ON kept (stamp)",
+    "CREATE TABLE kept_value (id INTEGER PRIMARY KEY, value BLOB NOT NULL)",
+    f"PRAGMA user_version = {CACHE_LAYOUT}",
 )
+_OLD_TABLES = ("derived", "kept", "kept_value")
 _READ = (
     "SELECT v.value FROM kept AS k JOIN kept_value AS v ON v.id = k.value_id "
-    "WHERE k.name = ? AND k.version = ?"
+    "WHERE k.name = ? AND k.version = ? AND k.stamp = ?"
 )
-# The values of a kind kept at another version, and the one of the same name.
-_REPLACED = "(substr(name, 1, ?) = ? AND version <> ?) OR name = ?"
+# The values of a kind kept at another version or stamp, and the one of the same name.
+_REPLACED = "(substr(name, 1, ?) = ? AND (version <> ? OR stamp <> ?)) OR name = ?"
 _WRITE_WAIT_S = 0.2  # a cache write waits this long at most for another process's
 
 
@@ -161,28 +165,32 @@ class CacheFile:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def read(self, name: str, version: str) -> bytes | None:
-        """The value kept as `name` at `version`; None when there is none at that version."""
+    def read(self, name: str, version: str, stamp: str) -> bytes | None:
+        """The value kept as `name` at `version` and the portfolio file's `stamp`
+        (`file_stamp`); None when there is none at those."""
         if not self.path.exists():
             return None
         try:
             with closing(sqlite3.connect(self.path, timeout=_WRITE_WAIT_S)) as conn:
-                row = conn.execute(_READ, (name, version)).fetchone()
+                row = conn.execute(_READ, (name, version, stamp)).fetchone()
         except sqlite3.Error:
             return None
         return None if row is None else bytes(row[0])
 
     def write(
-        self, kind: str, name: str, version: str, value: bytes, *, again: bool = True
+        self, kind: str, name: str, version: str, stamp: str, value: bytes, *, again: bool = True
     ) -> bool:
-        """Keep `value` as `name` at `version`, dropping the values of the same `kind` (names
-        starting "kind|") kept at another version; False when nothing could be kept."""
+        """Keep `value` as `name` at `version` and `stamp`, dropping the values of the same
+        `kind` (names starting "kind|") kept at another; False when nothing could be kept."""
         try:
             self._create()
             with closing(self._writing()) as conn, conn:
-                for statement in _CACHE_TABLES:
-                    conn.execute(statement)
-                replaced = (len(kind) + 1, kind + "|", version, name)
+                if conn.execute("PRAGMA user_version").fetchone()[0] != CACHE_LAYOUT:
+                    for table in _OLD_TABLES:
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+                    for statement in _CACHE_TABLES:
+                        conn.execute(statement)
+                replaced = (len(kind) + 1, kind + "|", version, stamp, name)
                 conn.execute(
                     f"DELETE FROM kept_value WHERE id IN (SELECT value_id FROM kept WHERE "
                     f"{_REPLACED})",
@@ -193,34 +201,26 @@ class CacheFile:
                     "INSERT INTO kept_value (value) VALUES (?)", (value,)
                 ).lastrowid
                 conn.execute(
-                    "INSERT INTO kept (name, version, value_id) VALUES (?, ?, ?)",
-                    (name, version, value_id),
+                    "INSERT INTO kept (name, version, stamp, value_id) VALUES (?, ?, ?, ?)",
+                    (name, version, stamp, value_id),
                 )
         except sqlite3.DatabaseError as error:
             if type(error) is sqlite3.DatabaseError:  # damaged (not busy): start it again
                 for part in ("", "-journal", "-wal", "-shm"):
                     self.path.with_name(self.path.name + part).unlink(missing_ok=True)
-                return again and self.write(kind, name, version, value, again=False)
+                return again and self.write(kind, name, version, stamp, value, again=False)
             return False
         except OSError:
             return False
         return True
 
     def restamp(self, before: str, after: str) -> None:
-        """Stamp with the file stamp `after` the values kept at `before` (the second field of
-        their "|"-separated versions: `service/derived.py` writes them so)."""
+        """Stamp with the portfolio file's stamp `after` the values kept at `before`."""
         if not self.path.exists():
             return
         try:
             with closing(self._writing()) as conn, conn:
-                for name, version in conn.execute("SELECT name, version FROM kept").fetchall():
-                    fields = version.split("|")
-                    if len(fields) > 1 and fields[1] == before:
-                        fields[1] = after
-                        restamped = "|".join(fields)
-                        conn.execute(
-                            "UPDATE kept SET version = ? WHERE name = ?", (restamped, name)
-                        )
+                conn.execute("UPDATE kept SET stamp = ? WHERE stamp = ?", (after, before))
         except sqlite3.Error:
             pass  # only a cache: the next start computes them again
 
