@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
@@ -125,7 +125,8 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         Binding("w", "deal('win')", N_("Won"), id="deals.win"),
         Binding("l", "deal('lose')", N_("Lost…"), id="deals.lose"),
         Binding("e", "deal('edit')", N_("Edit"), id="deals.edit"),
-        Binding("slash", "deal('filter')", N_("Filter"), id="deals.filter"),
+        # Priority, as on the Portfolio: the text typed right behind it lands in the filter.
+        Binding("slash", "deal('filter')", N_("Filter"), id="deals.filter", priority=True),
         Binding("enter", "deal('open')", N_("Open"), id="deals.open"),
     ]
 
@@ -331,6 +332,8 @@ class PipelineScreen(LoadingScreen[PipelineData]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "deal":
+            if parameters == ("filter",) and isinstance(self.focused, Input):
+                return None  # typed into the field
             return self.deals_shown
         if action in PROSPECT_ACTIONS and self.deals_shown:
             return False

@@ -79,7 +79,9 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
     CSS_PATH = "portfolio.tcss"
     AUTO_FOCUS = "#portfolio-table"
     BINDINGS = [
-        Binding("slash", "focus_filter", N_("Filter"), id="portfolio.filter"),
+        # Priority: run when the key arrives, so that the keys typed right behind it (one
+        # burst from the terminal) are routed to the filter, never to the table's shortcuts.
+        Binding("slash", "focus_filter", N_("Filter"), id="portfolio.filter", priority=True),
         Binding("a", "cycle_abc", N_("ABC"), id="portfolio.abc", group=QUICK_FILTERS),
         Binding("t", "cycle_stage", N_("Stage"), id="portfolio.stage", group=QUICK_FILTERS),
         Binding("g", "cycle_segment", N_("Segment"), id="portfolio.segment", group=QUICK_FILTERS),
@@ -278,8 +280,13 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
     def _text_submitted(self, event: Input.Submitted) -> None:
         self.table.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter" and isinstance(self.focused, Input):
+            return None  # shown dimmed; the key is typed into the field
+        return True
+
     def action_focus_filter(self) -> None:
-        self.query_one("#portfolio-filter", Input).focus()
+        self.set_focus(self.query_one("#portfolio-filter", Input))  # now, not on a later message
 
     def action_cycle_abc(self) -> None:
         self._set_filters(replace(self.filters, abc=cycle(self.filters.abc, ABC_CLASSES)))

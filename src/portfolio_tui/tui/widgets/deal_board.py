@@ -205,7 +205,7 @@ class DealBoardView(Vertical):
     # --- the filter -----------------------------------------------------------------------
 
     def focus_filter(self) -> None:
-        self.query_one("#deals-filter", Input).focus()
+        self.screen.set_focus(self.query_one("#deals-filter", Input))  # before the next key
 
     @on(Input.Changed, "#deals-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
