@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from portfolio_tui.cli.accounts import ACCOUNT_HELP, stage_names
 from portfolio_tui.cli.deal_output import agenda_deals_json, agenda_deals_text
-from portfolio_tui.cli.output import agenda_json, agenda_text
+from portfolio_tui.cli.output import agenda_json, agenda_text, terminal_width
 from portfolio_tui.cli.readable import day_text, kind_text, stage_text, time_text
 from portfolio_tui.cli.types import CommandGroups, Subcommands, add_format_option, positive_int
 from portfolio_tui.domain.account_fields import INTERACTION_KINDS
@@ -17,6 +17,7 @@ from portfolio_tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio
+    from portfolio_tui.service.views import Agenda
 
 # Marked here, translated where the parser is built (after the language is chosen).
 FOLLOW_UP_ID_HELP = N_("the follow-up's id, or a prefix of it (as `today` shows)")
@@ -195,10 +196,15 @@ def cmd_stage(pf: Portfolio, args: argparse.Namespace) -> int:
 
 
 def cmd_today(pf: Portfolio, args: argparse.Namespace) -> int:
-    agenda = pf.reports.agenda()
-    if args.format == "json":
+    def as_json(agenda: Agenda) -> str:
         values = {**agenda_json(agenda), **agenda_deals_json(agenda)}
-        print(json.dumps(values, indent=2, ensure_ascii=False))
-    else:
-        print("\n".join([agenda_text(agenda), *agenda_deals_text(agenda, pf.settings)]))
+        return json.dumps(values, indent=2, ensure_ascii=False)
+
+    def as_text(agenda: Agenda) -> str:
+        return "\n".join([agenda_text(agenda), *agenda_deals_text(agenda, pf.settings)])
+
+    if args.format == "json":
+        print(pf.reports.agenda_output(("json",), as_json))
+    else:  # the tables are cut to the terminal's width
+        print(pf.reports.agenda_output(("text", terminal_width()), as_text))
     return 0

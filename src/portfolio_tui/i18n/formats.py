@@ -25,12 +25,15 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
-
-from babel import Locale
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
+from typing import TYPE_CHECKING
 
 from portfolio_tui.i18n import SOURCE_LANGUAGE, current_language
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported by the functions that format (its import, with its look for the system's
+# zone, costs ~30 ms): a command that prints what was kept formats nothing.
 
 __all__ = [
     "date_long",
@@ -62,6 +65,8 @@ Number = int | float | Decimal
 
 @cache
 def _locale(lang: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(_CLDR_LOCALES.get(lang, _CLDR_LOCALES[SOURCE_LANGUAGE]))
 
 
@@ -106,6 +111,8 @@ def _fraction_pattern(pattern: str, decimals: int) -> str:
 
 def money(cents: int, currency: str = "EUR", *, lang: str | None = None) -> str:
     """An amount in cents: `12 345,67 €` (fr), `€12,345.67` (en)."""
+    from babel import numbers as babel_numbers
+
     return babel_numbers.format_currency(_euros(cents), currency, locale=_locale(_language(lang)))
 
 
@@ -114,6 +121,8 @@ def money_compact(cents: int, currency: str = "EUR", *, lang: str | None = None)
 
     Whole euros below a thousand, one decimal at most above (`12,3 k€`).
     """
+    from babel import numbers as babel_numbers
+
     language = _language(lang)
     with _rounding_half_up():
         text = babel_numbers.format_compact_currency(
@@ -127,6 +136,8 @@ def money_compact(cents: int, currency: str = "EUR", *, lang: str | None = None)
 
 def number(value: Number, decimals: int = 0, *, lang: str | None = None) -> str:
     """A number grouped by thousands with exactly `decimals` decimals: `12 345,7` / `12,345.7`."""
+    from babel import numbers as babel_numbers
+
     locale = _locale(_language(lang))
     # CLDR's decimal pattern is "#,##0.###": keep its grouping, fix the decimals.
     integer_pattern = locale.decimal_formats[None].pattern.split(";")[0].split(".")[0]
@@ -136,6 +147,8 @@ def number(value: Number, decimals: int = 0, *, lang: str | None = None) -> str:
 
 def percent(fraction: Number, decimals: int = 1, *, lang: str | None = None) -> str:
     """A fraction as a percentage: 0.125 → `12,5 %` (fr, U+00A0 as CLDR says) / `12.5%` (en)."""
+    from babel import numbers as babel_numbers
+
     locale = _locale(_language(lang))
     pattern = _fraction_pattern(locale.percent_formats[None].pattern.split(";")[0], decimals)
     return babel_numbers.format_percent(
@@ -147,6 +160,8 @@ def percent(fraction: Number, decimals: int = 1, *, lang: str | None = None) -> 
 
 
 def _date(day: date, kind: str, lang: str | None) -> str:
+    from babel import dates as babel_dates
+
     language = _language(lang)
     pattern = _DATE_PATTERNS[language][kind]
     return babel_dates.format_date(day, pattern, locale=_locale(language))
@@ -172,12 +187,16 @@ def date_long(day: date, *, lang: str | None = None) -> str:
 
 def time_short(moment: time | datetime, *, lang: str | None = None) -> str:
     """`14:30` in both languages (24-hour, see the module docstring)."""
+    from babel import dates as babel_dates
+
     clock = moment.time() if isinstance(moment, datetime) else moment
     return babel_dates.format_time(clock, _TIME_PATTERN, locale=_locale(_language(lang)))
 
 
 def weekday(day: date, *, abbreviated: bool = False, lang: str | None = None) -> str:
     """`mercredi` / `mer.` (fr), `Wednesday` / `Wed` (en)."""
+    from babel import dates as babel_dates
+
     width = "abbreviated" if abbreviated else "wide"
     names = babel_dates.get_day_names(width, "stand-alone", _locale(_language(lang)))
     return names[day.weekday()]
@@ -185,6 +204,8 @@ def weekday(day: date, *, abbreviated: bool = False, lang: str | None = None) ->
 
 def month_name(month: int, *, abbreviated: bool = False, lang: str | None = None) -> str:
     """Month 1-12: `décembre` / `déc.` (fr), `December` / `Dec` (en)."""
+    from babel import dates as babel_dates
+
     if not 1 <= month <= 12:
         raise ValueError(f"there is no month {month}")
     width = "abbreviated" if abbreviated else "wide"

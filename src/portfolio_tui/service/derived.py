@@ -237,3 +237,10 @@ def kept_agenda(core: Core, compute: Callable[[], Agenda]) -> Agenda:
     today` and the app's start read it back instead of going through every follow-up, deal and
     contact again (~0.9 s on 20,000 accounts)."""
     return kept_read(core, "agenda", (core.today(),), derived.BOOK_TABLES, compute)
+
+
+def kept_agenda_output(core: Core, key: tuple[object, ...], render: Callable[[], str]) -> str:
+    """What a face prints of today's agenda (`render`; `key` holds what else it depends on:
+    the format, the terminal's width), kept as the agenda is: `portfolio today` prints it
+    again without reading back and laying out ~22,000 rows (~0.2 s on 20,000 accounts)."""
+    return kept_read(core, "agenda_output", (core.today(), *key), derived.BOOK_TABLES, render)

@@ -33,6 +33,7 @@ from portfolio_tui.service.derived import (
     NO_BADGES,
     CardBadges,
     kept_agenda,
+    kept_agenda_output,
     kept_card_badges,
     kept_figures,
     kept_read,
@@ -245,6 +246,10 @@ class ReportCases:
         their contact cadence with nothing planned; the deals closing or rotting, the A clients
         in danger. Kept per book version (`derived.kept_agenda`)."""
         return kept_agenda(self.core, self._agenda)
+
+    def agenda_output(self, key: tuple[object, ...], render: Callable[[Agenda], str]) -> str:
+        """`render(agenda)`, kept with the agenda under `key` (`derived.kept_agenda_output`)."""
+        return kept_agenda_output(self.core, key, lambda: render(self.agenda()))
 
     def _agenda(self) -> Agenda:
         today = self.core.today()
