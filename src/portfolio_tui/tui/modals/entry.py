@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from portfolio_tui.domain.text import visible
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n.terms import timeline_text
 from portfolio_tui.service.views import TimelineEntry
 from portfolio_tui.tui.bindings import translate_bindings
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.timeline import TimelineTable, kind_label
 
 
@@ -73,7 +74,7 @@ class EntryModal(ModalScreen[None]):
             yield Static(Text(visible(self.account_name), style="bold"), id="entry-account")
             yield Static(entry_text(self.entry), id="entry-text")
             yield Static(Text(_("escape closes"), style="italic dim"), id="entry-hint")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from portfolio_tui.errors import FutureDate, PastDate
@@ -28,6 +28,7 @@ from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.failures import is_user_error, report, report_failed_worker
 from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.widgets.date_input import DateInput
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
     from portfolio_tui.service import Portfolio
@@ -144,7 +145,7 @@ class FormModal(ModalScreen[str | None]):
             yield Static(
                 Text(_("enter or ctrl+s saves · escape cancels"), style="italic"), id="form-hint"
             )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#form-error").display = False

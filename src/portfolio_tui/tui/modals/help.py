@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.tui.bindings import translate_bindings
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 id="help-hint",
             )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

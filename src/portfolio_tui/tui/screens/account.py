@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from portfolio_tui.domain.stages import Stage, next_stage
 from portfolio_tui.domain.text import visible
@@ -35,6 +35,7 @@ from portfolio_tui.tui.screens.base import LoadingScreen, on_fresh_data
 from portfolio_tui.tui.screens.deals_board import AccountDealKeys, AccountDealsPane
 from portfolio_tui.tui.text import money
 from portfolio_tui.tui.widgets.agenda_table import due_day_text
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.timeline import TimelineTable
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
@@ -125,7 +126,7 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
                 yield Static(id="account-notes")
                 yield Label(_("Sales by family"), classes="pane-title", id="families-title")
                 yield DataTable(id="families", cursor_type="row", show_header=False)
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     # --- data -----------------------------------------------------------------------------
 

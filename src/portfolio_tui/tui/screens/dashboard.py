@@ -24,7 +24,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
 from portfolio_tui.domain.abc import AbcResult
 from portfolio_tui.domain.activity import ACTIVITY_PERIODS, ActivityReport
@@ -51,6 +51,7 @@ from portfolio_tui.tui.screens.portfolio_filter import cycle
 from portfolio_tui.tui.text import short_day, whole_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.activity_panel import ActivityPanel, period_title
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.pareto import ParetoCurve
 from portfolio_tui.tui.widgets.projection_chart import ProjectionChart
 from portfolio_tui.tui.widgets.rf_grid import RfGrid
@@ -225,7 +226,7 @@ class DashboardScreen(LoadingScreen[tuple[int, DashboardData]]):
             with Vertical(classes="panel", id="matrix-panel"):
                 yield Static(id="matrix-title", classes="panel-title")
                 yield Static(id="matrix")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     # --- data -----------------------------------------------------------------------------
 

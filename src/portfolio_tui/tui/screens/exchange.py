@@ -29,7 +29,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from portfolio_tui.errors import USER_ERRORS, UserError
 from portfolio_tui.i18n import N_, _
@@ -38,6 +38,7 @@ from portfolio_tui.service.exports import ImportRejected, ImportReport, parse_ma
 from portfolio_tui.tui.screens.exchange_sync import SyncPart
 from portfolio_tui.tui.screens.sync_view import bundle_written_text
 from portfolio_tui.tui.suggesters import PathSuggester
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
     from portfolio_tui.service import Portfolio
@@ -223,7 +224,7 @@ class ExchangeScreen(SyncPart):
                     _("Pick a file and preview it: nothing is written until you confirm."),
                     id="exchange-report",
                 )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#import-progress", ProgressBar).display = False

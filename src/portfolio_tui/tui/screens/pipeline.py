@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
 from portfolio_tui.domain.prospects import RankedProspect, prospect_matrix, score_prospects
@@ -33,6 +33,7 @@ from portfolio_tui.tui.text import short_day, short_money
 from portfolio_tui.tui.theme import theme_colour
 from portfolio_tui.tui.widgets.card_column import Card, CardColumn
 from portfolio_tui.tui.widgets.deal_board import DealBoardView
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix, band_label
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
@@ -160,7 +161,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
                     id="ranked-table",
                 )
             yield DealBoardView(id="pipeline-deals")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     @property
     def matrix_shown(self) -> bool:

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.rfm import SEGMENTS
@@ -43,6 +43,7 @@ from portfolio_tui.tui.screens.portfolio_filter import (
 )
 from portfolio_tui.tui.text import whole_money
 from portfolio_tui.tui.theme import theme_colour
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.virtual_table import TableColumn, VirtualTable
 
 COLUMNS = (
@@ -137,7 +138,7 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
             id="portfolio-table",
         )
         yield table
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     @property
     def table(self) -> VirtualTable[PortfolioRow]:

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from portfolio_tui.i18n import N_, _, pgettext
 from portfolio_tui.service.views import Agenda, AgendaItem, AtRiskItem
@@ -35,6 +35,7 @@ from portfolio_tui.tui.widgets.agenda_table import (
     agenda_groups,
     row_key,
 )
+from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.today_deals import TodayDeals
 from portfolio_tui.tui.widgets.virtual_table import VirtualTable
 from portfolio_tui.tui.widgets.welcome import Welcome
@@ -80,7 +81,7 @@ class TodayScreen(LoadingScreen[Agenda]):
         yield Welcome(id="welcome")  # how to start, in place of the agenda, while no account
         yield AgendaTable(id="agenda")
         yield TodayDeals(id="today-deals")  # tab reaches it; enter opens the deal's account
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     @property
     def table(self) -> AgendaTable:
