@@ -42,7 +42,7 @@ from portfolio_tui.tui.modals.form import FormModal
 from portfolio_tui.tui.modals.help import HelpScreen, screen_keys
 from portfolio_tui.tui.modals.new_account import NewAccountForm
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
-from portfolio_tui.tui.screens.base import ModeScreen
+from portfolio_tui.tui.screens.base import ModeScreen, StyledApp
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
@@ -83,9 +83,22 @@ LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 
 
-class PortfolioApp(App[int]):
+class PortfolioApp(StyledApp):
     TITLE = N_("Portfolio")
-    CSS_PATH = "app.tcss"
+    # Every screen's style sheet, read once at the start: a screen's own CSS_PATH made Textual
+    # parse every style sheet again and restyle every widget of every screen when the screen
+    # first opened (~0.15 s for the Portfolio). The rules name their screen.
+    CSS_PATH: ClassVar[list[str]] = [
+        "app.tcss",
+        "screens/today.tcss",
+        "screens/portfolio.tcss",
+        "screens/account.tcss",
+        "screens/pipeline.tcss",
+        "screens/dashboard.tcss",
+        "screens/exchange.tcss",
+        "modals/forms.tcss",
+        "modals/dialogs.tcss",
+    ]
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "today": TodayScreen,
         "portfolio": PortfolioScreen,

@@ -14,34 +14,6 @@ from portfolio_tui.tui.bindings import translate_bindings
 
 
 class ConfirmModal(ModalScreen[bool]):
-    # CSS, not DEFAULT_CSS: it must win over the app's opaque `Screen` background.
-    CSS = """
-    ConfirmModal {
-        align: center middle;
-        background: $background 60%;
-    }
-    ConfirmModal > Vertical {
-        width: auto;
-        min-width: 40;
-        max-width: 80;
-        height: auto;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    ConfirmModal #question {
-        width: auto;
-        margin-bottom: 1;
-    }
-    ConfirmModal Horizontal {
-        width: auto;
-        height: auto;
-    }
-    ConfirmModal Button {
-        margin-right: 2;
-    }
-    """
-
     BINDINGS = [
         Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
         Binding("n", "answer(False)", N_("No"), id="confirm.no"),

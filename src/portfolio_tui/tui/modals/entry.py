@@ -43,21 +43,6 @@ def entry_at_cursor(
 
 
 class EntryModal(ModalScreen[None]):
-    CSS = """
-    EntryModal {
-        align: center middle;
-        background: $background 60%;
-    }
-    EntryModal > VerticalScroll {
-        width: 80%;
-        max-width: 100;
-        height: auto;
-        max-height: 80%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    """
     BINDINGS = [
         Binding("escape", "close", N_("Close"), id="entry.close"),
         Binding("enter", "close", N_("Close"), id="entry.close_enter", show=False),

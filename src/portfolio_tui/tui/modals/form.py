@@ -53,7 +53,6 @@ class FormModal(ModalScreen[str | None]):
     fields into values in `collect()` and write them in `save()` (called in a worker)."""
 
     TITLE = N_("Form")
-    CSS_PATH = "forms.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save"),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),

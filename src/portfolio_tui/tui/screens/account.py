@@ -63,7 +63,6 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
     """Loads the card of the account to show, or the sentence saying why there is none."""
 
     TITLE = N_("Account")
-    CSS_PATH = "account.tcss"
     COLLECT_AFTER_LOAD = False  # one account's card: nothing worth a full collection
     BINDINGS = [
         # First, so that on the Deals pane its keys come first in the footer, in one group.

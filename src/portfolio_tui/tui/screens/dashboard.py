@@ -154,7 +154,6 @@ def previous_words(k: Kpis) -> str:
 
 class DashboardScreen(LoadingScreen[tuple[int, DashboardData]]):
     TITLE = N_("Dashboard")
-    CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#dashboard-body"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [

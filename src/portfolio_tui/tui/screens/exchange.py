@@ -141,7 +141,6 @@ def report_lines(report: ImportReport) -> Text:
 
 class ExchangeScreen(SyncPart):
     TITLE = N_("Import/Export")
-    CSS_PATH = "exchange.tcss"
     # Not an Input: it would take the number keys that switch screens.
     AUTO_FOCUS = "#preview"
     BINDINGS = [

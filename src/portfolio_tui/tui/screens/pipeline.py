@@ -98,7 +98,6 @@ def access_dots(accessibility: int | None) -> str:
 
 class PipelineScreen(LoadingScreen[PipelineData]):
     TITLE = N_("Pipeline")
-    CSS_PATH = "pipeline.tcss"
     AUTO_FOCUS = ""  # the board takes the arrows; the ranked table is focused in its view
     BINDINGS = [
         Binding("left", "column(-1)", N_("Column left"), show=False, id="pipeline.left"),

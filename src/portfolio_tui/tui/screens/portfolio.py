@@ -77,7 +77,6 @@ class PortfolioLoad:
 
 class PortfolioScreen(LoadingScreen[PortfolioLoad]):
     TITLE = N_("Portfolio")
-    CSS_PATH = "portfolio.tcss"
     AUTO_FOCUS = "#portfolio-table"
     BINDINGS = [
         # Priority: run when the key arrives, so that the keys typed right behind it (one

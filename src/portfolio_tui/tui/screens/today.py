@@ -59,7 +59,6 @@ def _due(item: AgendaItem) -> tuple[date | None, time | None]:
 
 class TodayScreen(LoadingScreen[Agenda]):
     TITLE = N_("Today")
-    CSS_PATH = "today.tcss"
     AUTO_FOCUS = "#agenda"
     BINDINGS = [
         # priority: enter opens the account whatever is focused on the screen.
