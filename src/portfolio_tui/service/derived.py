@@ -34,7 +34,7 @@ from portfolio_tui.service.views import Agenda
 from portfolio_tui.store import derived, queries
 
 T = TypeVar("T")
-FORMAT = 2
+FORMAT = 3
 
 
 def kept(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from portfolio_tui.domain.cadence import ContactStatus
 from portfolio_tui.domain.dates import When
 from portfolio_tui.domain.rfm import RfmScore
-from portfolio_tui.domain.text import fold
+from portfolio_tui.domain.text import fold, sort_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,13 @@ class PortfolioRow:
     # What the `/` filter matches: the row's words folded (`domain.text.fold`), made once
     # with the row (and kept with it), not at every load of the screen.
     folded: str = field(init=False, repr=False)
+    # The name's sort key (`domain.text.sort_key`), made once too: sorting 20,000 rows by
+    # name folded every name at each load (~0.15 s).
+    name_key: tuple[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folded", fold(self._words()))
+        object.__setattr__(self, "name_key", sort_key(self.name))
 
     def _words(self) -> str:
         return " ".join((self.name, self.city or "", self.sector or "", self.tags, *self.contacts))

@@ -14,7 +14,7 @@ from typing import Any
 
 from portfolio_tui.domain.abc import ABC_CLASSES
 from portfolio_tui.domain.stages import Stage
-from portfolio_tui.domain.text import fold, sort_key
+from portfolio_tui.domain.text import fold
 from portfolio_tui.i18n import N_, _
 from portfolio_tui.i18n import formats as fmt
 from portfolio_tui.i18n.terms import segment_label, stage_label
@@ -27,7 +27,7 @@ _ABC_ORDER = {c: i for i, c in enumerate(ABC_CLASSES)}
 # column key → (label, sort key of a row or None when it has no value, first direction)
 SortKey = Callable[[PortfolioRow], Any]
 SORTS: dict[str, tuple[str, SortKey, bool]] = {
-    "name": (N_("name"), lambda r: sort_key(r.name), False),
+    "name": (N_("name"), lambda r: r.name_key, False),
     "stage": (N_("stage"), lambda r: _STAGE_ORDER.get(r.stage, len(STAGES)), False),
     "abc": ("ABC", lambda r: _ABC_ORDER.get(r.abc) if r.abc else None, False),
     "rfm": ("RFM", lambda r: (r.rfm.r, r.rfm.f, r.rfm.m) if r.rfm else None, True),
@@ -142,7 +142,7 @@ def sorted_indices(rows: Sequence[PortfolioRow], column: str, descending: bool) 
     """Positions of `rows` in display order: rows with a value first, ordered on it (ties by
     name, whatever the direction), then rows without one."""
     key = SORTS[column][1]
-    by_name = sorted(range(len(rows)), key=lambda i: (sort_key(rows[i].name), rows[i].account_id))
+    by_name = sorted(range(len(rows)), key=lambda i: (rows[i].name_key, rows[i].account_id))
     valued = [i for i in by_name if key(rows[i]) is not None]
     missing = [i for i in by_name if key(rows[i]) is None]
     valued.sort(key=lambda i: key(rows[i]), reverse=descending)
