@@ -79,6 +79,7 @@ class Core:
     # computes from an older version is never taken for the current one.
     churn_cache: dict[tuple[str, date, float], ClvResult]  # (…, as_of, penalizer) → the fit
     kept_cache: dict[tuple[str, str], Any]  # (…, name) → what `service.derived.kept` gave
+    kept_locks: dict[tuple[str, str], threading.Lock]  # held while one is being computed
     cache_version: str | None  # the sales version the caches above are forgotten at moving
     cache_file: derived.CacheFile  # where they are kept for the next process
 
@@ -92,6 +93,8 @@ class Core:
         self.undo_stack = []
         self.churn_cache = {}
         self.kept_cache = {}
+        self.kept_locks = {}
+        self._kept_locks_guard = threading.Lock()
         self.cache_version = None
         self.cache_file = derived.CacheFile(paths.derived_cache_file(db.path))
         self.cadence_rules = Cadence(
@@ -187,11 +190,19 @@ class Core:
             self.undo_stack.append(changeset)
             del self.undo_stack[:-UNDO_DEPTH]
 
+    def computing(self, key: tuple[str, str]) -> threading.Lock:
+        """The lock held while the kept value `key` is computed: a second thread asking for
+        it waits for the first instead of computing it too (the app reads the Portfolio's rows
+        in the background, and the rep may open the Portfolio meanwhile)."""
+        with self._kept_locks_guard:
+            return self.kept_locks.setdefault(key, threading.Lock())
+
     def data_changed(self) -> None:
         """Forget the cached figures (they would be forgotten at the next read anyway when the
         sales version moved; this also drops them when it did not)."""
         self.churn_cache.clear()
         self.kept_cache.clear()
+        self.kept_locks.clear()
         self.cache_version = None
 
     def sales_version(self) -> str:

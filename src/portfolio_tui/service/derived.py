@@ -96,15 +96,20 @@ def _kept(
 
 
 def _in_memory(core: Core, kind: str, name: str, version: str, compute: Callable[[], T]) -> T:
-    if (version, name) in core.kept_cache:
-        return core.kept_cache[version, name]  # type: ignore[no-any-return]
-    value = compute()
-    # One version of each kind in memory, as in the file. The app's loads run on threads:
-    # the keys are copied at once (`list`), and another thread may have dropped one already.
-    for stale in [k for k in list(core.kept_cache) if k[1].startswith(kind + "|")]:
-        if stale[0] != version:
-            core.kept_cache.pop(stale, None)
-    core.kept_cache[version, name] = value
+    key = (version, name)
+    if key in core.kept_cache:
+        return core.kept_cache[key]  # type: ignore[no-any-return]
+    with core.computing(key):  # computed once when two threads ask at the same time
+        if key in core.kept_cache:
+            return core.kept_cache[key]  # type: ignore[no-any-return]
+        value = compute()
+        # One version of each kind in memory, as in the file. The app's loads run on threads:
+        # the keys are copied at once (`list`), and another thread may have dropped one.
+        for stale in [k for k in list(core.kept_cache) if k[1].startswith(kind + "|")]:
+            if stale[0] != version:
+                core.kept_cache.pop(stale, None)
+                core.kept_locks.pop(stale, None)
+        core.kept_cache[key] = value
     return value
 
 

@@ -11,6 +11,7 @@ calls `refresh_data()` on the one shown after an undo and after a modal form sav
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -145,7 +146,7 @@ class PortfolioApp(StyledApp):
         self.current_account_id: str | None = None
         self._undos_asked = 0  # ctrl+z pressed and not yet undone: each undoes one step
         self._undoing = False
-        self._writes_prepared = False  # the ORM imported in the background after a first load
+        self._read_ahead_started = False  # rows read, the ORM imported, after a first load
         self._theme_problem: str | None = None
         if self.get_theme(settings.theme) is None:
             self._theme_problem = _("theme: no theme named {theme}; using {fallback}").format(
@@ -351,14 +352,18 @@ class PortfolioApp(StyledApp):
         report_failed_worker(self, event)
 
     def data_shown(self) -> None:
-        """A screen has shown its first data: import what the first write needs, in the
-        background (once), now that it no longer delays a load."""
-        if not self._writes_prepared:
-            self._writes_prepared = True
-            self._prepare_writes()
+        """A screen has shown its first data: in the background (once), now that it no
+        longer delays a load, read the Portfolio's rows, so that the Portfolio opens with them
+        (~0.3 s for 20,000 rows; opened sooner, its load waits for this one instead of reading
+        them too), then import what the first write needs."""
+        if not self._read_ahead_started:
+            self._read_ahead_started = True
+            self._read_ahead()
 
-    @work(thread=True, exit_on_error=False, group="prepare-writes")
-    def _prepare_writes(self) -> None:
+    @work(thread=True, exit_on_error=False, group="read-ahead")
+    def _read_ahead(self) -> None:
+        with contextlib.suppress(Exception):  # read ahead: the Portfolio's load reports it
+            self.portfolio.reports.portfolio_rows()
         self.portfolio.prepare_writes()
 
     def save_crash_log(self) -> Path | None:
