@@ -264,9 +264,19 @@ async def screen_switches(
             if isinstance(app.screen, kind):
                 continue
             name = f"switch {round_} {key}"
+            # Current once the reload its resume asks for is shown: a frame painted before the
+            # resume was handled showed the old data and passed for current (the figures
+            # before 3 December 2026 measured that frame).
+            asked = {id(s): s._refresher.wanted for stack in app._screen_stacks.values()
+                     for s in stack if hasattr(s, "_refresher")}  # fmt: skip
+
+            def reloaded(kind=kind, asked=asked) -> bool:
+                screen = app.screen
+                return current(screen, kind) and screen._refresher.wanted > asked.get(id(screen), 0)
+
             seen = await timed_watches(pilot, frames, key, {
                 name + " shown": lambda kind=kind: isinstance(app.screen, kind),
-                name: lambda kind=kind: current(app.screen, kind),
+                name: reloaded,
             })  # fmt: skip
             shown.append(seen[name + " shown"])
             fresh.append(seen[name])
