@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from portfolio_tui.service import Portfolio
+from portfolio_tui.service import Portfolio, reports
 
 from conftest import FIXED_NOW, open_portfolio
 
@@ -133,3 +133,20 @@ def test_the_dashboard_s_book_panels_are_read_back_at_the_next_start(demo_db_pat
         monkeypatch.undo()
         _scratch(pf)
         assert (pf.reports.badges(), pf.churn.weighted_churn_risk(), pf.churn.projection()) == first
+
+
+def test_the_pipeline_read_back_and_after_a_stage_move_or_a_follow_up(demo_db_path, monkeypatch):
+    with open_portfolio(demo_db_path) as pf:
+        first = pf.reports.pipeline()
+    with open_portfolio(demo_db_path) as pf:
+        with monkeypatch.context() as patched:
+            patched.setattr(reports, "pipeline_cards", lambda *a: pytest.fail("computed again"))
+            assert pf.reports.pipeline() == first
+        cold = next(c for c in first if c.stage == "cold" and c.next_follow_up is None)
+        pf.routine.move_stage(cold.account_id, "warm")
+        pf.routine.schedule_follow_up(cold.account_id, "Relancer", "demain")
+        moved = {c.account_id: c for c in pf.reports.pipeline()}[cold.account_id]
+        assert moved.stage == "warm" and moved.days_in_stage == 0
+        assert moved.next_follow_up is not None
+        _scratch(pf)
+        assert {c.account_id: c for c in pf.reports.pipeline()}[cold.account_id] == moved

@@ -469,8 +469,13 @@ class ReportCases:
         )
 
     def pipeline(self, period: str = "year") -> list[PipelineCard]:
-        """Prospects by stage, plus the accounts won in the current period and the lost ones."""
-        return pipeline_cards(self.core, period)
+        """Prospects by stage, plus the accounts won in the current period and the lost ones;
+        kept per version of the accounts, stage moves and follow-ups they read (the Pipeline
+        reads them at each showing: ~0.4 s of 20,000 accounts)."""
+        key, tables = (period, self.core.today()), ("account", "stagechange", "followup")
+        return kept_read(
+            self.core, "pipeline", key, tables, partial(pipeline_cards, self.core, period)
+        )
 
 
 def _due_order(row: FollowUp) -> tuple[date, bool, datetime]:
