@@ -43,11 +43,12 @@ from portfolio_tui.tui.modals.form import FormModal
 from portfolio_tui.tui.modals.help import HelpScreen, screen_keys
 from portfolio_tui.tui.modals.new_account import NewAccountForm
 from portfolio_tui.tui.screens.account import AccountScreen, best_account
-from portfolio_tui.tui.screens.base import ModeScreen, StyledApp
+from portfolio_tui.tui.screens.base import ModeScreen
 from portfolio_tui.tui.screens.dashboard import DashboardScreen
 from portfolio_tui.tui.screens.pipeline import PipelineScreen
 from portfolio_tui.tui.screens.portfolio import PortfolioScreen
 from portfolio_tui.tui.screens.today import TodayScreen
+from portfolio_tui.tui.styles_state import StyledApp
 
 if TYPE_CHECKING:
     from portfolio_tui.service import Portfolio

@@ -15,13 +15,10 @@ running make one more load at most (see `Refresher`). `loads` counts the data sh
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
-from textual._context import active_app
-from textual.app import App, ScreenStackError
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -29,6 +26,7 @@ from portfolio_tui.tui.bindings import translate_bindings
 from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.failures import report_failed_worker
 from portfolio_tui.tui.screens.refresher import Refresher
+from portfolio_tui.tui.styles_state import mark_styled
 
 if TYPE_CHECKING:  # the service is imported when the app first opens it
     from portfolio_tui.service import Portfolio
@@ -47,39 +45,13 @@ def on_fresh_data(method: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-class StyledApp(App[int]):
-    """An app that says whether its style sheet is applied as it stands (`ModeScreen`)."""
-
-    _css_applied_at = -1
-
-    def refresh_css(self, animate: bool = True) -> None:
-        super().refresh_css(animate)
-        self._css_applied_at = self._css_update_count
-        # The first screen, not mounted yet at the first refresh, is styled as it mounts;
-        # Textual leaves it marked out of date, and coming back to it parsed everything again.
-        with contextlib.suppress(ScreenStackError):
-            self.screen._css_update_count = self._css_update_count
-
-    def css_update_count(self) -> int:
-        return self._css_update_count
-
-    def css_applied(self) -> bool:
-        return self._css_applied_at == self._css_update_count
-
-
 class ModeScreen(Screen[None]):
     """The screen of one mode: typed access to the app and the service."""
 
     def __init__(self, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         translate_bindings(self)  # its key labels in the rep's language
-        # Textual takes a screen made after the theme was set for one whose styles are out
-        # of date, and at its first showing parses every style sheet again and restyles every
-        # screen (~0.2 s for the Portfolio). Its widgets are styled as they mount, with the
-        # style sheet as it is: when no change of it waits, the screen is up to date.
-        app = active_app.get(None)
-        if isinstance(app, StyledApp) and app.css_applied():
-            self._css_update_count = app.css_update_count()
+        mark_styled(self)  # no second parse of every style sheet at its first showing
 
     @property
     def portfolio_app(self) -> PortfolioApp:
