@@ -253,6 +253,11 @@ def current(screen, kind: type) -> bool:
     )
 
 
+def resumed(screen) -> tuple[int, int]:
+    """Grows with each resume handled: (loads asked, resumes that found the data current)."""
+    return screen._refresher.wanted, getattr(screen, "resumes_unchanged", 0)
+
+
 async def screen_switches(
     app, pilot, frames: FrameClock, modes: dict[str, type], rounds: int
 ) -> dict:
@@ -264,15 +269,16 @@ async def screen_switches(
             if isinstance(app.screen, kind):
                 continue
             name = f"switch {round_} {key}"
-            # Current once the reload its resume asks for is shown: a frame painted before the
-            # resume was handled showed the old data and passed for current (the figures
-            # before 3 December 2026 measured that frame).
-            asked = {id(s): s._refresher.wanted for stack in app._screen_stacks.values()
+            # Current once its resume was handled: the reload it asked for is shown, or it found
+            # the data shown still current. A frame painted before the resume was handled
+            # showed the old data and passed for current (the figures before 3 December 2026
+            # measured that frame).
+            asked = {id(s): resumed(s) for stack in app._screen_stacks.values()
                      for s in stack if hasattr(s, "_refresher")}  # fmt: skip
 
             def reloaded(kind=kind, asked=asked) -> bool:
                 screen = app.screen
-                return current(screen, kind) and screen._refresher.wanted > asked.get(id(screen), 0)
+                return current(screen, kind) and resumed(screen) > asked.get(id(screen), (0, 0))
 
             seen = await timed_watches(pilot, frames, key, {
                 name + " shown": lambda kind=kind: isinstance(app.screen, kind),

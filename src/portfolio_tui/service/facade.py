@@ -158,6 +158,13 @@ class Portfolio:
     def can_undo(self) -> bool:
         return bool(self.core.undo_stack)
 
+    def data_stamp(self) -> str:
+        """A stamp that moves whenever what any screen reads may have changed (a write by
+        anyone, the day, the language, the settings); cheap enough for the UI thread."""
+        from portfolio_tui.service.derived import data_stamp
+
+        return data_stamp(self.core)
+
     def prepare_writes(self) -> None:
         """Import and set up what the first write needs (the ORM, the writes of the day), for
         a face to call in the background once its first screen is shown; reads need none."""

@@ -143,6 +143,9 @@ class AccountScreen(LoadingScreen[AccountCard | str]):
         families.add_column(_("Revenue"), width=16)
         self.query_one("#account-body").loading = True
 
+    def load_inputs(self) -> object:
+        return self.portfolio_app.current_account_id
+
     def load(self) -> AccountCard | str:
         account_id = self.portfolio_app.current_account_id or best_account(self.portfolio)
         if account_id is None:

@@ -8,9 +8,12 @@ or a sync: the data changed, show it fresh.
 `LoadingScreen[T]`: a mode screen that shows data read through the service. It implements
 `load()`, run in a worker thread, which reads and returns the data without touching a widget,
 and `show(data)`, run on the UI thread with what `load` returned. `prepare()` sets the screen up
-on mount, before the first load. The data is loaded on mount, on every resume (another screen
-may have changed it) and on `refresh_data()`; requests that pile up while a load is scheduled or
-running make one more load at most (see `Refresher`). `loads` counts the data shown so far.
+on mount, before the first load. The data is loaded on mount, on `refresh_data()`, and on a
+resume when what it was read from moved (a write, here or by another process, the day, the
+language, the settings: `Portfolio.data_stamp()`) or what the screen asks for did
+(`load_inputs()`); requests that pile up while a load is scheduled or running make one more
+load at most (see `Refresher`). `loads` counts the data shown so far; `resumes_unchanged`, the
+resumes that found the data shown still current.
 """
 
 from __future__ import annotations
@@ -79,11 +82,13 @@ class LoadingScreen(ModeScreen, Generic[T]):
     def __init__(self) -> None:
         super().__init__()
         self.loads = 0  # data loaded and shown so far
+        self.resumes_unchanged = 0  # resumes that found the data shown still current
+        self._shown_as_of: tuple[str, object] | None = None  # the stamp of the data shown
         self._after_load: list[Callable[[], None]] = []  # actions waiting for fresh data
         # Mount and the resumes Textual sends when the mode is first shown come together:
         # the refresher makes them one load.
         self._refresher = Refresher(
-            self, self.load, self._show_loaded, collect_garbage=self.COLLECT_AFTER_LOAD
+            self, self._load_stamped, self._show_loaded, collect_garbage=self.COLLECT_AFTER_LOAD
         )
 
     # --- to implement ---------------------------------------------------------------------
@@ -98,6 +103,11 @@ class LoadingScreen(ModeScreen, Generic[T]):
     def show(self, data: T) -> None:
         """Show what `load` returned, on the UI thread."""
         raise NotImplementedError
+
+    def load_inputs(self) -> object:
+        """What `load` reads beside the book: the screen's own choices (a period, a sort, the
+        account shown). Comparable with `==`; the same inputs and the same book, the same data."""
+        return None
 
     # --- the protocol ---------------------------------------------------------------------
 
@@ -116,7 +126,28 @@ class LoadingScreen(ModeScreen, Generic[T]):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Shown again (a switch, a form closed): read again only if something moved. A reload
+        # costs its screen a redraw and a garbage collection (~0.3-1 s on 20,000 accounts).
+        if self._still_current():
+            self.resumes_unchanged += 1
+        else:
+            self.refresh_data()
+
+    def _still_current(self) -> bool:
+        if self._shown_as_of is None or self.load_pending:
+            return False
+        try:
+            return self._stamp() == self._shown_as_of
+        except Exception:  # the book can't be read: the reload says why (its worker fails)
+            return False
+
+    def _stamp(self) -> tuple[str, object]:
+        return self.portfolio.data_stamp(), self.load_inputs()
+
+    def _load_stamped(self) -> tuple[tuple[str, object], T]:
+        # Stamped before reading: a write made during the load moves the stamp past it.
+        stamp = self._stamp()
+        return stamp, self.load()
 
     def refresh_data(self) -> None:
         """Ask for a load; what the screen shows stays until the data arrives."""
@@ -140,7 +171,8 @@ class LoadingScreen(ModeScreen, Generic[T]):
         while self._after_load and not self.load_pending:
             self._after_load.pop(0)()
 
-    def _show_loaded(self, data: T) -> None:
+    def _show_loaded(self, stamped: tuple[tuple[str, object], T]) -> None:
+        self._shown_as_of, data = stamped
         self.loads += 1
         self.show(data)
         self.run_waiting_actions()

@@ -241,6 +241,10 @@ class DashboardScreen(LoadingScreen[tuple[int, DashboardData]]):
         self._show_title()
         super().refresh_data()
 
+    def load_inputs(self) -> object:
+        return (self.period, self.window, self.rows, self.segment, self.activity_period,
+                self.comparison)  # fmt: skip
+
     def load(self) -> tuple[int, DashboardData]:
         portfolio = self.portfolio
         window = self.window or portfolio.settings.window

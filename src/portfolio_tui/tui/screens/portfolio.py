@@ -151,6 +151,10 @@ class PortfolioScreen(LoadingScreen[PortfolioLoad]):
         self._show_title()
         self._show_status()
 
+    def load_inputs(self) -> object:
+        saved = self.filters.saved
+        return self.sort_column, self.descending, None if saved is None else saved.name
+
     def load(self) -> PortfolioLoad:
         portfolio = self.portfolio
         rows = portfolio.reports.portfolio_rows()
