@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher, Input, Static
 
 from portfolio_tui.domain.periods import PERIOD_KINDS, period_of
@@ -177,6 +178,9 @@ class PipelineScreen(LoadingScreen[PipelineData]):
 
     def prepare(self) -> None:
         self._show_title()
+
+    def load_inputs(self) -> object:
+        return self.period
 
     def load(self) -> PipelineData:
         portfolio = self.portfolio
@@ -404,7 +408,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
     # --- views ----------------------------------------------------------------------------
 
     def action_toggle_matrix(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        switcher = self._switcher
         if self.matrix_shown:
             switcher.current = "pipeline-board"
             self.set_focus(None)
@@ -438,16 +442,24 @@ class PipelineScreen(LoadingScreen[PipelineData]):
         return self._view_shown() == "pipeline-deals"
 
     def _view_shown(self) -> str | None:
-        # The footer asks (check_action) before the switcher may be mounted: no query that raises.
-        switchers = self.query(ContentSwitcher)
-        return switchers.first().current if switchers else None
+        # The footer asks (check_action) before the switcher may be mounted: no query that
+        # raises. And a child by its id, not a query, which walks the board's every card
+        # (~4 ms, at each of the footer's checks).
+        try:
+            return self._switcher.current
+        except NoMatches:
+            return None
+
+    @property
+    def _switcher(self) -> ContentSwitcher:
+        return self.get_child_by_id("pipeline-views", ContentSwitcher)
 
     @property
     def deal_board(self) -> DealBoardView:
         return self.query_one(DealBoardView)
 
     def action_toggle_deals(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        switcher = self._switcher
         if self.deals_shown:
             switcher.current = "pipeline-board"
         else:
