@@ -39,6 +39,7 @@ from portfolio_tui.service.derived import (
     kept_read,
 )
 from portfolio_tui.service.pipeline import pipeline_cards
+from portfolio_tui.service.portfolio_rows import kept_words, make_rows
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -340,40 +341,14 @@ class ReportCases:
         """A row per live account, kept per version of what they show (`derived.kept_read`)."""
         w = self.window(None, window)
         key, tables = (w.start, w.as_of, self.core.today()), _PORTFOLIO_TABLES
-        return kept_read(self.core, "portfolio", key, tables, partial(self._rows, w, window))
+        # In memory only: made again from kept pieces faster than read back (`portfolio_rows`).
+        rows = partial(self._rows, w, window)
+        return kept_read(self.core, "portfolio", key, tables, rows, in_file=False)
 
     def _rows(self, w: Window, window: str | None) -> list[PortfolioRow]:
-        badges = self.account_badges(window)
         revenue = {f.account_id: f.revenue for f in self.figures(w)}
-        with self.core.db.raw() as conn:
-            last = queries.last_interactions(conn)
-            upcoming = queries.next_follow_ups(conn)
-            contacts = queries.contact_names(conn)
-            accounts = queries.account_list_fields(conn)
-        rows = []
-        for account_id, name, stage, city, sector, tags in accounts:
-            follow_up = upcoming.get(account_id)
-            seen = last.get(account_id)
-            abc, rfm, alive = badges.get(account_id, NO_BADGES)
-            rows.append(
-                PortfolioRow(
-                    account_id=account_id,
-                    name=name,
-                    stage=stage,
-                    abc=abc,
-                    rfm=rfm,
-                    revenue=revenue.get(account_id, 0),
-                    last_contact=self.core.local(seen).date() if seen else None,
-                    next_follow_up=follow_up[0] if follow_up else None,
-                    next_follow_up_title=follow_up[1] if follow_up else None,
-                    city=city,
-                    sector=sector,
-                    tags=tags or "",
-                    contacts=tuple(contacts.get(account_id, ())),
-                    p_alive=alive,
-                )
-            )
-        return rows
+        words = kept_words(self.core)
+        return make_rows(self.core, words, revenue, self.account_badges(window))
 
     def account_badges(self, window: str | None = None) -> dict[str, CardBadges]:
         """Every account's ABC class, RFM score and P(alive), kept for the next process."""
