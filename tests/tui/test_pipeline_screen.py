@@ -13,6 +13,7 @@ from portfolio_tui.tui.modals.confirm import ConfirmModal
 from portfolio_tui.tui.screens.account import AccountScreen
 from portfolio_tui.tui.screens.pipeline import BOARD, PipelineScreen, access_dots
 from portfolio_tui.tui.text import short_money
+from portfolio_tui.tui.widgets.card_column import CARD_HEIGHT
 
 from conftest import db_dump, open_portfolio
 
@@ -214,3 +215,32 @@ async def test_period_key_changes_the_won_column(demo_db_path):
         assert "2026-Q4" in str(screen.query_one("#head-client").content)
         await keys(pilot, "p")
         assert [c.account_id for c in screen.cards["client"]] == by_period["month"]
+
+
+async def test_a_column_lays_out_only_the_cards_it_draws(demo_db_path, monkeypatch):
+    """Issue 14: a column of thousands makes its cards' lines when they are drawn, not all of
+    them at each showing; the lines are the same either way."""
+    made: list[str] = []
+    card_lines = PipelineScreen._card_lines
+
+    def counted(self, card):
+        made.append(card.account_id)
+        return card_lines(self, card)
+
+    monkeypatch.setattr(PipelineScreen, "_card_lines", counted)
+    app = analysis_app(demo_db_path)
+    async with app.run_test(size=(120, 18)) as pilot:  # a few cards a column
+        screen = await open_pipeline(pilot)
+        total = sum(len(screen.cards[stage]) for stage in STAGE_KEYS)
+        column = screen.column_widget("cold")
+        on_screen = column.scrollable_content_region.height // CARD_HEIGHT + 1
+        assert len(column.cards) > on_screen  # more cards than the column shows
+        assert len(set(made)) < total and len(made) == len(set(made))  # each made once
+        assert len(made) <= on_screen * len(STAGE_KEYS)
+        last = screen.cards["cold"][-1]
+        assert last.account_id not in made
+        await go_to_column(pilot, screen, "cold")
+        await keys(pilot, "end")
+        assert last.account_id in made  # drawn once scrolled to
+        eager = [card_lines(screen, card) for card in screen.cards["cold"]]
+        assert [c.lines for c in column.cards] == eager

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter
 
 from rich.text import Text
 from textual import on, work
@@ -32,7 +33,7 @@ from portfolio_tui.tui.screens.base import LoadingScreen
 from portfolio_tui.tui.screens.deals_board import BoardDealKeys
 from portfolio_tui.tui.text import short_day, short_money
 from portfolio_tui.tui.theme import theme_colour
-from portfolio_tui.tui.widgets.card_column import Card, CardColumn
+from portfolio_tui.tui.widgets.card_column import CardColumn, LazyCards
 from portfolio_tui.tui.widgets.deal_board import DealBoardView
 from portfolio_tui.tui.widgets.keys_footer import KeysFooter
 from portfolio_tui.tui.widgets.prospect_matrix import ProspectMatrix, band_label
@@ -218,7 +219,7 @@ class PipelineScreen(LoadingScreen[PipelineData]):
                     return
 
     def _fill_column(self, stage: str) -> None:
-        cards = [Card(c.account_id, self._card_lines(c)) for c in self.cards[stage]]
+        cards = LazyCards(self.cards[stage], attrgetter("account_id"), self._card_lines)
         self.column_widget(stage).set_cards(cards, self.rows[stage])
         self.rows[stage] = self.column_widget(stage).selected
         label = column_label(stage)

@@ -6,8 +6,9 @@ the column is the one the cursor is in; a click on a card posts `CardColumn.Clic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar, overload
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+T = TypeVar("T")
 CARD_LINES = 3
 CARD_HEIGHT = CARD_LINES + 1  # a blank line between cards
 
@@ -26,6 +28,41 @@ CARD_HEIGHT = CARD_LINES + 1  # a blank line between cards
 class Card:
     key: str
     lines: tuple[Text, ...]  # CARD_LINES lines
+
+
+class LazyCards(Sequence[Card], Generic[T]):
+    """The cards of `items`, each made when first asked for (drawn, mostly): a column of
+    thousands lays out the few on screen, not all of them at each showing (the Pipeline's
+    20,000 cards took ~0.5 s to lay out)."""
+
+    def __init__(
+        self,
+        items: Sequence[T],
+        key: Callable[[T], str],
+        lines: Callable[[T], tuple[Text, ...]],
+    ) -> None:
+        self._items, self._key, self._lines = items, key, lines
+        self._made: dict[int, Card] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Card: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Card]: ...
+
+    def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._items)
+        card = self._made.get(index)
+        if card is None:
+            item = self._items[index]  # an IndexError past the end, as a list says
+            card = self._made[index] = Card(self._key(item), self._lines(item))
+        return card
 
 
 class CardColumn(ScrollView, can_focus=False):

@@ -11,6 +11,8 @@ worker, filtered by the text of the filter line, and keeps the cursor on the dea
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from operator import attrgetter
 
 from rich.text import Text
 from textual import on, work
@@ -28,7 +30,7 @@ from portfolio_tui.service.deal_views import DealBoard, DealView
 from portfolio_tui.tui.context import portfolio_app
 from portfolio_tui.tui.text import short_money
 from portfolio_tui.tui.theme import theme_colour
-from portfolio_tui.tui.widgets.card_column import Card, CardColumn
+from portfolio_tui.tui.widgets.card_column import CardColumn, LazyCards
 
 DEAL_STAGES: tuple[str, ...] = tuple(stage.value for stage in DealStage)
 ROTTING_MARK = "⚠"
@@ -166,7 +168,8 @@ class DealBoardView(Vertical):
         colours = {name: theme_colour(variables, name) for name in ("warning", "error")}
         for stage in DEAL_STAGES:
             deals = board.column(stage)
-            cards = [Card(d.deal_id, deal_card_lines(d, settings, today, colours)) for d in deals]
+            lines = partial(deal_card_lines, settings=settings, today=today, colours=colours)
+            cards = LazyCards(deals, attrgetter("deal_id"), lines)
             column = self.column_widget(stage)
             column.set_cards(cards, self.rows[stage])
             self.rows[stage] = column.selected
