@@ -236,7 +236,7 @@ class ChurnCases:
         if not alerts:
             return []
         with self.core.db.raw() as conn:
-            touches = churn_queries.last_touches(conn)
+            touches = churn_queries.last_touches(conn, alerts)
             accounts = {a[0]: a for a in queries.account_names_stages(conn)}
         items = []
         for account_id, alert in alerts.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
 from portfolio_tui.domain.clv import ClientHistory
@@ -48,7 +48,7 @@ SELECT a.id, max(
               AND i.deleted_at IS NULL ORDER BY i.occurred_at DESC LIMIT 1), ''),
     coalesce((SELECT max(f.created_at) FROM followup AS f WHERE f.account_id = a.id
               AND f.deleted_at IS NULL), ''))
-FROM account AS a
+FROM account AS a WHERE a.id IN (SELECT value FROM json_each(?))
 """
 
 
@@ -116,10 +116,13 @@ def daily_revenue(
     return daily
 
 
-def last_touches(conn: sqlite3.Connection) -> dict[str, datetime]:
-    """Per account, the latest of its live interactions and follow-up creations (naive UTC)."""
+def last_touches(conn: sqlite3.Connection, account_ids: Iterable[str]) -> dict[str, datetime]:
+    """Per account of `account_ids`, the latest of its live interactions and follow-up
+    creations (naive UTC). Only those asked for: Today asks for the few A clients with an
+    alert, not the 20,000 accounts (~0.2 s)."""
+    ids = json.dumps(list(dict.fromkeys(account_ids)))
     return {
         account_id: datetime.fromisoformat(at)
-        for account_id, at in conn.execute(LAST_TOUCH_SQL)
+        for account_id, at in conn.execute(LAST_TOUCH_SQL, (ids,))
         if at
     }
