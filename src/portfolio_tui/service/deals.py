@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # the models come with the ORM, imported by the writes that m
 SCOPES: Final = ("open", "closed", "all")
 # The board shows won and lost deals closed in the last days, not the whole history.
 BOARD_CLOSED_DAYS = 30
+# What Today's candidate deals are read from (their next actions, from the follow-ups, are not).
+_AGENDA_DEAL_TABLES = ("deal", "dealstagechange", "interaction", "account")
 
 
 class _Keep:
@@ -348,39 +350,59 @@ class DealCases:
                           + timedelta(days=1)).isoformat()
             for stage in OPEN_STAGES
         }  # fmt: skip
+        # The candidates, with their stage days and last activity, kept per version of what
+        # they read: a follow-up snoozed (Today's most common write) reads only the next actions.
+        rows, entered, last = kept_read(
+            self.core, "agenda_deals", (today,), _AGENDA_DEAL_TABLES,
+            lambda: self._agenda_candidates(week_end, quiet_before),
+        )  # fmt: skip
         with self.core.db.raw() as conn:
-            rows = deal_queries.agenda_candidate_rows(conn, week_end, quiet_before)
-            open_deals = self._views(conn, rows, only_these=True)
+            actions = deal_queries.deal_next_actions(conn, [r.deal_id for r in rows])
+        open_deals = self._views_of(rows, entered, last, actions)
         closing = [d for d in open_deals if d.expected_close and d.expected_close <= week_end]
         rotting = [d for d in open_deals if d.rotting]
-        rotting.sort(
-            key=lambda d: (
-                -d.days_in_stage,
-                d.account_name.casefold(),
-                d.title.casefold(),
-                d.deal_id,
-            )
-        )
+        rotting.sort(key=_longest_rotting_first)
         return closing, rotting
 
     def _rotting_days(self) -> dict[DealStage, int]:
         return {STAGES[k]: v for k, v in self.core.settings.deal_rotting_days.items()}
 
+    def _agenda_candidates(
+        self, week_end: date, quiet_before: dict[str, str]
+    ) -> tuple[list[DealRow], dict[str, str], dict[str, str]]:
+        """Today's candidate deals, when each entered its stage, its account's last activity."""
+        with self.core.db.raw() as conn:
+            rows = deal_queries.agenda_candidate_rows(conn, week_end, quiet_before)
+            entered = deal_queries.deal_stage_entered(conn, [r.deal_id for r in rows])
+            accounts = [r.account_id for r in rows]
+            last = deal_queries.last_interaction_of_deal_accounts(conn, accounts)
+        return rows, entered, last
+
     def _views(self, conn: Any, rows: list[DealRow], only_these: bool = False) -> list[DealView]:
         """The cards of `rows`; `only_these`: the stage days, activity and next actions read for
         these rows only (a few of them), not for every deal at once."""
-        days = LocalDays(self.core.tz)
         deal_ids = [r.deal_id for r in rows] if only_these else None
         account_ids = [r.account_id for r in rows] if only_these else None
         entered = deal_queries.deal_stage_entered(conn, deal_ids)
         last = deal_queries.last_interaction_of_deal_accounts(conn, account_ids)
+        actions = deal_queries.deal_next_actions(conn, deal_ids)
+        return self._views_of(rows, entered, last, actions)
+
+    def _views_of(
+        self,
+        rows: list[DealRow],
+        entered: dict[str, str],
+        last: dict[str, str],
+        actions: dict[str, tuple[str, date, str]],
+    ) -> list[DealView]:
+        days = LocalDays(self.core.tz)
         context = ViewContext(
             today=self.core.today(),
             probabilities=self.probabilities(),
             rotting_days=self._rotting_days(),
             entered={k: days.of(v) for k, v in entered.items()},
             last_activity={k: days.of(v) for k, v in last.items()},
-            actions=deal_queries.deal_next_actions(conn, deal_ids),
+            actions=actions,
         )
         return [deal_view(r, context) for r in rows]
 
@@ -470,3 +492,7 @@ def _clean_values(**values: Any) -> dict[str, Any]:
 def _stage(stage: str) -> str:
     """A deal stage in an undo label: its key in English, its label in French."""
     return stage if current_language() == "en" else deal_stage_label(stage).lower()
+
+
+def _longest_rotting_first(deal: DealView) -> tuple[int, str, str, str]:
+    return -deal.days_in_stage, deal.account_name.casefold(), deal.title.casefold(), deal.deal_id

@@ -39,7 +39,7 @@ from portfolio_tui.service.derived import (
     kept_read,
 )
 from portfolio_tui.service.pipeline import pipeline_cards
-from portfolio_tui.service.portfolio_rows import kept_words, make_rows
+from portfolio_tui.service.portfolio_rows import kept_last_contacts, kept_words, make_rows
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -255,11 +255,9 @@ class ReportCases:
     def _agenda(self) -> Agenda:
         today = self.core.today()
         badges = self.account_badges()
+        last = kept_last_contacts(self.core)  # the Portfolio rows' piece: per interactions
         with self.core.db.raw() as conn:
             open_rows = queries.open_follow_ups(conn, today + timedelta(days=7))
-            last = {
-                k: self.core.local(v).date() for k, v in queries.last_interactions(conn).items()
-            }
             planned = queries.accounts_with_open_follow_up(conn)
             accounts = queries.account_names_stages(conn)
         overdue, due_today, upcoming = [], [], []
