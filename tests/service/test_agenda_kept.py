@@ -12,7 +12,7 @@ import pytest
 
 from portfolio_tui import i18n, service
 from portfolio_tui.domain.settings import Settings
-from portfolio_tui.service import Portfolio, portfolio_rows
+from portfolio_tui.service import Portfolio, derived, portfolio_rows
 from portfolio_tui.service.views import Agenda
 from portfolio_tui.store.derived import BOOK_TABLES
 
@@ -133,8 +133,8 @@ def test_what_was_kept_after_a_write_is_read_back_at_the_next_start(demo_db_path
         monkeypatch.setattr(again.reports, "_agenda", lambda: pytest.fail("computed again"))
         # The rows are made again from their kept pieces (`service/portfolio_rows`), none of
         # which is computed again.
-        for name in ("_read_words", "_read_last_contacts"):
-            monkeypatch.setattr(portfolio_rows, name, lambda *a: pytest.fail("computed again"))
+        for module, name in ((portfolio_rows, "_read_words"), (derived, "_read_last_contacts")):
+            monkeypatch.setattr(module, name, lambda *a: pytest.fail("computed again"))
         monkeypatch.setattr(again.reports, "_compute_badges", lambda w: pytest.fail("badges"))
         assert again.reports.agenda() == after_write
         assert again.reports.portfolio_rows() == rows

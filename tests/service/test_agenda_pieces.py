@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from test_agenda_kept import from_scratch
 
-from portfolio_tui.service import Portfolio, portfolio_rows
+from portfolio_tui.service import Portfolio, derived
 from portfolio_tui.service.deals import DealCases
 
 from conftest import open_portfolio
@@ -35,7 +35,7 @@ def test_a_follow_up_snoozed_reads_no_deal_nor_last_contact_again(demo_db_path, 
     with open_portfolio(demo_db_path) as pf:
         before = pf.reports.agenda()
         candidates = _count(monkeypatch, DealCases, "_agenda_candidates")
-        contacts = _count(monkeypatch, portfolio_rows, "_read_last_contacts")
+        contacts = _count(monkeypatch, derived, "_read_last_contacts")
         pf.routine.snooze(before.overdue[0].follow_up_id, "+2d")
         after = pf.reports.agenda()
         assert after != before
@@ -61,7 +61,7 @@ def test_a_call_reads_the_candidate_deals_and_last_contacts_again(demo_db_path, 
     with open_portfolio(demo_db_path) as pf:
         before = pf.reports.agenda()
         candidates = _count(monkeypatch, DealCases, "_agenda_candidates")
-        contacts = _count(monkeypatch, portfolio_rows, "_read_last_contacts")
+        contacts = _count(monkeypatch, derived, "_read_last_contacts")
         pf.routine.log_interaction("call", before.overdue[0].account_id, "Point d'étape")
         after = pf.reports.agenda()
         assert candidates == [1] and contacts == [1]

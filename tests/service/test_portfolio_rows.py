@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from portfolio_tui.service import Portfolio, portfolio_rows
+from portfolio_tui.service import Portfolio, derived, portfolio_rows
 
 from conftest import FIXED_NOW, open_portfolio
 
@@ -21,14 +21,14 @@ def _scratch_rows(pf: Portfolio) -> list:
 
 def _count_reads(monkeypatch) -> dict[str, int]:
     counts = {"_read_words": 0, "_read_last_contacts": 0}
-    for name in counts:
-        read = getattr(portfolio_rows, name)
+    for module, name in ((portfolio_rows, "_read_words"), (derived, "_read_last_contacts")):
+        read = getattr(module, name)
 
         def counted(*args, name=name, read=read):
             counts[name] += 1
             return read(*args)
 
-        monkeypatch.setattr(portfolio_rows, name, counted)
+        monkeypatch.setattr(module, name, counted)
     return counts
 
 

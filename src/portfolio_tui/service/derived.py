@@ -19,6 +19,7 @@ import json
 import zlib
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 
 from portfolio_tui import __version__
@@ -230,6 +231,19 @@ def data_stamp(core: Core) -> str:
 def digest(value: object) -> str:
     """A short stand-in for `value` (settings, a list of accounts) in a key."""
     return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+def kept_last_contacts(core: Core) -> dict[str, date]:
+    """The local day of each account's last live interaction, kept per version of them: the
+    Portfolio rows and Today's agenda show it (~0.15 s to read on 20,000 accounts)."""
+    read = partial(_read_last_contacts, core)
+    return kept_read(core, "last_contact", (), ("interaction",), read)
+
+
+def _read_last_contacts(core: Core) -> dict[str, date]:
+    with core.db.raw() as conn:
+        last = queries.last_interactions(conn)
+    return {account_id: core.local(at).date() for account_id, at in last.items()}
 
 
 def kept_agenda(core: Core, compute: Callable[[], Agenda]) -> Agenda:

@@ -5,7 +5,8 @@ pieces that read what it touched, not the whole book.
   filter and the sort by name need of them, folded once: kept per version of the accounts and
   contacts (folding 20,000 accounts' words took ~1.3 s of the ~2.6 s the rows cost);
 - the window's revenue and the badges: kept per sales version (`derived`);
-- the day of each account's last contact: kept per version of the interactions;
+- the day of each account's last contact: kept per version of the interactions (shared with
+  Today's agenda: `derived.kept_last_contacts`);
 - the next follow-up: read at each making (one indexed pass, ~0.1 s).
 
 The rows themselves are kept in memory only: writing 20,000 of them to the cache file took
@@ -15,12 +16,11 @@ the most common write, reads the follow-ups again and nothing else.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from portfolio_tui.domain.text import fold, sort_key
 from portfolio_tui.service.core import Core
-from portfolio_tui.service.derived import NO_BADGES, CardBadges, kept_read
+from portfolio_tui.service.derived import NO_BADGES, CardBadges, kept_last_contacts, kept_read
 from portfolio_tui.service.views import PortfolioRow, row_words
 from portfolio_tui.store import queries
 
@@ -49,25 +49,12 @@ def _read_words(core: Core) -> list[AccountWords]:
     return words
 
 
-def kept_last_contacts(core: Core) -> dict[str, date]:
-    """The local day of each account's last live interaction, kept per version of them."""
-    read = partial(_read_last_contacts, core)
-    return kept_read(core, "portfolio_last_contact", (), ("interaction",), read)
-
-
-def _read_last_contacts(core: Core) -> dict[str, date]:
-    with core.db.raw() as conn:
-        last = queries.last_interactions(conn)
-    return {account_id: core.local(at).date() for account_id, at in last.items()}
-
-
 def make_rows(
-    core: Core,
-    words: list[AccountWords],
-    revenue: dict[str, int],
-    badges: dict[str, CardBadges],
+    core: Core, revenue: dict[str, int], badges: dict[str, CardBadges]
 ) -> list[PortfolioRow]:
-    """The rows of `words`, with the next follow-ups read now."""
+    """A row per live account, by name, from the kept pieces and the next follow-ups read now;
+    `revenue` and `badges`: the window's, per account."""
+    words = kept_words(core)
     last = kept_last_contacts(core)
     with core.db.raw() as conn:
         upcoming = queries.next_follow_ups(conn)

@@ -36,10 +36,11 @@ from portfolio_tui.service.derived import (
     kept_agenda_output,
     kept_card_badges,
     kept_figures,
+    kept_last_contacts,
     kept_read,
 )
 from portfolio_tui.service.pipeline import pipeline_cards
-from portfolio_tui.service.portfolio_rows import kept_last_contacts, kept_words, make_rows
+from portfolio_tui.service.portfolio_rows import make_rows
 from portfolio_tui.service.views import (
     AccountCard,
     Agenda,
@@ -255,7 +256,7 @@ class ReportCases:
     def _agenda(self) -> Agenda:
         today = self.core.today()
         badges = self.account_badges()
-        last = kept_last_contacts(self.core)  # the Portfolio rows' piece: per interactions
+        last = kept_last_contacts(self.core)
         with self.core.db.raw() as conn:
             open_rows = queries.open_follow_ups(conn, today + timedelta(days=7))
             planned = queries.accounts_with_open_follow_up(conn)
@@ -345,8 +346,7 @@ class ReportCases:
 
     def _rows(self, w: Window, window: str | None) -> list[PortfolioRow]:
         revenue = {f.account_id: f.revenue for f in self.figures(w)}
-        words = kept_words(self.core)
-        return make_rows(self.core, words, revenue, self.account_badges(window))
+        return make_rows(self.core, revenue, self.account_badges(window))
 
     def account_badges(self, window: str | None = None) -> dict[str, CardBadges]:
         """Every account's ABC class, RFM score and P(alive), kept for the next process."""
